@@ -1,0 +1,115 @@
+//! Printers: findings as text or JSON, diffs plain or coloured.
+
+use std::io::{self, Write};
+
+use unspin::diff::{hunk_headers, inline_changes};
+use unspin::report::DocumentRecord;
+use unspin::Analysis;
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const BOLD: &str = "\x1b[1m";
+const REVERSE: &str = "\x1b[7m";
+const RESET: &str = "\x1b[0m";
+
+/// `path:line:col: spun -> original (score)` for each restoration (and each
+/// kept finding with `all`), then the document's score line.
+pub fn check_text(
+    out: &mut impl Write,
+    name: &str,
+    a: &Analysis<'_>,
+    all: bool,
+    explain: bool,
+) -> io::Result<()> {
+    for f in a.findings() {
+        match f.restored() {
+            Some(c) => writeln!(
+                out,
+                "{name}:{}:{}: {} -> {} ({:.2})",
+                f.line, f.column, f.spun, c.original, c.score
+            )?,
+            None if all => writeln!(
+                out,
+                "{name}:{}:{}: {} (kept, {:.2})",
+                f.line, f.column, f.spun, f.keep
+            )?,
+            None => continue,
+        }
+        if explain {
+            writeln!(out, "    {:<24} p={:.3}", "(keep as written)", f.keep)?;
+            for c in &f.candidates {
+                writeln!(
+                    out,
+                    "    {:<24} p={:.3}  lm={:+.2} channel={:+.2} prior={:+.2}  {}",
+                    c.original, c.score, c.terms.lm, c.terms.channel, c.terms.prior, c.source
+                )?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "{name}: score {:.2} ({}), {} restorations in {} words",
+        a.score(),
+        if a.is_spun() { "spun" } else { "clean" },
+        a.restorations().count(),
+        a.words()
+    )
+}
+
+/// One JSON object for the document, with its name as `path`.
+pub fn check_json(out: &mut impl Write, name: &str, a: &Analysis<'_>) -> io::Result<()> {
+    let mut v = serde_json::to_value(DocumentRecord::new(a)).map_err(io::Error::other)?;
+    if let serde_json::Value::Object(m) = &mut v {
+        m.insert("path".into(), name.into());
+    }
+    writeln!(out, "{v}")
+}
+
+/// The diff of `a`'s restorations, coloured with word-level emphasis when
+/// `color` is set.
+pub fn diff(
+    out: &mut impl Write,
+    old_name: &str,
+    new_name: &str,
+    a: &Analysis<'_>,
+    color: bool,
+) -> io::Result<()> {
+    let old = a.text();
+    let new = a.restore();
+    if !color {
+        return out.write_all(unspin::diff::unified(old, &new, old_name, new_name).as_bytes());
+    }
+    if old == new.as_ref() {
+        return Ok(());
+    }
+    writeln!(out, "{BOLD}--- {old_name}{RESET}")?;
+    writeln!(out, "{BOLD}+++ {new_name}{RESET}")?;
+    for (header, hunk) in hunk_headers(old, &new).iter().zip(inline_changes(old, &new)) {
+        writeln!(out, "{CYAN}{header}{RESET}")?;
+        for line in hunk {
+            let (base, emph) = match line.sign {
+                '-' => (RED, format!("{RED}{REVERSE}")),
+                '+' => (GREEN, format!("{GREEN}{REVERSE}")),
+                _ => ("", String::new()),
+            };
+            write!(out, "{base}{}", line.sign)?;
+            let mut ended = false;
+            for (emphasised, s) in &line.segments {
+                let s2 = s.strip_suffix('\n');
+                ended |= s2.is_some();
+                let s = s2.unwrap_or(s);
+                if *emphasised {
+                    write!(out, "{emph}{s}{RESET}{base}")?;
+                } else {
+                    write!(out, "{s}")?;
+                }
+            }
+            writeln!(out, "{RESET}")?;
+            if !ended {
+                writeln!(out, "\\ No newline at end of file")?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,580 @@
+//! Deciding each finding: keep the text as written, or restore one of its
+//! candidates.
+//!
+//! The decision is a noisy channel. For every sentence the language model
+//! scores the text with each combination of choices at the findings that lie
+//! within two words of each other (so "navy motion" is decided together with
+//! "military action"), and adds for each restored finding
+//!
+//! * a **channel** term: how likely the spinner is to write this form for
+//!   this original (the candidate's rank in its table line, a strong penalty
+//!   when the text is in capitals, which the spinner never spins, and when the
+//!   original appears elsewhere in the document as written: the spinner
+//!   replaces every occurrence of a form it knows, so an original it left
+//!   standing was not spun);
+//! * a **prior**: the document's spin score and the table weight of the form
+//!   (how distinctive it is of spinning), plus the evidence of the other
+//!   occurrences of the same form in the document (the spinner rewrites one
+//!   form the same way throughout).
+//!
+//! The document score itself comes from the same evidence (see
+//! [`crate::score`]): a first pass with a neutral prior measures how much
+//! better each finding reads restored; the score sets the prior of the
+//! second pass, which makes the decisions.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use crate::finding::Terms;
+use crate::model::{LanguageModel, WordId};
+use crate::score;
+use crate::tokenize::{normalize, Case, Token, TokenKind};
+use crate::unspinner::{DecisionMode, Settings};
+
+/// A place to decide: a spun form and its candidates.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    /// First word token.
+    pub first: usize,
+    /// Last word token (inclusive).
+    pub last: usize,
+    /// Byte span in the text.
+    pub span: Range<usize>,
+    /// Table weight: how distinctive the form is of spinning.
+    pub weight: f32,
+    /// Candidates, in table order.
+    pub candidates: Vec<SiteCandidate>,
+}
+
+/// A candidate at a site, already written in the text's case.
+#[derive(Debug, Clone)]
+pub(crate) struct SiteCandidate {
+    pub original: String,
+    pub source: String,
+    pub rank: usize,
+}
+
+/// The decision at one site.
+#[derive(Debug, Clone)]
+pub(crate) struct SiteDecision {
+    /// Probability of keeping the text as written.
+    pub keep: f64,
+    /// Probability and terms of each candidate, in the site's order.
+    pub candidates: Vec<(f64, Terms)>,
+    /// The candidate to restore, if any.
+    pub restore: Option<usize>,
+}
+
+/// The decisions of a document and its spin score.
+#[derive(Debug, Clone)]
+pub(crate) struct Decided {
+    pub score: f64,
+    pub sites: Vec<SiteDecision>,
+}
+
+/// Weight of a candidate's rank in its table line: each step down the list
+/// costs this much (natural log).
+const RANK_COST: f64 = 0.7;
+/// Penalty for restoring text the spinner never touches (all capitals).
+const UPPER_COST: f64 = 8.0;
+/// Penalty for an original that the document holds elsewhere as written.
+const PRESENT_COST: f64 = 2.5;
+/// How much the table weight's log-odds count in a site's prior.
+const WEIGHT_GAIN: f64 = 1.0;
+/// Constant offset of a site's prior log-odds.
+const PRIOR_BIAS: f64 = 0.0;
+/// Share of the other occurrences' evidence that a site borrows.
+const POOL_GAIN: f64 = 0.5;
+/// Bound on the borrowed evidence.
+const POOL_MAX: f64 = 4.0;
+/// Most combinations enumerated for one group of neighbouring findings.
+const MAX_COMBOS: usize = 256;
+/// Words of context the language model sees on each side.
+const CONTEXT: usize = 2;
+
+fn logit(p: f64) -> f64 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    (p / (1.0 - p)).ln()
+}
+
+/// Decides every site of a document.
+pub(crate) fn decide(
+    text: &str,
+    tokens: &[Token],
+    sites: &[Site],
+    model: &LanguageModel,
+    settings: &Settings,
+) -> Decided {
+    if sites.is_empty() {
+        return Decided {
+            score: 0.0,
+            sites: Vec::new(),
+        };
+    }
+    if settings.mode == DecisionMode::Dictionary {
+        return dictionary_only(sites);
+    }
+    let doc = Document::new(text, tokens, sites, model);
+    // Pass 1: a neutral prior, to measure the evidence of each site.
+    let neutral = vec![0.0; sites.len()];
+    let first = doc.decode(&neutral, 0.5);
+    let evidence: Vec<f64> = first.iter().map(|d| d.best_margin()).collect();
+    let doc_score = score::spin_score(
+        sites.iter().map(|s| s.weight as f64).zip(evidence.iter().copied()),
+        doc.words,
+    );
+    // Pass 2: the score as prior, and each form borrowing the evidence of its
+    // other occurrences.
+    let mut by_form: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, key) in doc.keys.iter().enumerate() {
+        by_form.entry(key.as_str()).or_default().push(i);
+    }
+    let pooled: Vec<f64> = (0..sites.len())
+        .map(|i| {
+            let others: f64 = by_form[doc.keys[i].as_str()]
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| evidence[j].clamp(-2.0, 2.0))
+                .sum();
+            (POOL_GAIN * others).clamp(-POOL_MAX, POOL_MAX)
+        })
+        .collect();
+    let second = doc.decode(&pooled, doc_score);
+    Decided {
+        score: doc_score,
+        sites: second.into_iter().map(|d| d.into_decision()).collect(),
+    }
+}
+
+fn dictionary_only(sites: &[Site]) -> Decided {
+    let sites = sites
+        .iter()
+        .map(|s| {
+            let restore = (s.weight >= 0.5).then_some(0);
+            SiteDecision {
+                keep: if restore.is_some() { 0.0 } else { 1.0 },
+                candidates: (0..s.candidates.len())
+                    .map(|i| (f64::from(u8::from(restore == Some(i))), Terms::default()))
+                    .collect(),
+                restore,
+            }
+        })
+        .collect();
+    Decided { score: 0.0, sites }
+}
+
+/// A word as the language model sees it.
+#[derive(Debug, Clone, Copy)]
+enum Word {
+    Known(WordId),
+    Unknown,
+}
+
+/// The document prepared for decoding: its sentences as model words, with
+/// the sites as slots.
+struct Document<'a> {
+    model: &'a LanguageModel,
+    sites: &'a [Site],
+    /// Normalized spun form of each site.
+    keys: Vec<String>,
+    /// Each alternative of each site as model words: index 0 keeps the text.
+    alternatives: Vec<Vec<Vec<Word>>>,
+    /// Fixed channel cost of each candidate of each site (before the prior).
+    channel: Vec<Vec<f64>>,
+    /// Sentences as sequences of items.
+    sentences: Vec<Vec<Item>>,
+    /// Number of words in the document.
+    words: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Item {
+    Fixed(Word),
+    Slot(usize),
+}
+
+/// The outcome of decoding one site.
+struct Outcome {
+    /// Log score (natural) of the best combination with each alternative of
+    /// this site: index 0 keeps.
+    best: Vec<f64>,
+    /// Log-sum-exp over combinations with each alternative (for probabilities).
+    mass: Vec<f64>,
+    /// Terms of each candidate (alternative i + 1).
+    terms: Vec<Terms>,
+}
+
+impl Outcome {
+    /// How much better the best restoration scores than keeping.
+    fn best_margin(&self) -> f64 {
+        let keep = self.best[0];
+        self.best[1..]
+            .iter()
+            .map(|b| b - keep)
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    fn into_decision(self) -> SiteDecision {
+        let max = self.mass.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let z: f64 = self.mass.iter().map(|m| (m - max).exp()).sum();
+        let probs: Vec<f64> = self.mass.iter().map(|m| (m - max).exp() / z).collect();
+        let (best, _) = self
+            .best
+            .iter()
+            .enumerate()
+            .fold((0, f64::NEG_INFINITY), |acc, (i, &b)| if b > acc.1 { (i, b) } else { acc });
+        SiteDecision {
+            keep: probs[0],
+            candidates: probs[1..].iter().copied().zip(self.terms).collect(),
+            restore: (best > 0).then(|| best - 1),
+        }
+    }
+}
+
+fn is_sentence_end(text: &str, tokens: &[Token], k: usize) -> bool {
+    let t = &tokens[k];
+    match t.kind {
+        TokenKind::Space => text[t.span.clone()].contains('\n'),
+        TokenKind::Punct => {
+            let s = &text[t.span.clone()];
+            if matches!(s, "!" | "?" | "…" | ";") {
+                return true;
+            }
+            if s != "." {
+                return false;
+            }
+            // "U.S. embassy": a full stop followed by a lower-case word is an abbreviation.
+            match (tokens.get(k + 1), tokens.get(k + 2)) {
+                (None, _) => true,
+                (Some(sp), Some(next)) if sp.kind == TokenKind::Space => {
+                    !text[next.span.clone()].starts_with(|c: char| c.is_lowercase())
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+impl<'a> Document<'a> {
+    fn new(text: &str, tokens: &[Token], sites: &'a [Site], model: &'a LanguageModel) -> Self {
+        let word = |w: &str| match model.word_id(w) {
+            Some(id) => Word::Known(id),
+            None => Word::Unknown,
+        };
+        let phrase = |p: &str| -> Vec<Word> {
+            p.split(|c: char| c.is_whitespace())
+                .filter(|w| !w.is_empty())
+                .map(|w| word(&normalize(w)))
+                .collect()
+        };
+        let mut site_at: HashMap<usize, usize> = HashMap::new();
+        for (i, s) in sites.iter().enumerate() {
+            site_at.insert(s.first, i);
+        }
+        let mut sentences = vec![Vec::new()];
+        let mut words = 0;
+        let mut k = 0;
+        // Normalized words outside sites, for "the original is present" checks.
+        let mut present: HashSet<String> = HashSet::new();
+        let mut plain = String::from(" ");
+        while k < tokens.len() {
+            if let Some(&i) = site_at.get(&k) {
+                sentences.last_mut().map(|s| s.push(Item::Slot(i)));
+                words += 1;
+                plain.push_str("| ");
+                k = sites[i].last + 1;
+                continue;
+            }
+            let t = &tokens[k];
+            match t.kind {
+                TokenKind::Word | TokenKind::Number => {
+                    let w = normalize(&text[t.span.clone()]);
+                    words += 1;
+                    plain.push_str(&w);
+                    plain.push(' ');
+                    let item = Item::Fixed(word(&w));
+                    present.insert(w);
+                    if let Some(s) = sentences.last_mut() {
+                        s.push(item);
+                    }
+                }
+                _ => {
+                    if is_sentence_end(text, tokens, k) {
+                        plain.push_str("| ");
+                        if sentences.last().is_some_and(|s| !s.is_empty()) {
+                            sentences.push(Vec::new());
+                        }
+                    }
+                }
+            }
+            k += 1;
+        }
+        let keys: Vec<String> = sites
+            .iter()
+            .map(|s| {
+                text[s.span.clone()]
+                    .split_whitespace()
+                    .map(normalize)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        let mut alternatives = Vec::with_capacity(sites.len());
+        let mut channel = Vec::with_capacity(sites.len());
+        for (s, key) in sites.iter().zip(&keys) {
+            let mut alts = vec![phrase(key)];
+            let upper = Case::of(&text[s.span.clone()]) == Case::Upper;
+            let mut costs = Vec::new();
+            for c in &s.candidates {
+                alts.push(phrase(&c.original));
+                let norm = c
+                    .original
+                    .split_whitespace()
+                    .map(normalize)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let in_text = if norm.contains(' ') {
+                    plain.contains(&format!(" {norm} "))
+                } else {
+                    present.contains(&norm)
+                };
+                let mut cost = -RANK_COST * c.rank as f64;
+                if upper {
+                    cost -= UPPER_COST;
+                }
+                if in_text {
+                    cost -= PRESENT_COST;
+                }
+                costs.push(cost);
+            }
+            alternatives.push(alts);
+            channel.push(costs);
+        }
+        Document {
+            model,
+            sites,
+            keys,
+            alternatives,
+            channel,
+            sentences,
+            words,
+        }
+    }
+
+    /// Decodes every sentence; `pooled` is each site's borrowed evidence and
+    /// `doc_score` the document's spin score.
+    fn decode(&self, pooled: &[f64], doc_score: f64) -> Vec<Outcome> {
+        let mut out: Vec<Option<Outcome>> = (0..self.sites.len()).map(|_| None).collect();
+        let doc_logit = logit(doc_score);
+        let prior: Vec<f64> = self
+            .sites
+            .iter()
+            .zip(pooled)
+            .map(|(s, p)| doc_logit + WEIGHT_GAIN * logit(s.weight as f64) + PRIOR_BIAS + p)
+            .collect();
+        for sentence in &self.sentences {
+            let slots: Vec<(usize, usize)> = sentence
+                .iter()
+                .enumerate()
+                .filter_map(|(pos, it)| match it {
+                    Item::Slot(i) => Some((pos, *i)),
+                    Item::Fixed(_) => None,
+                })
+                .collect();
+            // Group slots within CONTEXT words of each other.
+            let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
+            for &(pos, i) in &slots {
+                match groups.last_mut() {
+                    Some(g) if pos - g.last().map_or(0, |x| x.0) <= CONTEXT + 1 => g.push((pos, i)),
+                    _ => groups.push(vec![(pos, i)]),
+                }
+            }
+            for group in groups {
+                for (i, o) in self.decode_group(sentence, &group, &prior) {
+                    out[i] = Some(o);
+                }
+            }
+        }
+        out.into_iter()
+            .enumerate()
+            .map(|(i, o)| {
+                o.unwrap_or_else(|| Outcome {
+                    best: vec![0.0; self.alternatives[i].len()],
+                    mass: vec![0.0; self.alternatives[i].len()],
+                    terms: vec![Terms::default(); self.alternatives[i].len() - 1],
+                })
+            })
+            .collect()
+    }
+
+    fn decode_group(
+        &self,
+        sentence: &[Item],
+        group: &[(usize, usize)],
+        prior: &[f64],
+    ) -> Vec<(usize, Outcome)> {
+        let start = group[0].0;
+        let end = (group[group.len() - 1].0 + CONTEXT + 1).min(sentence.len());
+        let sizes: Vec<usize> = group
+            .iter()
+            .map(|&(_, i)| self.alternatives[i].len())
+            .collect();
+        let combos: usize = sizes.iter().product();
+        // Each site's choice; past MAX_COMBOS, others are fixed at "keep" and
+        // each site is decided on its own.
+        let assignments: Vec<Vec<usize>> = if combos <= MAX_COMBOS {
+            let mut all = vec![vec![0; group.len()]];
+            for (g, &n) in sizes.iter().enumerate() {
+                all = all
+                    .into_iter()
+                    .flat_map(|a| {
+                        (0..n).map(move |c| {
+                            let mut b = a.clone();
+                            b[g] = c;
+                            b
+                        })
+                    })
+                    .collect();
+            }
+            all
+        } else {
+            let mut all = Vec::new();
+            for (g, &n) in sizes.iter().enumerate() {
+                for c in 0..n {
+                    let mut a = vec![0; group.len()];
+                    a[g] = c;
+                    all.push(a);
+                }
+            }
+            all
+        };
+        let scored: Vec<(f64, f64, &Vec<usize>)> = assignments
+            .iter()
+            .map(|a| {
+                let lm = self.lm_score(sentence, start, end, group, a);
+                let extra: f64 = group
+                    .iter()
+                    .zip(a)
+                    .map(|(&(_, i), &c)| {
+                        if c == 0 {
+                            0.0
+                        } else {
+                            prior[i] + self.channel[i][c - 1]
+                        }
+                    })
+                    .sum();
+                (lm + extra, lm, a)
+            })
+            .collect();
+        group
+            .iter()
+            .enumerate()
+            .map(|(g, &(_, i))| {
+                let n = sizes[g];
+                let mut best = vec![f64::NEG_INFINITY; n];
+                let mut best_lm = vec![f64::NEG_INFINITY; n];
+                let mut mass = vec![f64::NEG_INFINITY; n];
+                for (total, lm, a) in &scored {
+                    let c = a[g];
+                    if *total > best[c] {
+                        best[c] = *total;
+                        best_lm[c] = *lm;
+                    }
+                    mass[c] = log_add(mass[c], *total);
+                }
+                let terms = (1..n)
+                    .map(|c| Terms {
+                        lm: best_lm[c] - best_lm[0],
+                        channel: self.channel[i][c - 1],
+                        prior: prior[i],
+                    })
+                    .collect();
+                (i, Outcome { best, mass, terms })
+            })
+            .collect()
+    }
+
+    /// Natural-log probability of the sentence words from `start` to `end`
+    /// (plus the sentence end when it is within reach), with the group's
+    /// sites set to the alternatives in `choice`.
+    fn lm_score(
+        &self,
+        sentence: &[Item],
+        start: usize,
+        end: usize,
+        group: &[(usize, usize)],
+        choice: &[usize],
+    ) -> f64 {
+        let m = self.model;
+        let mut history: Vec<Option<WordId>> = Vec::with_capacity(8);
+        if start < CONTEXT {
+            history.push(Some(m.sentence_start()));
+        }
+        for it in &sentence[start.saturating_sub(CONTEXT)..start] {
+            history.push(self.fixed_word(it));
+        }
+        let mut total = 0.0f64;
+        let push = |w: Word, history: &mut Vec<Option<WordId>>, total: &mut f64| {
+            let ctx: Vec<WordId> = history
+                .iter()
+                .rev()
+                .take(2)
+                .take_while(|h| h.is_some())
+                .map(|h| h.unwrap_or_default())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            match w {
+                Word::Known(id) => {
+                    *total += m.log10_prob(&ctx, id) as f64;
+                    history.push(Some(id));
+                }
+                Word::Unknown => {
+                    *total += m.unk_log10() as f64;
+                    history.push(None);
+                }
+            }
+        };
+        for (pos, it) in sentence.iter().enumerate().take(end).skip(start) {
+            match it {
+                Item::Fixed(w) => push(*w, &mut history, &mut total),
+                Item::Slot(i) => {
+                    let g = group.iter().position(|&(p, _)| p == pos);
+                    let alt = g.map_or(0, |g| choice[g]);
+                    for &w in &self.alternatives[*i][alt] {
+                        push(w, &mut history, &mut total);
+                    }
+                }
+            }
+        }
+        if end == sentence.len() {
+            push(Word::Known(m.sentence_end()), &mut history, &mut total);
+        }
+        total * std::f64::consts::LN_10
+    }
+
+    fn fixed_word(&self, it: &Item) -> Option<WordId> {
+        match it {
+            Item::Fixed(Word::Known(id)) => Some(*id),
+            // Outside the group a site reads as written.
+            Item::Slot(i) => match self.alternatives[*i][0].last() {
+                Some(Word::Known(id)) => Some(*id),
+                _ => None,
+            },
+            Item::Fixed(Word::Unknown) => None,
+        }
+    }
+}
+
+fn log_add(a: f64, b: f64) -> f64 {
+    if a == f64::NEG_INFINITY {
+        return b;
+    }
+    if b == f64::NEG_INFINITY {
+        return a;
+    }
+    let m = a.max(b);
+    m + ((a - m).exp() + (b - m).exp()).ln()
+}

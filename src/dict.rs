@@ -1,0 +1,548 @@
+//! Substitution tables (spun form -> original candidates) and their
+//! compiled form, an [`fst::Map`] walked word by word across the text.
+//!
+//! # Table format
+//!
+//! A table is UTF-8 text, one entry a line, fields separated by one TAB:
+//!
+//! ```text
+//! # comment lines start with '#'; blank lines are ignored
+//! <spun form>\t<candidates>[\t<weight>[\t<note>]]
+//! ```
+//!
+//! * **spun form**: lower-case words separated by single spaces, straight
+//!   apostrophes (`one in all`, `1000's`). Words are what [`crate::tokenize`]
+//!   calls words; in running text any whitespace between them matches.
+//! * **candidates**: one or more originals separated by ` | `, most likely
+//!   first. Lower case unless intrinsically capitalised (`Americans`); the
+//!   case of the text is copied onto them when restoring.
+//! * **weight**: optional, in (0, 1], default 0.5: how distinctive the spun
+//!   form is of spinning (1.0: never written by an author in clean English).
+//! * **note**: optional free text.
+//!
+//! A table is *canonical* when its entries are sorted by spun form (byte
+//! order), each spun form appears once, no candidate equals its spun form and
+//! no line has stray spaces; [`Table::canonical_errors`] lists departures,
+//! and the test suite keeps the shipped tables canonical.
+//!
+//! ```
+//! use unspin::dict::{Dictionary, Table};
+//! let table = Table::parse("one in all\tone of\t1.0\n", "mine.tsv").unwrap();
+//! let dict = Dictionary::from_tables(&[table]).unwrap();
+//! let entry = dict.get("one in all").unwrap();
+//! assert_eq!(entry.candidates[0].original, "one of");
+//! assert_eq!(entry.candidates[0].source.to_string(), "mine.tsv:1");
+//! ```
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use fst::raw::Output;
+
+use crate::error::{Error, Result};
+use crate::tokenize::{normalize_into, Case, Token, TokenKind};
+
+/// The tables shipped with unspin, by name: `(name, contents)`.
+pub const BUILTIN_TABLES: &[(&str, &str)] = &[
+    (
+        "news-spinner",
+        include_str!("../dictionaries/news-spinner.tsv"),
+    ),
+    (
+        "tortured-phrases",
+        include_str!("../dictionaries/tortured-phrases.tsv"),
+    ),
+];
+
+/// The built-in tables used when none are named.
+pub const DEFAULT_TABLES: &[&str] = &["news-spinner"];
+
+/// Default weight of an entry whose line gives none.
+pub const DEFAULT_WEIGHT: f32 = 0.5;
+
+/// One line of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The spun form, as written in the table.
+    pub spun: String,
+    /// The original candidates, most likely first.
+    pub candidates: Vec<String>,
+    /// How distinctive the spun form is of spinning, in (0, 1].
+    pub weight: f32,
+    /// The weight as written, if any (kept so that canonical output round-trips).
+    pub weight_text: Option<String>,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// 1-based line number in the table.
+    pub line: usize,
+}
+
+/// A parsed substitution table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The table's name: a path, or `<builtin:NAME>`.
+    pub name: Arc<str>,
+    /// The entries in file order.
+    pub entries: Vec<Entry>,
+}
+
+impl Table {
+    /// Parses a table; `name` is used in errors and in each candidate's source.
+    pub fn parse(text: &str, name: impl AsRef<Path>) -> Result<Table> {
+        let name: Arc<str> = name.as_ref().display().to_string().into();
+        let err = |line: usize, message: String| Error::Table {
+            path: PathBuf::from(&*name),
+            line,
+            message,
+        };
+        let mut entries = Vec::new();
+        for (i, raw) in text.lines().enumerate() {
+            let line = i + 1;
+            if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
+                continue;
+            }
+            let fields: Vec<&str> = raw.split('\t').collect();
+            if fields.len() < 2 {
+                return Err(err(
+                    line,
+                    "expected `spun form<TAB>candidates`, found no TAB".into(),
+                ));
+            }
+            if fields.len() > 4 {
+                return Err(err(line, format!("{} fields, at most 4 allowed", fields.len())));
+            }
+            let spun = fields[0].trim();
+            if spun.is_empty() {
+                return Err(err(line, "empty spun form".into()));
+            }
+            let candidates: Vec<String> = fields[1]
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect();
+            if candidates.iter().any(|c| c.is_empty()) {
+                return Err(err(line, format!("empty candidate in `{}`", fields[1])));
+            }
+            let (weight, weight_text) = match fields.get(2).map(|w| w.trim()) {
+                None | Some("") => (DEFAULT_WEIGHT, None),
+                Some(w) => match w.parse::<f32>() {
+                    Ok(v) if v > 0.0 && v <= 1.0 => (v, Some(w.to_string())),
+                    _ => {
+                        return Err(err(
+                            line,
+                            format!("weight `{w}` is not a number in (0, 1]"),
+                        ))
+                    }
+                },
+            };
+            let note = fields
+                .get(3)
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty());
+            entries.push(Entry {
+                spun: spun.to_string(),
+                candidates,
+                weight,
+                weight_text,
+                note,
+                line,
+            });
+        }
+        Ok(Table { name, entries })
+    }
+
+    /// Reads and parses a table file.
+    pub fn read(path: &Path) -> Result<Table> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let line = 1 + e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count();
+            Error::InvalidUtf8 {
+                path: path.to_path_buf(),
+                line,
+                offset,
+            }
+        })?;
+        Table::parse(&text, path)
+    }
+
+    /// A built-in table by name (see [`BUILTIN_TABLES`]).
+    pub fn builtin(name: &str) -> Option<Table> {
+        let (_, text) = BUILTIN_TABLES.iter().find(|(n, _)| *n == name)?;
+        // The built-in tables are checked by the test suite, so they parse.
+        Table::parse(text, format!("dictionaries/{name}.tsv")).ok()
+    }
+
+    /// Every way `text` (the table's source) departs from the canonical form,
+    /// one message a problem, each starting with `name:line:`.
+    pub fn canonical_errors(&self, text: &str) -> Vec<String> {
+        let mut errors = Vec::new();
+        let mut prev: Option<&Entry> = None;
+        for e in &self.entries {
+            let at = format!("{}:{}", self.name, e.line);
+            let mut key = String::new();
+            normalize_into(&e.spun, &mut key);
+            if key != e.spun {
+                errors.push(format!("{at}: spun form `{}` is not lower case with straight apostrophes", e.spun));
+            }
+            if e.spun.split(' ').any(|w| w.is_empty()) {
+                errors.push(format!("{at}: spun form `{}` has repeated spaces", e.spun));
+            }
+            if let Some(p) = prev {
+                if p.spun == e.spun {
+                    errors.push(format!("{at}: duplicate spun form `{}` (also line {})", e.spun, p.line));
+                } else if p.spun > e.spun {
+                    errors.push(format!("{at}: `{}` sorts before `{}` on line {}", e.spun, p.spun, p.line));
+                }
+            }
+            for (i, c) in e.candidates.iter().enumerate() {
+                if normalize_key(c) == key {
+                    errors.push(format!("{at}: candidate `{c}` is the spun form itself"));
+                }
+                if e.candidates[..i].contains(c) {
+                    errors.push(format!("{at}: candidate `{c}` listed twice"));
+                }
+            }
+            prev = Some(e);
+        }
+        for (i, line) in text.lines().enumerate() {
+            if line != line.trim_end() {
+                errors.push(format!("{}:{}: trailing whitespace", self.name, i + 1));
+            }
+            if !line.starts_with('#') && line.split('\t').any(|f| f != f.trim()) {
+                errors.push(format!("{}:{}: a field has surrounding spaces", self.name, i + 1));
+            }
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            errors.push(format!("{}: no newline at end of file", self.name));
+        }
+        errors
+    }
+}
+
+/// Lookup key of a phrase: normalized words joined by single spaces.
+fn normalize_key(phrase: &str) -> String {
+    let mut key = String::with_capacity(phrase.len());
+    for (i, w) in phrase.split_whitespace().enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        normalize_into(w, &mut key);
+    }
+    key
+}
+
+/// Where a candidate came from: a table and a line in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The table's name (a path or `dictionaries/NAME.tsv`).
+    pub table: Arc<str>,
+    /// 1-based line of the entry.
+    pub line: usize,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.table, self.line)
+    }
+}
+
+/// One original a spun form may stand for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    /// The original wording, in the table's case.
+    pub original: String,
+    /// Its rank among the entry's candidates (0 = listed first).
+    pub rank: usize,
+    /// The table line that proposed it.
+    pub source: Source,
+}
+
+/// The compiled dictionary entry of one spun form, merged across tables.
+#[derive(Debug, Clone)]
+pub struct DictEntry {
+    /// The normalized spun form.
+    pub spun: String,
+    /// Number of words in the spun form.
+    pub words: usize,
+    /// How distinctive the form is of spinning (from the first table naming it).
+    pub weight: f32,
+    /// The candidates, in table order.
+    pub candidates: Vec<Proposal>,
+}
+
+/// Substitution tables compiled into an fst map from normalized spun form
+/// to an index into the entry list.
+///
+/// Cheap to share: it is immutable, `Send` and `Sync`.
+pub struct Dictionary {
+    map: fst::Map<Vec<u8>>,
+    entries: Vec<DictEntry>,
+}
+
+impl fmt::Debug for Dictionary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dictionary")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+/// A dictionary match in a token stream.
+#[derive(Debug, Clone, Copy)]
+pub struct Match<'d> {
+    /// Index of the first word token.
+    pub first: usize,
+    /// Index of the last word token (inclusive).
+    pub last: usize,
+    /// The dictionary entry matched.
+    pub entry: &'d DictEntry,
+}
+
+impl Dictionary {
+    /// Compiles tables into one dictionary. Earlier tables come first: their
+    /// candidates are listed first and their weight wins for a shared form.
+    pub fn from_tables(tables: &[Table]) -> Result<Dictionary> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut entries: Vec<DictEntry> = Vec::new();
+        for table in tables {
+            for e in &table.entries {
+                let key = normalize_key(&e.spun);
+                if key.is_empty() {
+                    return Err(Error::Table {
+                        path: PathBuf::from(&*table.name),
+                        line: e.line,
+                        message: "spun form has no words".into(),
+                    });
+                }
+                let slot = *index.entry(key.clone()).or_insert_with(|| {
+                    entries.push(DictEntry {
+                        words: key.split(' ').count(),
+                        spun: key.clone(),
+                        weight: e.weight,
+                        candidates: Vec::new(),
+                    });
+                    entries.len() - 1
+                });
+                let entry = &mut entries[slot];
+                for c in &e.candidates {
+                    if normalize_key(c) == key || entry.candidates.iter().any(|p| &p.original == c) {
+                        continue;
+                    }
+                    entry.candidates.push(Proposal {
+                        original: c.clone(),
+                        rank: entry.candidates.len(),
+                        source: Source {
+                            table: table.name.clone(),
+                            line: e.line,
+                        },
+                    });
+                }
+            }
+        }
+        entries.retain(|e| !e.candidates.is_empty());
+        entries.sort_by(|a, b| a.spun.cmp(&b.spun));
+        let map = fst::Map::from_iter(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.spun.as_bytes(), i as u64)),
+        )
+        .map_err(|e| Error::Table {
+            path: PathBuf::from("<dictionary>"),
+            line: 0,
+            message: format!("building the fst failed: {e}"),
+        })?;
+        Ok(Dictionary { map, entries })
+    }
+
+    /// The dictionary of the built-in tables named (see [`BUILTIN_TABLES`]).
+    pub fn builtin(names: &[&str]) -> Result<Dictionary> {
+        let tables = names
+            .iter()
+            .map(|n| {
+                Table::builtin(n).ok_or_else(|| Error::Table {
+                    path: PathBuf::from(format!("<builtin:{n}>")),
+                    line: 0,
+                    message: format!(
+                        "no built-in table `{n}` (known: {})",
+                        BUILTIN_TABLES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                    ),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Dictionary::from_tables(&tables)
+    }
+
+    /// Number of distinct spun forms.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the dictionary holds no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// All entries, sorted by spun form.
+    pub fn entries(&self) -> &[DictEntry] {
+        &self.entries
+    }
+
+    /// The entry of a spun form (any case, any apostrophe, any spacing).
+    pub fn get(&self, spun: &str) -> Option<&DictEntry> {
+        let key = normalize_key(spun);
+        self.map.get(key.as_bytes()).map(|i| &self.entries[i as usize])
+    }
+
+    /// The longest entry whose words start at word token `first` of `tokens`
+    /// (a tokenization of `text`). Words may be separated by any whitespace,
+    /// but not by punctuation. Lower-case words touching a hyphen never match:
+    /// the spinner leaves them alone.
+    pub fn longest_match(&self, text: &str, tokens: &[Token], first: usize) -> Option<Match<'_>> {
+        let fst = self.map.as_fst();
+        let mut node = fst.root();
+        let mut out = Output::zero();
+        let mut best = None;
+        let mut word = String::new();
+        let mut k = first;
+        loop {
+            let tok = tokens.get(k)?;
+            if tok.kind != TokenKind::Word {
+                return best;
+            }
+            let written = &text[tok.span.clone()];
+            if tok.touches_hyphen && Case::of(written) == Case::Lower {
+                return best;
+            }
+            word.clear();
+            if k > first {
+                word.push(' ');
+            }
+            normalize_into(written, &mut word);
+            for b in word.bytes() {
+                let Some(ti) = node.find_input(b) else {
+                    return best;
+                };
+                let t = node.transition(ti);
+                out = out.cat(t.out);
+                node = fst.node(t.addr);
+            }
+            if node.is_final() {
+                let i = out.cat(node.final_output()).value() as usize;
+                best = Some(Match {
+                    first,
+                    last: k,
+                    entry: &self.entries[i],
+                });
+            }
+            if node.is_empty() {
+                return best;
+            }
+            // Step over exactly one whitespace token to the next word.
+            match tokens.get(k + 1) {
+                Some(t) if t.kind == TokenKind::Space => k += 2,
+                _ => return best,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::tokenize;
+
+    fn dict(text: &str) -> Dictionary {
+        Dictionary::from_tables(&[Table::parse(text, "t.tsv").unwrap()]).unwrap()
+    }
+
+    #[test]
+    fn parse_reports_file_and_line() {
+        let err = Table::parse("# c\nok\tfine\nbad line\n", "x.tsv").unwrap_err();
+        assert_eq!(err.to_string(), "x.tsv:3: expected `spun form<TAB>candidates`, found no TAB");
+        let err = Table::parse("a\tb\t2\n", "x.tsv").unwrap_err();
+        assert!(err.to_string().starts_with("x.tsv:1: weight `2`"));
+    }
+
+    #[test]
+    fn longest_phrase_wins_across_any_whitespace() {
+        let d = dict("one\tnone\none in all\tone of\t1.0\n");
+        let text = "One  in\nall of them";
+        let toks = tokenize(text);
+        let m = d.longest_match(text, &toks, 0).unwrap();
+        assert_eq!(m.entry.spun, "one in all");
+        assert_eq!(&text[toks[m.first].span.start..toks[m.last].span.end], "One  in\nall");
+    }
+
+    #[test]
+    fn shorter_entry_matches_when_phrase_breaks_off() {
+        let d = dict("one\tnone\none in all\tone of\n");
+        let text = "one in a";
+        let toks = tokenize(text);
+        assert_eq!(d.longest_match(text, &toks, 0).unwrap().entry.spun, "one");
+    }
+
+    #[test]
+    fn punctuation_breaks_a_phrase() {
+        let d = dict("center east\tMiddle East\n");
+        let text = "center, east";
+        let toks = tokenize(text);
+        assert!(d.longest_match(text, &toks, 0).is_none());
+    }
+
+    #[test]
+    fn lower_case_words_touching_hyphens_do_not_match_but_capitalised_do() {
+        let d = dict("common\tgeneral\nmain\tmajor\n");
+        let text = "Main-Common common-sense";
+        let toks = tokenize(text);
+        assert!(d.longest_match(text, &toks, 0).is_some());
+        assert!(d.longest_match(text, &toks, 2).is_some());
+        assert!(d.longest_match(text, &toks, 4).is_none());
+    }
+
+    #[test]
+    fn curly_apostrophes_match_straight_entries() {
+        let d = dict("1000's\tthousands\n");
+        let text = "1000’s of";
+        let toks = tokenize(text);
+        assert!(d.longest_match(text, &toks, 0).is_some());
+    }
+
+    #[test]
+    fn tables_merge_in_order_and_keep_sources() {
+        let a = Table::parse("struggle\twar\t0.7\n", "a.tsv").unwrap();
+        let b = Table::parse("# x\nstruggle\tfight | war\t0.2\n", "b.tsv").unwrap();
+        let d = Dictionary::from_tables(&[a, b]).unwrap();
+        let e = d.get("Struggle").unwrap();
+        let got: Vec<_> = e
+            .candidates
+            .iter()
+            .map(|p| (p.original.as_str(), p.source.to_string()))
+            .collect();
+        assert_eq!(got, [("war", "a.tsv:1".to_string()), ("fight", "b.tsv:2".to_string())]);
+        assert_eq!(e.weight, 0.7);
+    }
+
+    #[test]
+    fn canonical_errors_find_unsorted_duplicate_and_self_mapped_entries() {
+        let text = "b\tc\na\tb\na\tA\n";
+        let t = Table::parse(text, "t.tsv").unwrap();
+        let errs = t.canonical_errors(text);
+        assert!(errs.iter().any(|e| e.contains("sorts before")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("duplicate")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("is the spun form itself")), "{errs:?}");
+    }
+
+    #[test]
+    fn shipped_tables_are_canonical() {
+        for (name, text) in BUILTIN_TABLES {
+            let table = Table::parse(text, format!("dictionaries/{name}.tsv"))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let errors = table.canonical_errors(text);
+            assert!(errors.is_empty(), "{}", errors.join("\n"));
+            assert!(!table.entries.is_empty());
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! What an analysis reports: findings, each with its candidates and the
+//! restoration chosen, if any.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// One place where the text holds a form the dictionary (or a number rule)
+/// knows as spinner output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Byte range of the spun form in the analysed text.
+    #[serde(serialize_with = "span_as_pair")]
+    pub span: Range<usize>,
+    /// 1-based line of the span's start.
+    pub line: usize,
+    /// 1-based column (in characters) of the span's start.
+    pub column: usize,
+    /// The spun form as written in the text.
+    pub spun: String,
+    /// The candidates, best first.
+    pub candidates: Vec<Candidate>,
+    /// Probability that the text is right as written.
+    pub keep: f64,
+    /// Index into `candidates` of the restoration proposed, or `None` to keep.
+    pub restoration: Option<usize>,
+}
+
+impl Finding {
+    /// The proposed restoration's candidate, if the finding is to be restored.
+    pub fn restored(&self) -> Option<&Candidate> {
+        self.restoration.and_then(|i| self.candidates.get(i))
+    }
+}
+
+/// One original the spun form may stand for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// The original, written in the case and apostrophe style of the text.
+    pub original: String,
+    /// Probability that this is what the author wrote (keep and all
+    /// candidates sum to one).
+    pub score: f64,
+    /// The table line or rule that proposed it (`dictionaries/news-spinner.tsv:12`).
+    pub source: String,
+    /// The terms of the decision, in natural-log units.
+    pub terms: Terms,
+}
+
+/// The terms a decision adds up, in natural-log units relative to keeping
+/// the text as written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Terms {
+    /// Language model: log P(sentence with the original) - log P(sentence as written).
+    pub lm: f64,
+    /// Channel: how likely the spinner is to write this form for this original.
+    pub channel: f64,
+    /// Prior: the document's spin score and the evidence of the whole document.
+    pub prior: f64,
+}
+
+impl Terms {
+    /// The sum of the terms.
+    pub fn total(&self) -> f64 {
+        self.lm + self.channel + self.prior
+    }
+}
+
+fn span_as_pair<S: serde::Serializer>(span: &Range<usize>, s: S) -> Result<S::Ok, S::Error> {
+    (span.start, span.end).serialize(s)
+}

@@ -1,0 +1,47 @@
+//! unspin: find and restore text garbled by automatic article spinners.
+//!
+//! Scraper sites republish news after a "spinner" has swapped words and
+//! phrases for context-blind synonyms ("war" -> "struggle", "Middle East" ->
+//! "Center East", "one of" -> "one in all"). unspin finds these
+//! substitutions with a dictionary of the spinner's forms, decides each with
+//! a language model of clean English and the document's spin score, and
+//! proposes the original wording.
+//!
+//! The pipeline, one module a step: [`tokenize`] -> [`dict`] (tables, fst) ->
+//! [`model`] (language model) -> [`decide`](crate::Unspinner::analyze) ->
+//! [`score`] -> [`restore`] -> [`diff`].
+//!
+//! ```
+//! use unspin::Unspinner;
+//!
+//! let unspinner = Unspinner::builder().build()?;
+//! let analysis = unspinner.analyze("We took motion final night time to cease a struggle.");
+//! for finding in analysis.restorations() {
+//!     let c = finding.restored().unwrap();
+//!     println!("{}:{}: {} -> {} ({:.2})", finding.line, finding.column, finding.spun, c.original, c.score);
+//! }
+//! println!("spin score {:.2}", analysis.score());
+//! let restored = analysis.restore();
+//! # Ok::<(), unspin::Error>(())
+//! ```
+#![warn(missing_docs)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+mod decide;
+pub mod dict;
+pub mod diff;
+pub mod error;
+pub mod finding;
+pub mod input;
+#[path = "model_stub.rs"]
+pub mod model;
+pub mod numbers;
+pub mod report;
+pub mod restore;
+pub mod score;
+pub mod tokenize;
+mod unspinner;
+
+pub use error::{Error, Result};
+pub use finding::{Candidate, Finding, Terms};
+pub use unspinner::{Analysis, Builder, DecisionMode, Settings, Unspinner, DEFAULT_THRESHOLD};

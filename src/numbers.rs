@@ -1,0 +1,158 @@
+//! The spinner's number rewrites, as rules rather than table entries.
+//!
+//! Configured to protect runs of two or more digits, the spinner still spins
+//! single digits and the number words one to nine: `3,500` -> `three,500`,
+//! `3:54pm` -> `three:54pm`, `January 3` -> `January three`, `four` -> `4`.
+//! These rules propose the reverse:
+//!
+//! * a number word glued to digits by `,`, `.` or `:` is a digit (certain:
+//!   no author writes `three,000`);
+//! * a number word right after a month name is a digit (likely);
+//! * a lone digit 1-9 before a word (not a unit) is a number word (ambiguous:
+//!   left to the context model and the document score).
+
+use crate::tokenize::{Token, TokenKind};
+
+/// Name of the rule source in findings (`<rule:numbers>`).
+pub const SOURCE: &str = "<rule:numbers>";
+
+const WORDS: [&str; 9] = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+const MONTHS: [&str; 12] = [
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+];
+
+/// Words after a lone digit that mark it as a measure, time or label, which
+/// style guides write as digits.
+const UNITS: [&str; 24] = [
+    "percent", "per", "pm", "am", "p", "a", "million", "billion", "trillion", "km", "kg", "mph",
+    "cm", "mm", "m", "ft", "in", "lb", "st", "nd", "rd", "th", "x", "o'clock",
+];
+
+/// A number rewrite the rules propose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberProposal {
+    /// Index of the token to replace.
+    pub token: usize,
+    /// The original it proposes.
+    pub original: String,
+    /// How distinctive the spun form is of spinning (as a table weight).
+    pub weight: f32,
+    /// Which rule proposed it (1: glued to digits, 2: after a month, 3: lone digit).
+    pub rule: usize,
+}
+
+fn word_value(word: &str) -> Option<usize> {
+    WORDS
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case(word))
+        .map(|i| i + 1)
+}
+
+/// The number rewrite proposed at token `k`, if any.
+pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
+    let tok = &tokens[k];
+    let here = &text[tok.span.clone()];
+    let next = tokens.get(k + 1);
+    let next_text = next.map(|t| &text[t.span.clone()]);
+    match tok.kind {
+        TokenKind::Word => {
+            let value = word_value(here)?;
+            let glued = matches!(next_text, Some("," | "." | ":"))
+                && tokens
+                    .get(k + 2)
+                    .is_some_and(|t| t.kind == TokenKind::Number && text[t.span.clone()].len() >= 2);
+            if glued {
+                return Some(NumberProposal {
+                    token: k,
+                    original: value.to_string(),
+                    weight: 1.0,
+                    rule: 1,
+                });
+            }
+            let after_month = k >= 2
+                && tokens[k - 1].kind == TokenKind::Space
+                && tokens[k - 2].kind == TokenKind::Word
+                && MONTHS
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(&text[tokens[k - 2].span.clone()]))
+                && text[tokens[k - 2].span.clone()].starts_with(char::is_uppercase);
+            if after_month {
+                return Some(NumberProposal {
+                    token: k,
+                    original: value.to_string(),
+                    weight: 0.9,
+                    rule: 2,
+                });
+            }
+            None
+        }
+        TokenKind::Number => {
+            let value: usize = here.parse().ok().filter(|v| (1..=9).contains(v))?;
+            if here.len() != 1 {
+                return None;
+            }
+            // Standalone: a space on both sides, a word after.
+            let before_ok = k == 0 || tokens[k - 1].kind == TokenKind::Space;
+            let before_word = k >= 2 && tokens[k - 2].kind == TokenKind::Word;
+            if !before_ok || !before_word || next.map(|t| t.kind) != Some(TokenKind::Space) {
+                return None;
+            }
+            let prev = text[tokens[k - 2].span.clone()].to_lowercase();
+            if MONTHS.contains(&prev.as_str()) || prev == "no" || prev == "number" {
+                return None;
+            }
+            let after = tokens.get(k + 2)?;
+            let word = &text[after.span.clone()];
+            let counted_word =
+                after.kind == TokenKind::Word && !UNITS.contains(&word.to_lowercase().as_str());
+            if !counted_word {
+                return None;
+            }
+            Some(NumberProposal {
+                token: k,
+                original: WORDS[value - 1].to_string(),
+                weight: 0.3,
+                rule: 3,
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::tokenize;
+
+    fn at(text: &str, needle: &str) -> Option<NumberProposal> {
+        let toks = tokenize(text);
+        let k = toks.iter().position(|t| &text[t.span.clone()] == needle)?;
+        propose(text, &toks, k)
+    }
+
+    #[test]
+    fn number_word_glued_to_digits_is_a_digit() {
+        assert_eq!(at("about three,000 people", "three").unwrap().original, "3");
+        assert_eq!(at("at three:54pm", "three").unwrap().original, "3");
+        assert!(at("three people", "three").is_none());
+    }
+
+    #[test]
+    fn number_word_after_a_month_is_a_digit() {
+        assert_eq!(at("on January three the", "three").unwrap().original, "3");
+        assert!(at("in may three of them", "three").is_none());
+    }
+
+    #[test]
+    fn lone_digit_before_a_word_may_be_a_number_word() {
+        assert_eq!(at("injured 4 American servicemen", "4").unwrap().rule, 3);
+        assert_eq!(at("wounded 4 soldiers", "4").unwrap().original, "four");
+        assert!(at("at 4 pm", "4").is_none());
+        assert!(at("January 4 was", "4").is_none());
+        assert!(at("4.5 percent", "4.5").is_none());
+    }
+}

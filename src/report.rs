@@ -1,0 +1,89 @@
+//! Serializable reports of an analysis, the records of `--format json` and
+//! `--jsonl` output.
+//!
+//! A [`FindingRecord`] flattens a [`Finding`] for consumers: the chosen
+//! original (or `null`), its score, and every candidate with its terms.
+//!
+//! ```
+//! let u = unspin::Unspinner::builder().build().unwrap();
+//! let a = u.analyze("one in all");
+//! let r = unspin::report::DocumentRecord::new(&a);
+//! let json = serde_json::to_value(&r).unwrap();
+//! assert_eq!(json["findings"][0]["spun"], "one in all");
+//! ```
+
+use serde::Serialize;
+
+use crate::finding::{Candidate, Finding};
+use crate::unspinner::Analysis;
+
+/// One finding as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingRecord<'a> {
+    /// Byte range `[start, end)` of the spun form.
+    pub span: (usize, usize),
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+    /// The spun form as written.
+    pub spun: &'a str,
+    /// The restoration proposed, or `None` when the text is kept.
+    pub original: Option<&'a str>,
+    /// Probability of the decision taken (the restoration, or keeping).
+    pub score: f64,
+    /// Probability that the text is right as written.
+    pub keep: f64,
+    /// All candidates, best first.
+    pub candidates: &'a [Candidate],
+}
+
+impl<'a> FindingRecord<'a> {
+    /// The record of a finding.
+    pub fn new(f: &'a Finding) -> Self {
+        let restored = f.restored();
+        FindingRecord {
+            span: (f.span.start, f.span.end),
+            line: f.line,
+            column: f.column,
+            spun: &f.spun,
+            original: restored.map(|c| c.original.as_str()),
+            score: restored.map_or(f.keep, |c| c.score),
+            keep: f.keep,
+            candidates: &f.candidates,
+        }
+    }
+}
+
+/// A document's summary and findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentRecord<'a> {
+    /// The document spin score in [0, 1].
+    pub score: f64,
+    /// Whether the score reaches the threshold.
+    pub spun: bool,
+    /// Words in the document.
+    pub words: usize,
+    /// Number of restorations proposed.
+    pub restorations: usize,
+    /// The findings (restored and kept), in text order.
+    pub findings: Vec<FindingRecord<'a>>,
+}
+
+impl<'a> DocumentRecord<'a> {
+    /// The record of an analysis.
+    pub fn new(a: &'a Analysis<'_>) -> Self {
+        DocumentRecord {
+            score: round4(a.score()),
+            spun: a.is_spun(),
+            words: a.words(),
+            restorations: a.restorations().count(),
+            findings: a.findings().iter().map(FindingRecord::new).collect(),
+        }
+    }
+}
+
+/// `x` rounded to four decimals, for stable, readable output.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}

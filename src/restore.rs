@@ -1,0 +1,155 @@
+//! Writing restorations back into the text: the case and apostrophe style of
+//! what is replaced carry over to the original, and every byte outside the
+//! replaced spans is left as it was.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use crate::tokenize::{is_apostrophe, Case};
+
+/// The apostrophe a document uses inside words: curly (`’`) or straight (`'`).
+///
+/// ```
+/// use unspin::restore::apostrophe_style;
+/// assert_eq!(apostrophe_style("Iran’s leader didn’t"), '’');
+/// assert_eq!(apostrophe_style("no apostrophes"), '\'');
+/// ```
+pub fn apostrophe_style(text: &str) -> char {
+    let mut curly = 0usize;
+    let mut straight = 0usize;
+    let mut prev_alnum = false;
+    for c in text.chars() {
+        if prev_alnum && c == '\u{2019}' {
+            curly += 1;
+        } else if prev_alnum && c == '\'' {
+            straight += 1;
+        }
+        prev_alnum = c.is_alphanumeric();
+    }
+    if curly > straight {
+        '\u{2019}'
+    } else {
+        '\''
+    }
+}
+
+/// The candidate `original` written the way the text wrote the spun form it
+/// replaces: its case pattern and apostrophe style.
+///
+/// A lower-case original takes the case of the spun text (`Common` ->
+/// `General`, `CENTER EAST` -> `MIDDLE EAST`, a capitalised phrase -> each
+/// word capitalised); an original with capitals of its own (`Americans`) keeps
+/// them unless the spun text is all capitals.
+///
+/// ```
+/// use unspin::restore::match_case;
+/// assert_eq!(match_case("general", "Common", '\''), "General");
+/// assert_eq!(match_case("Middle East", "CENTER EAST", '\''), "MIDDLE EAST");
+/// assert_eq!(match_case("supreme leader", "Supreme Chief", '\''), "Supreme Leader");
+/// assert_eq!(match_case("as well as", "In addition to", '\''), "As well as");
+/// assert_eq!(match_case("don't", "do not", '’'), "don’t");
+/// ```
+pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
+    let cased = match (Case::of(spun), Case::of(original)) {
+        (Case::Upper, _) => original.to_uppercase(),
+        (_, Case::Lower) => {
+            let spun_words: Vec<&str> = spun.split_whitespace().collect();
+            let all_capitalised = spun_words.len() > 1
+                && spun_words
+                    .iter()
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+            if all_capitalised {
+                original
+                    .split(' ')
+                    .map(capitalise)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else if spun.chars().next().is_some_and(char::is_uppercase) {
+                capitalise(original)
+            } else {
+                original.to_string()
+            }
+        }
+        _ => original.to_string(),
+    };
+    cased
+        .chars()
+        .map(|c| if is_apostrophe(c) { apostrophe } else { c })
+        .collect()
+}
+
+/// `word` with its first letter upper case.
+pub fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Replaces each span of `text` with its replacement. Spans must be sorted
+/// and must not overlap; an edit that overlaps the previous one is ignored.
+/// With no edit (or only edits that change nothing) the text is borrowed.
+///
+/// ```
+/// use unspin::restore::apply;
+/// let out = apply("a struggle began", [(2..10, "war")]);
+/// assert_eq!(out, "a war began");
+/// ```
+pub fn apply<'t, S: AsRef<str>>(
+    text: &'t str,
+    edits: impl IntoIterator<Item = (Range<usize>, S)>,
+) -> Cow<'t, str> {
+    let mut out: Option<String> = None;
+    let mut at = 0;
+    for (span, replacement) in edits {
+        let replacement = replacement.as_ref();
+        if span.start < at || span.end > text.len() || text.get(span.clone()).is_none() {
+            continue;
+        }
+        if &text[span.clone()] == replacement {
+            continue;
+        }
+        let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
+        buf.push_str(&text[at..span.start]);
+        buf.push_str(replacement);
+        at = span.end;
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut buf) => {
+            buf.push_str(&text[at..]);
+            Cow::Owned(buf)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intrinsic_capitals_survive_lower_case_text() {
+        assert_eq!(match_case("Americans", "Individuals", '\''), "Americans");
+        assert_eq!(match_case("Americans", "individuals", '\''), "Americans");
+        assert_eq!(match_case("Americans", "INDIVIDUALS", '\''), "AMERICANS");
+    }
+
+    #[test]
+    fn sentence_initial_capital_is_carried_over() {
+        assert_eq!(match_case("said", "Mentioned", '\''), "Said");
+        assert_eq!(match_case("we have", "Now we have", '\''), "We have");
+    }
+
+    #[test]
+    fn apply_keeps_untouched_bytes() {
+        let text = "x  y\u{2019}z\tw";
+        assert_eq!(apply(text, [(0..1, "q")]), "q  y\u{2019}z\tw");
+        assert!(matches!(apply(text, [(0..1, "x")]), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn apply_skips_overlapping_and_out_of_range_edits() {
+        assert_eq!(apply("abcdef", [(0..3, "X"), (2..4, "Y"), (4..9, "Z")]), "Xdef");
+    }
+}

@@ -1,0 +1,344 @@
+//! Splits text into words, numbers, punctuation and whitespace, keeping byte
+//! offsets so that everything outside a restored span comes back unchanged.
+//!
+//! The token classes follow what the spinner treats as a word:
+//!
+//! * a **word** is a run of letters and digits holding at least one letter,
+//!   with internal apostrophes, straight or curly (`didn’t`, `1000’s`);
+//! * a **number** is a run of digits with internal `,` or `.` between digits
+//!   (`3,000`, `1.5`);
+//! * **whitespace** is a run of whitespace characters;
+//! * everything else is **punctuation**, one character a token.
+//!
+//! A hyphenated word (`Main-Common`) is two words and a punctuation token, as
+//! the spinner spins each part on its own; [`Token::touches_hyphen`] tells the
+//! matcher about it.
+//!
+//! ```
+//! use unspin::tokenize::{tokenize, TokenKind};
+//! let text = "1000’s of Iranians didn't";
+//! let words: Vec<&str> = tokenize(text)
+//!     .iter()
+//!     .filter(|t| t.kind == TokenKind::Word)
+//!     .map(|t| &text[t.span.clone()])
+//!     .collect();
+//! assert_eq!(words, ["1000’s", "of", "Iranians", "didn't"]);
+//! ```
+
+use std::ops::Range;
+
+/// What kind of text a [`Token`] covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters and digits with at least one letter, and internal apostrophes.
+    Word,
+    /// Digits, with internal `,` or `.` between digits.
+    Number,
+    /// One character that is neither a word character nor whitespace.
+    Punct,
+    /// A run of whitespace.
+    Space,
+}
+
+/// One token: its kind and its byte range in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The kind of token.
+    pub kind: TokenKind,
+    /// Byte range into the tokenized text.
+    pub span: Range<usize>,
+    /// True when the token is a word immediately preceded or followed by a hyphen.
+    pub touches_hyphen: bool,
+}
+
+/// The case pattern of a word or phrase, as the spinner and restorations see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Case {
+    /// No upper-case letters (`general`), or no letters at all.
+    Lower,
+    /// First letter upper case, the rest lower (`General`).
+    Title,
+    /// Every letter upper case, two letters or more (`GENERAL`).
+    Upper,
+    /// Anything else (`iPhone`, `McDonald`).
+    Mixed,
+}
+
+impl Case {
+    /// The case pattern of `s`.
+    ///
+    /// ```
+    /// use unspin::tokenize::Case;
+    /// assert_eq!(Case::of("Common"), Case::Title);
+    /// assert_eq!(Case::of("CENTER EAST"), Case::Upper);
+    /// assert_eq!(Case::of("one in all"), Case::Lower);
+    /// assert_eq!(Case::of("Center East"), Case::Title);
+    /// ```
+    pub fn of(s: &str) -> Case {
+        let mut letters = 0usize;
+        let mut uppers = 0usize;
+        let mut first_upper = false;
+        // Title is judged per word: "Center East" is title case, "McCain" is mixed.
+        let mut title_ok = true;
+        let mut at_word_start = true;
+        for c in s.chars() {
+            if c.is_alphabetic() {
+                let up = c.is_uppercase();
+                if letters == 0 {
+                    first_upper = up;
+                }
+                if up {
+                    uppers += 1;
+                    if !at_word_start {
+                        title_ok = false;
+                    }
+                }
+                letters += 1;
+                at_word_start = false;
+            } else if c.is_whitespace() || c == '-' {
+                at_word_start = true;
+            } else {
+                at_word_start = false;
+            }
+        }
+        if uppers == 0 {
+            Case::Lower
+        } else if uppers == letters && letters > 1 {
+            Case::Upper
+        } else if first_upper && title_ok {
+            Case::Title
+        } else {
+            Case::Mixed
+        }
+    }
+}
+
+/// True for the characters unspin reads as apostrophes inside a word.
+pub fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// The form of a word used for dictionary lookup: lower case, straight apostrophes.
+///
+/// ```
+/// assert_eq!(unspin::tokenize::normalize("Didn’t"), "didn't");
+/// ```
+pub fn normalize(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    normalize_into(word, &mut out);
+    out
+}
+
+/// Appends the normalized form of `word` to `out` (see [`normalize`]).
+pub fn normalize_into(word: &str, out: &mut String) {
+    for c in word.chars() {
+        if is_apostrophe(c) {
+            out.push('\'');
+        } else if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn is_hyphen(c: char) -> bool {
+    c == '-' || c == '\u{2010}'
+}
+
+/// Splits `text` into tokens covering every byte, in order.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 3);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < text.len() {
+        let c = next_char(text, i);
+        let start = i;
+        if is_word_char(c) {
+            let mut has_letter = false;
+            let mut end = i;
+            let mut j = i;
+            loop {
+                if j >= text.len() {
+                    break;
+                }
+                let d = next_char(text, j);
+                if is_word_char(d) {
+                    has_letter |= d.is_alphabetic();
+                    j += d.len_utf8();
+                    end = j;
+                } else if (is_apostrophe(d) || d == ',' || d == '.') && j > start {
+                    // Internal punctuation only counts when a word character follows:
+                    // apostrophes in words, `,` and `.` between digits in numbers.
+                    let after = j + d.len_utf8();
+                    let Some(e) = text.get(after..).and_then(|r| r.chars().next()) else {
+                        break;
+                    };
+                    let prev_digit = bytes[j - 1].is_ascii_digit();
+                    let ok = if is_apostrophe(d) {
+                        is_word_char(e)
+                    } else {
+                        prev_digit && e.is_ascii_digit() && !has_letter
+                    };
+                    if !ok {
+                        break;
+                    }
+                    j = after;
+                } else {
+                    break;
+                }
+            }
+            i = end;
+            tokens.push(Token {
+                kind: if has_letter {
+                    TokenKind::Word
+                } else {
+                    TokenKind::Number
+                },
+                span: start..end,
+                touches_hyphen: false,
+            });
+        } else if c.is_whitespace() {
+            let mut j = i;
+            while j < text.len() {
+                let d = next_char(text, j);
+                if !d.is_whitespace() {
+                    break;
+                }
+                j += d.len_utf8();
+            }
+            i = j;
+            tokens.push(Token {
+                kind: TokenKind::Space,
+                span: start..j,
+                touches_hyphen: false,
+            });
+        } else {
+            i += c.len_utf8();
+            tokens.push(Token {
+                kind: TokenKind::Punct,
+                span: start..i,
+                touches_hyphen: false,
+            });
+        }
+    }
+    for k in 0..tokens.len() {
+        if tokens[k].kind != TokenKind::Word {
+            continue;
+        }
+        let hyphen_at = |t: &Token| t.kind == TokenKind::Punct && text[t.span.clone()].chars().all(is_hyphen);
+        let before = k > 0 && hyphen_at(&tokens[k - 1]);
+        let after = k + 1 < tokens.len() && hyphen_at(&tokens[k + 1]);
+        tokens[k].touches_hyphen = before || after;
+    }
+    tokens
+}
+
+fn next_char(text: &str, i: usize) -> char {
+    // `i` is always on a char boundary: every step advances by whole chars.
+    text[i..].chars().next().unwrap_or('\0')
+}
+
+/// Converts byte offsets to 1-based line and column (in characters) numbers.
+///
+/// Built once per document; lookups are a binary search.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line and column of byte `offset` in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let col = text.get(start..offset).map_or(0, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
+        tokenize(text)
+            .into_iter()
+            .map(|t| (t.kind, &text[t.span]))
+            .collect()
+    }
+
+    #[test]
+    fn words_keep_internal_apostrophes_of_both_styles() {
+        let toks = kinds("1000’s didn't US’ rock'n");
+        assert_eq!(toks[0], (TokenKind::Word, "1000’s"));
+        assert_eq!(toks[2], (TokenKind::Word, "didn't"));
+        assert_eq!(toks[4], (TokenKind::Word, "US"));
+        assert_eq!(toks[5], (TokenKind::Punct, "’"));
+        assert_eq!(toks[7], (TokenKind::Word, "rock'n"));
+    }
+
+    #[test]
+    fn numbers_keep_grouping_and_decimals_but_not_trailing_punctuation() {
+        let toks = kinds("3,000 1.5, three,000 9.");
+        assert_eq!(toks[0], (TokenKind::Number, "3,000"));
+        assert_eq!(toks[2], (TokenKind::Number, "1.5"));
+        assert_eq!(toks[3], (TokenKind::Punct, ","));
+        assert_eq!(toks[5], (TokenKind::Word, "three"));
+        assert_eq!(toks[6], (TokenKind::Punct, ","));
+        assert_eq!(toks[7], (TokenKind::Number, "000"));
+        assert_eq!(toks[9], (TokenKind::Number, "9"));
+        assert_eq!(toks[10], (TokenKind::Punct, "."));
+    }
+
+    #[test]
+    fn hyphenated_words_are_split_and_marked() {
+        let toks = tokenize("Main-Common and well known");
+        assert!(toks[0].touches_hyphen);
+        assert!(toks[2].touches_hyphen);
+        assert!(!toks[4].touches_hyphen);
+    }
+
+    #[test]
+    fn tokens_cover_every_byte_in_order() {
+        let text = "Iran’s  U.N. — ambassador\n\tsaid «so»! 62-year-old";
+        let toks = tokenize(text);
+        let mut at = 0;
+        for t in &toks {
+            assert_eq!(t.span.start, at);
+            at = t.span.end;
+        }
+        assert_eq!(at, text.len());
+    }
+
+    #[test]
+    fn case_patterns() {
+        assert_eq!(Case::of("mentioned"), Case::Lower);
+        assert_eq!(Case::of("Mentioned"), Case::Title);
+        assert_eq!(Case::of("SAID"), Case::Upper);
+        assert_eq!(Case::of("McCain"), Case::Mixed);
+        assert_eq!(Case::of("A"), Case::Title);
+        assert_eq!(Case::of("1000’s"), Case::Lower);
+    }
+
+    #[test]
+    fn line_index_counts_characters() {
+        let text = "ab\nçd ef\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        assert_eq!(idx.line_col(text, 6), (2, 3));
+    }
+}

@@ -1,0 +1,411 @@
+//! The entry point: an [`Unspinner`] holds the dictionary, the language model
+//! and the settings; [`Unspinner::analyze`] turns a text into an [`Analysis`].
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::decide::{self, Site, SiteCandidate};
+use crate::dict::{Dictionary, Table, DEFAULT_TABLES};
+use crate::error::Result;
+use crate::finding::{Candidate, Finding, Terms};
+use crate::report::round4;
+use crate::model::LanguageModel;
+use crate::restore::{apostrophe_style, apply, match_case};
+use crate::tokenize::{normalize, tokenize, Case, LineIndex, TokenKind};
+use crate::{diff, numbers};
+
+/// The document spin score above which a document is judged spun, by default.
+pub const DEFAULT_THRESHOLD: f64 = 0.5;
+
+/// How restorations are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionMode {
+    /// The language model weighs every candidate in its sentence, with the
+    /// document's spin score as a prior (the default).
+    Model,
+    /// Dictionary only: restore every form whose table weight is at least
+    /// 0.5 to its first candidate. A baseline for measurement.
+    Dictionary,
+}
+
+/// Settings of an [`Unspinner`], validated by [`Builder::build`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Document spin score at or above which a document is judged spun.
+    pub threshold: f64,
+    /// How restorations are decided.
+    pub mode: DecisionMode,
+}
+
+/// Finds and restores spun text. Build one with [`Unspinner::builder`], then
+/// share it: it is `Send + Sync` and analysis takes `&self`.
+///
+/// ```
+/// let unspinner = unspin::Unspinner::builder().build().unwrap();
+/// let analysis = unspinner.analyze("He mentioned it is one in all the largest.");
+/// assert!(analysis.findings().iter().any(|f| f.spun == "one in all"));
+/// println!("{}", analysis.restore());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Unspinner {
+    dict: Arc<Dictionary>,
+    model: &'static LanguageModel,
+    settings: Settings,
+    allow: Arc<HashSet<String>>,
+}
+
+/// Configures an [`Unspinner`].
+#[derive(Debug, Clone)]
+pub struct Builder {
+    builtin: Vec<String>,
+    tables: Vec<Table>,
+    table_files: Vec<PathBuf>,
+    settings: Settings,
+    allow: HashSet<String>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            builtin: DEFAULT_TABLES.iter().map(|s| s.to_string()).collect(),
+            tables: Vec::new(),
+            table_files: Vec::new(),
+            settings: Settings {
+                threshold: DEFAULT_THRESHOLD,
+                mode: DecisionMode::Model,
+            },
+            allow: HashSet::new(),
+        }
+    }
+}
+
+impl Builder {
+    /// Uses these built-in tables instead of the default ones
+    /// (see [`crate::dict::BUILTIN_TABLES`]); an empty list uses none.
+    pub fn builtin_tables<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.builtin = names.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a table file; user tables come before the built-in ones, so
+    /// their candidates are listed first.
+    pub fn table_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.table_files.push(path.into());
+        self
+    }
+
+    /// Adds a parsed table (before the built-in ones).
+    pub fn table(mut self, table: Table) -> Self {
+        self.tables.push(table);
+        self
+    }
+
+    /// Sets the document spin score at or above which a document is judged spun.
+    pub fn threshold(mut self, threshold: f64) -> Self {
+        self.settings.threshold = threshold;
+        self
+    }
+
+    /// Sets how restorations are decided.
+    pub fn mode(mut self, mode: DecisionMode) -> Self {
+        self.settings.mode = mode;
+        self
+    }
+
+    /// Spun forms to leave alone wherever they occur (any case).
+    pub fn allow<S: AsRef<str>>(mut self, forms: impl IntoIterator<Item = S>) -> Self {
+        self.allow
+            .extend(forms.into_iter().map(|f| normalize_phrase(f.as_ref())));
+        self
+    }
+
+    /// Reads the tables and builds the unspinner.
+    pub fn build(self) -> Result<Unspinner> {
+        let mut tables = self.tables;
+        for path in &self.table_files {
+            tables.push(Table::read(path)?);
+        }
+        for name in &self.builtin {
+            let table = Table::builtin(name).ok_or_else(|| crate::Error::Table {
+                path: PathBuf::from(format!("<builtin:{name}>")),
+                line: 0,
+                message: format!(
+                    "no built-in table `{name}` (known: {})",
+                    crate::dict::BUILTIN_TABLES
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
+            tables.push(table);
+        }
+        if !(0.0..=1.0).contains(&self.settings.threshold) {
+            return Err(crate::Error::Config {
+                path: PathBuf::from("<settings>"),
+                message: format!("threshold {} is not in [0, 1]", self.settings.threshold),
+            });
+        }
+        Ok(Unspinner {
+            dict: Arc::new(Dictionary::from_tables(&tables)?),
+            model: LanguageModel::shipped(),
+            settings: self.settings,
+            allow: Arc::new(self.allow),
+        })
+    }
+}
+
+fn normalize_phrase(s: &str) -> String {
+    s.split_whitespace()
+        .map(normalize)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Unspinner {
+    /// A builder with the default tables, model and threshold.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// The compiled dictionary.
+    pub fn dictionary(&self) -> &Dictionary {
+        &self.dict
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Finds the spun forms in `text`, scores the document and decides each
+    /// restoration.
+    pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
+        let tokens = tokenize(text);
+        let apostrophe = apostrophe_style(text);
+        let mut sites = Vec::new();
+        let mut k = 0;
+        while k < tokens.len() {
+            let tok = &tokens[k];
+            let kind_ok = matches!(tok.kind, TokenKind::Word | TokenKind::Number);
+            if !kind_ok {
+                k += 1;
+                continue;
+            }
+            if let Some(m) = self.dict.longest_match(text, &tokens, k) {
+                let span = tokens[m.first].span.start..tokens[m.last].span.end;
+                let written = &text[span.clone()];
+                if !self.allow.contains(&normalize_phrase(written)) {
+                    let capitalised = written.starts_with(char::is_uppercase);
+                    let candidates: Vec<SiteCandidate> = m
+                        .entry
+                        .candidates
+                        .iter()
+                        .filter(|p| capitalised || Case::of(&p.original) == Case::Lower)
+                        .map(|p| SiteCandidate {
+                            original: match_case(&p.original, written, apostrophe),
+                            source: p.source.to_string(),
+                            rank: p.rank,
+                        })
+                        .collect();
+                    if !candidates.is_empty() {
+                        sites.push(Site {
+                            first: m.first,
+                            last: m.last,
+                            span,
+                            weight: m.entry.weight,
+                            candidates,
+                        });
+                        k = m.last + 1;
+                        continue;
+                    }
+                }
+            }
+            if let Some(p) = numbers::propose(text, &tokens, k) {
+                let span = tokens[k].span.clone();
+                let written = &text[span.clone()];
+                if !self.allow.contains(&normalize_phrase(written)) {
+                    sites.push(Site {
+                        first: k,
+                        last: k,
+                        span,
+                        weight: p.weight,
+                        candidates: vec![SiteCandidate {
+                            original: match_case(&p.original, written, apostrophe),
+                            source: format!("{}:{}", numbers::SOURCE, p.rule),
+                            rank: 0,
+                        }],
+                    });
+                }
+            }
+            k += 1;
+        }
+        let words = tokens
+            .iter()
+            .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
+            .count();
+        let decided = decide::decide(text, &tokens, &sites, self.model, &self.settings);
+        let lines = LineIndex::new(text);
+        let findings = sites
+            .iter()
+            .zip(decided.sites)
+            .map(|(site, d)| {
+                let (line, column) = lines.line_col(text, site.span.start);
+                let mut candidates: Vec<Candidate> = site
+                    .candidates
+                    .iter()
+                    .zip(d.candidates)
+                    .map(|(c, (score, terms))| Candidate {
+                        original: c.original.clone(),
+                        score: round4(score),
+                        source: c.source.clone(),
+                        terms: Terms {
+                            lm: round4(terms.lm),
+                            channel: round4(terms.channel) + 0.0,
+                            prior: round4(terms.prior),
+                        },
+                    })
+                    .collect();
+                candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+                let restoration = d
+                    .restore
+                    .map(|i| &site.candidates[i].original)
+                    .and_then(|o| candidates.iter().position(|c| &c.original == o));
+                Finding {
+                    span: site.span.clone(),
+                    line,
+                    column,
+                    spun: text[site.span.clone()].to_string(),
+                    candidates,
+                    keep: round4(d.keep),
+                    restoration,
+                }
+            })
+            .collect();
+        Analysis {
+            text,
+            findings,
+            score: decided.score,
+            words,
+            threshold: self.settings.threshold,
+        }
+    }
+}
+
+/// The result of analysing one text: its findings, its document spin score,
+/// and the restored text on demand.
+#[derive(Debug, Clone)]
+pub struct Analysis<'t> {
+    text: &'t str,
+    findings: Vec<Finding>,
+    score: f64,
+    words: usize,
+    threshold: f64,
+}
+
+impl<'t> Analysis<'t> {
+    /// The document spin score in [0, 1]: low for clean text, high for spun.
+    pub fn score(&self) -> f64 {
+        self.score
+    }
+
+    /// True when the score reaches the unspinner's threshold.
+    pub fn is_spun(&self) -> bool {
+        self.score >= self.threshold
+    }
+
+    /// Every finding, in text order, restored or not.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The findings proposed for restoration, in text order.
+    pub fn restorations(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.restoration.is_some())
+    }
+
+    /// Number of words and numbers in the text.
+    pub fn words(&self) -> usize {
+        self.words
+    }
+
+    /// The analysed text.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// The text with every proposed restoration applied; borrowed when
+    /// nothing is restored.
+    pub fn restore(&self) -> Cow<'t, str> {
+        self.restore_with(|f| f.restored().map(|c| Cow::Borrowed(c.original.as_str())))
+    }
+
+    /// The text with the replacements `choose` returns: `None` keeps a
+    /// finding as written. For reviews and custom policies.
+    ///
+    /// ```
+    /// let u = unspin::Unspinner::builder().build().unwrap();
+    /// let a = u.analyze("one in all of them");
+    /// let all = a.restore_with(|f| f.candidates.first().map(|c| c.original.clone().into()));
+    /// assert_eq!(all, "one of of them");
+    /// assert_eq!(a.restore_with(|_| None), "one in all of them");
+    /// ```
+    pub fn restore_with<'a, F>(&'a self, mut choose: F) -> Cow<'t, str>
+    where
+        F: FnMut(&'a Finding) -> Option<Cow<'a, str>>,
+    {
+        let edits: Vec<(Range<usize>, Cow<'a, str>)> = self
+            .findings
+            .iter()
+            .filter_map(|f| choose(f).map(|r| (f.span.clone(), r)))
+            .collect();
+        apply(self.text, edits)
+    }
+
+    /// A unified diff of the proposed restorations, with the given file
+    /// names in its header (empty when nothing is restored).
+    pub fn unified_diff(&self, old_name: &str, new_name: &str) -> String {
+        diff::unified(self.text, &self.restore(), old_name, new_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unspinner() -> Unspinner {
+        Unspinner::builder().build().unwrap()
+    }
+
+    #[test]
+    fn unspinner_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Unspinner>();
+        check::<Analysis<'static>>();
+    }
+
+    #[test]
+    fn allowed_forms_are_not_findings() {
+        let u = Unspinner::builder().allow(["One In All"]).build().unwrap();
+        assert!(u.analyze("one in all").findings().is_empty());
+    }
+
+    #[test]
+    fn empty_text_has_no_findings_and_a_zero_score() {
+        let a = unspinner().analyze("");
+        assert!(a.findings().is_empty());
+        assert_eq!(a.restore(), "");
+        assert_eq!(a.score(), 0.0);
+    }
+
+    #[test]
+    fn findings_carry_line_column_and_source() {
+        let a = unspinner().analyze("x\n  one in all");
+        let f = &a.findings()[0];
+        assert_eq!((f.line, f.column), (2, 3));
+        assert!(f.candidates[0].source.starts_with("dictionaries/news-spinner.tsv:"));
+    }
+}
