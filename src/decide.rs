@@ -120,7 +120,10 @@ pub(crate) fn decide(
     let first = doc.decode(&neutral, 0.5);
     let evidence: Vec<f64> = first.iter().map(|d| d.best_margin()).collect();
     let doc_score = score::spin_score(
-        sites.iter().map(|s| s.weight as f64).zip(evidence.iter().copied()),
+        sites
+            .iter()
+            .map(|s| s.weight as f64)
+            .zip(evidence.iter().copied()),
         doc.words,
     );
     // Pass 2: the score as prior, and each form borrowing the evidence of its
@@ -218,11 +221,14 @@ impl Outcome {
         let max = self.mass.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let z: f64 = self.mass.iter().map(|m| (m - max).exp()).sum();
         let probs: Vec<f64> = self.mass.iter().map(|m| (m - max).exp() / z).collect();
-        let (best, _) = self
-            .best
-            .iter()
-            .enumerate()
-            .fold((0, f64::NEG_INFINITY), |acc, (i, &b)| if b > acc.1 { (i, b) } else { acc });
+        let (best, _) =
+            self.best
+                .iter()
+                .enumerate()
+                .fold(
+                    (0, f64::NEG_INFINITY),
+                    |acc, (i, &b)| if b > acc.1 { (i, b) } else { acc },
+                );
         SiteDecision {
             keep: probs[0],
             candidates: probs[1..].iter().copied().zip(self.terms).collect(),
@@ -280,7 +286,9 @@ impl<'a> Document<'a> {
         let mut plain = String::from(" ");
         while k < tokens.len() {
             if let Some(&i) = site_at.get(&k) {
-                sentences.last_mut().map(|s| s.push(Item::Slot(i)));
+                if let Some(s) = sentences.last_mut() {
+                    s.push(Item::Slot(i));
+                }
                 words += 1;
                 plain.push_str("| ");
                 k = sites[i].last + 1;

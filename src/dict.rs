@@ -111,16 +111,17 @@ impl Table {
                 ));
             }
             if fields.len() > 4 {
-                return Err(err(line, format!("{} fields, at most 4 allowed", fields.len())));
+                return Err(err(
+                    line,
+                    format!("{} fields, at most 4 allowed", fields.len()),
+                ));
             }
             let spun = fields[0].trim();
             if spun.is_empty() {
                 return Err(err(line, "empty spun form".into()));
             }
-            let candidates: Vec<String> = fields[1]
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect();
+            let candidates: Vec<String> =
+                fields[1].split('|').map(|c| c.trim().to_string()).collect();
             if candidates.iter().any(|c| c.is_empty()) {
                 return Err(err(line, format!("empty candidate in `{}`", fields[1])));
             }
@@ -128,12 +129,7 @@ impl Table {
                 None | Some("") => (DEFAULT_WEIGHT, None),
                 Some(w) => match w.parse::<f32>() {
                     Ok(v) if v > 0.0 && v <= 1.0 => (v, Some(w.to_string())),
-                    _ => {
-                        return Err(err(
-                            line,
-                            format!("weight `{w}` is not a number in (0, 1]"),
-                        ))
-                    }
+                    _ => return Err(err(line, format!("weight `{w}` is not a number in (0, 1]"))),
                 },
             };
             let note = fields
@@ -157,7 +153,10 @@ impl Table {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
-            let line = 1 + e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count();
+            let line = 1 + e.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             Error::InvalidUtf8 {
                 path: path.to_path_buf(),
                 line,
@@ -184,16 +183,25 @@ impl Table {
             let mut key = String::new();
             normalize_into(&e.spun, &mut key);
             if key != e.spun {
-                errors.push(format!("{at}: spun form `{}` is not lower case with straight apostrophes", e.spun));
+                errors.push(format!(
+                    "{at}: spun form `{}` is not lower case with straight apostrophes",
+                    e.spun
+                ));
             }
             if e.spun.split(' ').any(|w| w.is_empty()) {
                 errors.push(format!("{at}: spun form `{}` has repeated spaces", e.spun));
             }
             if let Some(p) = prev {
                 if p.spun == e.spun {
-                    errors.push(format!("{at}: duplicate spun form `{}` (also line {})", e.spun, p.line));
+                    errors.push(format!(
+                        "{at}: duplicate spun form `{}` (also line {})",
+                        e.spun, p.line
+                    ));
                 } else if p.spun > e.spun {
-                    errors.push(format!("{at}: `{}` sorts before `{}` on line {}", e.spun, p.spun, p.line));
+                    errors.push(format!(
+                        "{at}: `{}` sorts before `{}` on line {}",
+                        e.spun, p.spun, p.line
+                    ));
                 }
             }
             for (i, c) in e.candidates.iter().enumerate() {
@@ -211,7 +219,11 @@ impl Table {
                 errors.push(format!("{}:{}: trailing whitespace", self.name, i + 1));
             }
             if !line.starts_with('#') && line.split('\t').any(|f| f != f.trim()) {
-                errors.push(format!("{}:{}: a field has surrounding spaces", self.name, i + 1));
+                errors.push(format!(
+                    "{}:{}: a field has surrounding spaces",
+                    self.name,
+                    i + 1
+                ));
             }
         }
         if !text.is_empty() && !text.ends_with('\n') {
@@ -327,7 +339,8 @@ impl Dictionary {
                 });
                 let entry = &mut entries[slot];
                 for c in &e.candidates {
-                    if normalize_key(c) == key || entry.candidates.iter().any(|p| &p.original == c) {
+                    if normalize_key(c) == key || entry.candidates.iter().any(|p| &p.original == c)
+                    {
                         continue;
                     }
                     entry.candidates.push(Proposal {
@@ -367,7 +380,11 @@ impl Dictionary {
                     line: 0,
                     message: format!(
                         "no built-in table `{n}` (known: {})",
-                        BUILTIN_TABLES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                        BUILTIN_TABLES
+                            .iter()
+                            .map(|(n, _)| *n)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 })
             })
@@ -393,7 +410,9 @@ impl Dictionary {
     /// The entry of a spun form (any case, any apostrophe, any spacing).
     pub fn get(&self, spun: &str) -> Option<&DictEntry> {
         let key = normalize_key(spun);
-        self.map.get(key.as_bytes()).map(|i| &self.entries[i as usize])
+        self.map
+            .get(key.as_bytes())
+            .map(|i| &self.entries[i as usize])
     }
 
     /// The longest entry whose words start at word token `first` of `tokens`
@@ -461,7 +480,10 @@ mod tests {
     #[test]
     fn parse_reports_file_and_line() {
         let err = Table::parse("# c\nok\tfine\nbad line\n", "x.tsv").unwrap_err();
-        assert_eq!(err.to_string(), "x.tsv:3: expected `spun form<TAB>candidates`, found no TAB");
+        assert_eq!(
+            err.to_string(),
+            "x.tsv:3: expected `spun form<TAB>candidates`, found no TAB"
+        );
         let err = Table::parse("a\tb\t2\n", "x.tsv").unwrap_err();
         assert!(err.to_string().starts_with("x.tsv:1: weight `2`"));
     }
@@ -473,7 +495,10 @@ mod tests {
         let toks = tokenize(text);
         let m = d.longest_match(text, &toks, 0).unwrap();
         assert_eq!(m.entry.spun, "one in all");
-        assert_eq!(&text[toks[m.first].span.start..toks[m.last].span.end], "One  in\nall");
+        assert_eq!(
+            &text[toks[m.first].span.start..toks[m.last].span.end],
+            "One  in\nall"
+        );
     }
 
     #[test]
@@ -521,7 +546,13 @@ mod tests {
             .iter()
             .map(|p| (p.original.as_str(), p.source.to_string()))
             .collect();
-        assert_eq!(got, [("war", "a.tsv:1".to_string()), ("fight", "b.tsv:2".to_string())]);
+        assert_eq!(
+            got,
+            [
+                ("war", "a.tsv:1".to_string()),
+                ("fight", "b.tsv:2".to_string())
+            ]
+        );
         assert_eq!(e.weight, 0.7);
     }
 
@@ -532,7 +563,10 @@ mod tests {
         let errs = t.canonical_errors(text);
         assert!(errs.iter().any(|e| e.contains("sorts before")), "{errs:?}");
         assert!(errs.iter().any(|e| e.contains("duplicate")), "{errs:?}");
-        assert!(errs.iter().any(|e| e.contains("is the spun form itself")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.contains("is the spun form itself")),
+            "{errs:?}"
+        );
     }
 
     #[test]

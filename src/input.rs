@@ -23,7 +23,10 @@ pub fn decode(bytes: Vec<u8>, name: &Path) -> Result<String> {
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = 1 + e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count();
+        let line = 1 + e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
         Error::InvalidUtf8 {
             path: name.to_path_buf(),
             line,
@@ -63,7 +66,10 @@ mod tests {
     #[test]
     fn binary_is_detected_by_nul() {
         let err = decode(b"ab\0c".to_vec(), Path::new("b.bin")).unwrap_err();
-        assert_eq!(err.to_string(), "b.bin: binary file (NUL byte at offset 2), skipped");
+        assert_eq!(
+            err.to_string(),
+            "b.bin: binary file (NUL byte at offset 2), skipped"
+        );
     }
 
     #[test]

@@ -27,10 +27,12 @@
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod config;
 mod decide;
 pub mod dict;
 pub mod diff;
 pub mod error;
+pub mod eval;
 pub mod finding;
 pub mod input;
 #[path = "model_stub.rs"]

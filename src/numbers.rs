@@ -21,8 +21,18 @@ const WORDS: [&str; 9] = [
 ];
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 /// Words after a lone digit that mark it as a measure, time or label, which
@@ -62,9 +72,9 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
         TokenKind::Word => {
             let value = word_value(here)?;
             let glued = matches!(next_text, Some("," | "." | ":"))
-                && tokens
-                    .get(k + 2)
-                    .is_some_and(|t| t.kind == TokenKind::Number && text[t.span.clone()].len() >= 2);
+                && tokens.get(k + 2).is_some_and(|t| {
+                    t.kind == TokenKind::Number && text[t.span.clone()].len() >= 2
+                });
             if glued {
                 return Some(NumberProposal {
                     token: k,

@@ -150,6 +150,9 @@ mod tests {
 
     #[test]
     fn apply_skips_overlapping_and_out_of_range_edits() {
-        assert_eq!(apply("abcdef", [(0..3, "X"), (2..4, "Y"), (4..9, "Z")]), "Xdef");
+        assert_eq!(
+            apply("abcdef", [(0..3, "X"), (2..4, "Y"), (4..9, "Z")]),
+            "Xdef"
+        );
     }
 }

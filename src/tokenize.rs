@@ -96,10 +96,8 @@ impl Case {
                 }
                 letters += 1;
                 at_word_start = false;
-            } else if c.is_whitespace() || c == '-' {
-                at_word_start = true;
             } else {
-                at_word_start = false;
+                at_word_start = c.is_whitespace() || c == '-';
             }
         }
         if uppers == 0 {
@@ -231,7 +229,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         if tokens[k].kind != TokenKind::Word {
             continue;
         }
-        let hyphen_at = |t: &Token| t.kind == TokenKind::Punct && text[t.span.clone()].chars().all(is_hyphen);
+        let hyphen_at =
+            |t: &Token| t.kind == TokenKind::Punct && text[t.span.clone()].chars().all(is_hyphen);
         let before = k > 0 && hyphen_at(&tokens[k - 1]);
         let after = k + 1 < tokens.len() && hyphen_at(&tokens[k + 1]);
         tokens[k].touches_hyphen = before || after;

@@ -11,8 +11,8 @@ use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{Dictionary, Table, DEFAULT_TABLES};
 use crate::error::Result;
 use crate::finding::{Candidate, Finding, Terms};
-use crate::report::round4;
 use crate::model::LanguageModel;
+use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
 use crate::tokenize::{normalize, tokenize, Case, LineIndex, TokenKind};
 use crate::{diff, numbers};
@@ -169,6 +169,17 @@ impl Unspinner {
     /// A builder with the default tables, model and threshold.
     pub fn builder() -> Builder {
         Builder::default()
+    }
+
+    /// The same unspinner, also leaving these spun forms alone (any case):
+    /// cheap, the dictionary and model are shared.
+    pub fn with_allowed<S: AsRef<str>>(&self, forms: impl IntoIterator<Item = S>) -> Unspinner {
+        let mut allow = (*self.allow).clone();
+        allow.extend(forms.into_iter().map(|f| normalize_phrase(f.as_ref())));
+        Unspinner {
+            allow: Arc::new(allow),
+            ..self.clone()
+        }
     }
 
     /// The compiled dictionary.
@@ -406,6 +417,8 @@ mod tests {
         let a = unspinner().analyze("x\n  one in all");
         let f = &a.findings()[0];
         assert_eq!((f.line, f.column), (2, 3));
-        assert!(f.candidates[0].source.starts_with("dictionaries/news-spinner.tsv:"));
+        assert!(f.candidates[0]
+            .source
+            .starts_with("dictionaries/news-spinner.tsv:"));
     }
 }

@@ -36,7 +36,12 @@ pub struct Common {
     pub dicts: Vec<PathBuf>,
 
     /// Built-in tables to use, comma-separated (news-spinner, tortured-phrases).
-    #[arg(long = "tables", value_name = "NAMES", value_delimiter = ',', default_value = "news-spinner")]
+    #[arg(
+        long = "tables",
+        value_name = "NAMES",
+        value_delimiter = ',',
+        default_value = "news-spinner"
+    )]
     pub tables: Vec<String>,
 
     /// Document spin score at or above which a document is judged spun.
@@ -118,7 +123,12 @@ pub struct FixArgs {
     pub jsonl: bool,
 
     /// Write the restored text to OUT (one input only).
-    #[arg(short = 'o', long = "output", value_name = "OUT", conflicts_with = "write")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUT",
+        conflicts_with = "write"
+    )]
     pub output: Option<PathBuf>,
 
     /// Restore the files in place (atomically).

@@ -74,6 +74,20 @@ fn display_name(path: &Path) -> String {
     }
 }
 
+/// `base` with the allow list of the `unspin.toml` nearest to `path` (the
+/// current directory for standard input).
+fn unspinner_for(base: &Unspinner, path: &Path) -> unspin::Result<Unspinner> {
+    let start = if path == Path::new("-") {
+        Path::new(".")
+    } else {
+        path
+    };
+    Ok(match unspin::config::ProjectConfig::discover(start)? {
+        Some(config) => base.with_allowed(config.allowed()),
+        None => base.clone(),
+    })
+}
+
 /// Reads one input as text; `-` is standard input.
 fn read_text(path: &Path) -> unspin::Result<String> {
     let name = PathBuf::from(display_name(path));
@@ -110,6 +124,13 @@ fn check(a: CheckArgs) -> anyhow::Result<Outcome> {
                 continue;
             }
         };
+        let u = match unspinner_for(&u, path.as_ref()) {
+            Ok(u) => u,
+            Err(e) => {
+                report(&mut outcome, e);
+                continue;
+            }
+        };
         let analysis = u.analyze(&text);
         outcome.restorations += analysis.restorations().count();
         match a.format {
@@ -134,6 +155,13 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
     for path in a.common.inputs() {
         let text = match read_text(&path) {
             Ok(t) => t,
+            Err(e) => {
+                report(&mut outcome, e);
+                continue;
+            }
+        };
+        let u = match unspinner_for(&u, path.as_ref()) {
+            Ok(u) => u,
             Err(e) => {
                 report(&mut outcome, e);
                 continue;
@@ -178,6 +206,13 @@ fn fix(a: FixArgs) -> anyhow::Result<Outcome> {
     for path in &inputs {
         let text = match read_text(path) {
             Ok(t) => t,
+            Err(e) => {
+                report(&mut outcome, e);
+                continue;
+            }
+        };
+        let u = match unspinner_for(&u, path.as_ref()) {
+            Ok(u) => u,
             Err(e) => {
                 report(&mut outcome, e);
                 continue;
@@ -266,7 +301,8 @@ fn process_json_line(u: &Unspinner, line: &[u8], fix: bool) -> Result<(String, u
         .to_string();
     let analysis = u.analyze(&doc);
     let n = analysis.restorations().count();
-    let findings: Vec<FindingRecord<'_>> = analysis.findings().iter().map(FindingRecord::new).collect();
+    let findings: Vec<FindingRecord<'_>> =
+        analysis.findings().iter().map(FindingRecord::new).collect();
     let findings = serde_json::to_value(findings).map_err(|e| e.to_string())?;
     if fix {
         obj.insert("text".into(), analysis.restore().into_owned().into());

@@ -85,7 +85,10 @@ pub fn diff(
     }
     writeln!(out, "{BOLD}--- {old_name}{RESET}")?;
     writeln!(out, "{BOLD}+++ {new_name}{RESET}")?;
-    for (header, hunk) in hunk_headers(old, &new).iter().zip(inline_changes(old, &new)) {
+    for (header, hunk) in hunk_headers(old, &new)
+        .iter()
+        .zip(inline_changes(old, &new))
+    {
         writeln!(out, "{CYAN}{header}{RESET}")?;
         for line in hunk {
             let (base, emph) = match line.sign {

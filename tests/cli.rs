@@ -1,0 +1,299 @@
+//! CLI tests: output and exit codes pinned.
+//!
+//! Pinned outputs use a fixture table with dictionary-only decisions, so
+//! they do not move when the language model or shipped tables change; the
+//! shipped defaults are tested with assertions that hold for any sound model.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const TABLE: &str = "tests/fixtures/test-table.tsv";
+const SPUN: &str = "tests/fixtures/spun.txt";
+const CLEAN: &str = "tests/fixtures/clean.txt";
+const SEED_SPUN: &str = "corpus/seeds/002_e90d1dc293122756.txt";
+
+fn unspin() -> Command {
+    let mut c = Command::cargo_bin("unspin").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+/// The command with only the fixture table and dictionary decisions.
+fn pinned(sub: &str) -> Command {
+    let mut c = unspin();
+    c.args([
+        sub,
+        "--tables",
+        "",
+        "--dict",
+        TABLE,
+        "--decide",
+        "dictionary",
+    ]);
+    c
+}
+
+#[test]
+fn check_prints_one_line_per_restoration_then_the_score_and_exits_1() {
+    pinned("check").arg(SPUN).assert().code(1).stdout(
+        "tests/fixtures/spun.txt:1:16: final night time -> last night (1.00)\n\
+         tests/fixtures/spun.txt:1:44: struggle -> war (1.00)\n\
+         tests/fixtures/spun.txt:2:7: one in all -> one of (1.00)\n\
+         tests/fixtures/spun.txt:2:22: CENTER EAST -> MIDDLE EAST (1.00)\n\
+         tests/fixtures/spun.txt: score 0.00 (clean), 4 restorations in 19 words\n",
+    );
+}
+
+#[test]
+fn check_of_clean_text_exits_0_with_only_the_score_line() {
+    pinned("check")
+        .arg(CLEAN)
+        .assert()
+        .code(0)
+        .stdout("tests/fixtures/clean.txt: score 0.00 (clean), 0 restorations in 6 words\n");
+}
+
+#[test]
+fn check_reads_stdin_when_no_file_or_dash_is_given() {
+    for args in [vec![], vec!["-"]] {
+        pinned("check")
+            .args(args)
+            .write_stdin("one in all\n")
+            .assert()
+            .code(1)
+            .stdout(predicate::str::starts_with(
+                "<stdin>:1:1: one in all -> one of (1.00)\n",
+            ));
+    }
+}
+
+#[test]
+fn check_json_gives_one_object_per_input_with_spans_and_sources() {
+    let out = pinned("check")
+        .args(["--format", "json", SPUN])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["path"], SPUN);
+    assert_eq!(v["restorations"], 4);
+    let f = &v["findings"][1];
+    assert_eq!(f["spun"], "struggle");
+    assert_eq!(f["original"], "war");
+    assert_eq!(f["span"], serde_json::json!([43, 51]));
+    assert_eq!(f["candidates"][1]["original"], "fight");
+    assert_eq!(
+        f["candidates"][0]["source"],
+        "tests/fixtures/test-table.tsv:5"
+    );
+}
+
+#[test]
+fn check_explain_shows_every_candidate_with_its_terms() {
+    pinned("check")
+        .args(["--explain", SPUN])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "    fight                    p=0.000  lm=+0.00 channel=+0.00 prior=+0.00  tests/fixtures/test-table.tsv:5\n",
+        ));
+}
+
+#[test]
+fn diff_prints_a_plain_unified_diff_when_piped() {
+    pinned("diff").arg(SPUN).assert().code(1).stdout(
+        "--- a/tests/fixtures/spun.txt\n\
+         +++ b/tests/fixtures/spun.txt\n\
+         @@ -1,2 +1,2 @@\n\
+         -We took motion final night time to cease a struggle.\n\
+         -It is one in all the CENTER EAST wars.\n\
+         +We took motion last night to cease a war.\n\
+         +It is one of the MIDDLE EAST wars.\n",
+    );
+}
+
+#[test]
+fn diff_colours_changed_words_when_asked() {
+    pinned("diff")
+        .args(["--color", "always", SPUN])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\x1b[31m\x1b[7mstruggle"))
+        .stdout(predicate::str::contains("\x1b[32m\x1b[7mwar"));
+}
+
+#[test]
+fn fix_writes_the_restored_text_to_stdout() {
+    pinned("fix")
+        .arg(SPUN)
+        .assert()
+        .code(1)
+        .stdout("We took motion last night to cease a war.\nIt is one of the MIDDLE EAST wars.\n");
+}
+
+#[test]
+fn fix_output_file_is_written_and_the_input_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    let out = dir.path().join("out.txt");
+    std::fs::write(&input, "one in all\n").unwrap();
+    pinned("fix")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "one of\n");
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "one in all\n");
+}
+
+#[test]
+fn fix_write_restores_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "one in all\n").unwrap();
+    pinned("fix").arg("--write").arg(&input).assert().code(1);
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "one of\n");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn fix_jsonl_keeps_ids_and_other_fields_and_adds_score_and_findings() {
+    let out = pinned("fix")
+        .arg("--jsonl")
+        .write_stdin("{\"id\":\"a\",\"text\":\"one in all\",\"lang\":\"en\"}\n{\"id\":7,\"text\":\"fine\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[0]["text"], "one of");
+    assert_eq!(lines[0]["lang"], "en");
+    assert_eq!(lines[0]["findings"][0]["original"], "one of");
+    assert_eq!(lines[1]["id"], 7);
+    assert_eq!(lines[1]["text"], "fine");
+    let first = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        first.starts_with("{\"id\":\"a\",\"text\":\"one of\",\"lang\":\"en\",\"score\":"),
+        "{first}"
+    );
+}
+
+#[test]
+fn check_jsonl_leaves_the_text_as_it_was() {
+    pinned("check")
+        .arg("--jsonl")
+        .write_stdin("{\"id\":1,\"text\":\"one in all\"}\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "{\"id\":1,\"text\":\"one in all\",\"score\":",
+        ));
+}
+
+#[test]
+fn malformed_json_line_is_reported_with_its_line_and_the_rest_processed() {
+    pinned("fix")
+        .arg("--jsonl")
+        .write_stdin("{\"id\":1,\"text\":\"one in all\"}\n{oops\n{\"id\":3,\"text\":\"x\"}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin>:2: malformed JSON"))
+        .stdout(predicate::str::contains("\"id\":1").and(predicate::str::contains("\"id\":3")));
+}
+
+#[test]
+fn missing_file_is_reported_by_name_with_exit_2_and_others_still_checked() {
+    pinned("check")
+        .args(["no/such/file.txt", SPUN])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unspin: no/such/file.txt: No such file or directory",
+        ))
+        .stdout(predicate::str::contains("spun.txt: score"));
+}
+
+#[test]
+fn binary_input_is_refused_with_exit_2() {
+    pinned("check")
+        .write_stdin(&b"ab\0cd"[..])
+        .assert()
+        .code(2)
+        .stderr("unspin: <stdin>: binary file (NUL byte at offset 2), skipped\n");
+}
+
+#[test]
+fn empty_input_is_clean() {
+    pinned("check")
+        .write_stdin("")
+        .assert()
+        .code(0)
+        .stdout("<stdin>: score 0.00 (clean), 0 restorations in 0 words\n");
+}
+
+#[test]
+fn malformed_user_table_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("bad.tsv");
+    std::fs::write(&t, "ok\tfine\nno tab here\n").unwrap();
+    unspin()
+        .args(["check", "--dict"])
+        .arg(&t)
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.tsv:2: expected `spun form<TAB>candidates`",
+        ));
+}
+
+#[test]
+fn allow_list_in_unspin_toml_silences_a_form() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("unspin.toml"),
+        "[allow]\nforms = [\"One In All\"]\n",
+    )
+    .unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "one in all\n").unwrap();
+    pinned("check").arg(&doc).assert().code(0);
+}
+
+#[test]
+fn shipped_defaults_restore_the_spun_seed_and_judge_it_spun() {
+    unspin()
+        .args(["check", SEED_SPUN])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("one in all -> one of"))
+        .stdout(
+            predicate::str::is_match(
+                r"002_e90d1dc293122756.txt: score 0\.9\d \(spun\), \d{3,} restorations",
+            )
+            .unwrap(),
+        );
+}
+
+#[test]
+fn shipped_defaults_judge_every_clean_seed_clean() {
+    for seed in [
+        "000_aa92f3a28928f2e3",
+        "001_97aa9ac3554af9e4",
+        "003_8b6ec4914fcd75e2",
+        "004_8e862bd3df8d806c",
+    ] {
+        unspin()
+            .args(["check", &format!("corpus/seeds/{seed}.txt")])
+            .assert()
+            .stdout(predicate::str::contains("(clean)"));
+    }
+}

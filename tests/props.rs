@@ -1,0 +1,145 @@
+//! Property tests: invariants of analysis and restoration on arbitrary text.
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use proptest::prelude::*;
+use unspin::Unspinner;
+
+fn unspinner() -> &'static Unspinner {
+    static U: OnceLock<Unspinner> = OnceLock::new();
+    U.get_or_init(|| {
+        Unspinner::builder()
+            .build()
+            .expect("default unspinner builds")
+    })
+}
+
+/// Text mixing spinner forms, clean words, numbers, punctuation and
+/// arbitrary Unicode, so that findings are common.
+fn spunish_text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("one in all".to_string()),
+        Just("Center East".to_string()),
+        Just("CENTER EAST".to_string()),
+        Just("mentioned".to_string()),
+        Just("struggle".to_string()),
+        Just("navy motion".to_string()),
+        Just("final night time".to_string()),
+        Just("1000’s".to_string()),
+        Just("three,000".to_string()),
+        Just("Main-Common".to_string()),
+        Just("the".to_string()),
+        Just("4".to_string()),
+        "[a-zA-Z’'-]{1,8}",
+        any::<String>(),
+    ];
+    let seps = prop_oneof![
+        Just(" "),
+        Just("  "),
+        Just("\n"),
+        Just(", "),
+        Just(". "),
+        Just("\t")
+    ];
+    prop::collection::vec((pieces, seps), 0..24)
+        .prop_map(|v| v.into_iter().map(|(p, s)| p + s).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn with_no_restoration_accepted_the_output_is_the_input(text in spunish_text()) {
+        let a = unspinner().analyze(&text);
+        let out = a.restore_with(|_| None);
+        prop_assert!(matches!(out, Cow::Borrowed(_)));
+        prop_assert_eq!(out.as_ref(), text.as_str());
+    }
+
+    #[test]
+    fn every_edit_lies_inside_a_finding_span(text in spunish_text()) {
+        let a = unspinner().analyze(&text);
+        let out = a.restore();
+        // Walk the text: outside restored spans the bytes must reappear in order.
+        let mut at_in = 0;
+        let mut at_out = 0;
+        for f in a.restorations() {
+            let keep = &text[at_in..f.span.start];
+            prop_assert_eq!(&out[at_out..at_out + keep.len()], keep);
+            at_out += keep.len();
+            let rep = &f.restored().unwrap().original;
+            prop_assert_eq!(&out[at_out..at_out + rep.len()], rep.as_str());
+            at_out += rep.len();
+            at_in = f.span.end;
+        }
+        prop_assert_eq!(&out[at_out..], &text[at_in..]);
+    }
+
+    #[test]
+    fn no_accepted_restoration_leaves_the_bytes_unchanged(text in spunish_text()) {
+        let a = unspinner().analyze(&text);
+        for f in a.restorations() {
+            prop_assert_ne!(&f.restored().unwrap().original, &f.spun);
+        }
+        prop_assert_eq!(a.restore() == text.as_str(), a.restorations().count() == 0);
+    }
+
+    #[test]
+    fn findings_are_ordered_disjoint_and_on_char_boundaries(text in any::<String>()) {
+        let a = unspinner().analyze(&text);
+        let mut end = 0;
+        for f in a.findings() {
+            prop_assert!(f.span.start >= end);
+            prop_assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
+            prop_assert_eq!(&text[f.span.clone()], f.spun.as_str());
+            end = f.span.end;
+        }
+        prop_assert!((0.0..=1.0).contains(&a.score()));
+    }
+
+    #[test]
+    fn tokens_cover_arbitrary_unicode_byte_for_byte(text in any::<String>()) {
+        let toks = unspin::tokenize::tokenize(&text);
+        let joined: String = toks.iter().map(|t| &text[t.span.clone()]).collect();
+        prop_assert_eq!(joined, text);
+    }
+
+    #[test]
+    fn candidate_scores_and_keep_are_probabilities(text in spunish_text()) {
+        let a = unspinner().analyze(&text);
+        for f in a.findings() {
+            let total: f64 = f.keep + f.candidates.iter().map(|c| c.score).sum::<f64>();
+            prop_assert!((total - 1.0).abs() < 1e-3, "sum {}", total);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    #[test]
+    fn invalid_utf8_on_stdin_is_a_clear_error_with_exit_2(
+        prefix in "[a-z \n]{0,20}",
+        bad in prop::sample::select(vec![vec![0xffu8], vec![0xc3, 0x28], vec![0xe2, 0x82], vec![0x80]]),
+    ) {
+        let mut input = prefix.clone().into_bytes();
+        input.extend(&bad);
+        input.extend(b" tail");
+        let out = assert_cmd::Command::cargo_bin("unspin")
+            .unwrap()
+            .arg("check")
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        prop_assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        let line = 1 + prefix.matches('\n').count();
+        let expected = format!(
+            "unspin: <stdin>: invalid UTF-8 at line {}, byte offset {}",
+            line,
+            prefix.len()
+        );
+        prop_assert!(err.contains(&expected), "{}", err);
+    }
+}
