@@ -72,28 +72,80 @@ pub(crate) struct Decided {
     pub sites: Vec<SiteDecision>,
 }
 
-/// Weight of a candidate's rank in its table line: each step down the list
-/// costs this much (natural log).
-const RANK_COST: f64 = 0.7;
-/// Penalty for restoring text the spinner never touches (all capitals).
-const UPPER_COST: f64 = 8.0;
-/// Penalty for an original that the document holds elsewhere as written.
-const PRESENT_COST: f64 = 2.5;
-/// How much the table weight's log-odds count in a site's prior.
-const WEIGHT_GAIN: f64 = 1.0;
-/// Constant offset of a site's prior log-odds.
-const PRIOR_BIAS: f64 = 0.0;
-/// Share of the other occurrences' evidence that a site borrows.
-const POOL_GAIN: f64 = 0.5;
-/// Bound on the borrowed evidence.
-const POOL_MAX: f64 = 4.0;
-/// Most combinations enumerated for one group of neighbouring findings.
+/// The tunable constants of the decision, in natural-log units.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tuning {
+    /// Scale of the language model's log-likelihood ratios.
+    pub lm_scale: f64,
+    /// Cost of each step down a table line's candidate list.
+    pub rank_cost: f64,
+    /// Penalty for restoring text in capitals, which the spinner never spins.
+    pub upper_cost: f64,
+    /// Penalty for an original that the document holds elsewhere as written.
+    pub present_cost: f64,
+    /// Weight of the document score's log-odds in a site's prior.
+    pub doc_gain: f64,
+    /// Weight of the table weight's log-odds in a site's prior.
+    pub weight_gain: f64,
+    /// Constant offset of a site's prior log-odds.
+    pub prior_bias: f64,
+    /// Share of the other occurrences' evidence that a site borrows.
+    pub pool_gain: f64,
+    /// Bound on the borrowed evidence.
+    pub pool_max: f64,
+    /// Probabilities are clamped to [p_min, 1 - p_min] before taking log-odds.
+    pub p_min: f64,
+}
+
+pub(crate) const TUNING: Tuning = Tuning {
+    lm_scale: 1.0,
+    rank_cost: 0.7,
+    upper_cost: 8.0,
+    present_cost: 2.5,
+    doc_gain: 1.0,
+    weight_gain: 1.0,
+    prior_bias: 0.0,
+    pool_gain: 0.5,
+    pool_max: 4.0,
+    p_min: 0.01,
+};
+
+/// The tuning in force: [`TUNING`], overridden field by field by
+/// `UNSPIN_TUNE_<FIELD>` environment variables (a development aid).
+pub(crate) fn tuning() -> Tuning {
+    static T: once_cell::sync::Lazy<Tuning> = once_cell::sync::Lazy::new(|| {
+        let mut t = TUNING;
+        let get = |name: &str, v: &mut f64| {
+            if let Some(x) = std::env::var(format!("UNSPIN_TUNE_{name}"))
+                .ok()
+                .and_then(|s| s.parse().ok())
+            {
+                *v = x;
+            }
+        };
+        get("LM_SCALE", &mut t.lm_scale);
+        get("RANK_COST", &mut t.rank_cost);
+        get("UPPER_COST", &mut t.upper_cost);
+        get("PRESENT_COST", &mut t.present_cost);
+        get("DOC_GAIN", &mut t.doc_gain);
+        get("WEIGHT_GAIN", &mut t.weight_gain);
+        get("PRIOR_BIAS", &mut t.prior_bias);
+        get("POOL_GAIN", &mut t.pool_gain);
+        get("POOL_MAX", &mut t.pool_max);
+        get("P_MIN", &mut t.p_min);
+        t
+    });
+    *T
+}
+
+/// Most combinations enumerated for one group of neighbouring findings;
+/// larger groups are decided by coordinate ascent.
 const MAX_COMBOS: usize = 256;
 /// Words of context the language model sees on each side.
 const CONTEXT: usize = 2;
 
-fn logit(p: f64) -> f64 {
-    let p = p.clamp(1e-6, 1.0 - 1e-6);
+fn logit(p: f64, p_min: f64) -> f64 {
+    let p = p.clamp(p_min, 1.0 - p_min);
     (p / (1.0 - p)).ln()
 }
 
@@ -114,35 +166,37 @@ pub(crate) fn decide(
     if settings.mode == DecisionMode::Dictionary {
         return dictionary_only(sites);
     }
-    let doc = Document::new(text, tokens, sites, model);
-    // Pass 1: a neutral prior, to measure the evidence of each site.
-    let neutral = vec![0.0; sites.len()];
-    let first = doc.decode(&neutral, 0.5);
+    let t = tuning();
+    let doc = Document::new(text, tokens, sites, model, &t);
+    // Pass 1: no prior, to measure the evidence of each site (model and channel).
+    let first = doc.decode(&vec![0.0; sites.len()]);
     let evidence: Vec<f64> = first.iter().map(|d| d.best_margin()).collect();
     let doc_score = score::spin_score(
-        sites
-            .iter()
-            .map(|s| s.weight as f64)
-            .zip(evidence.iter().copied()),
+        sites.iter().map(|s| s.weight as f64).zip(evidence.iter().copied()),
         doc.words,
     );
-    // Pass 2: the score as prior, and each form borrowing the evidence of its
-    // other occurrences.
+    // Pass 2: the prior of each site from the document score, the form's
+    // weight, and the evidence of the form's other occurrences.
     let mut by_form: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, key) in doc.keys.iter().enumerate() {
         by_form.entry(key.as_str()).or_default().push(i);
     }
-    let pooled: Vec<f64> = (0..sites.len())
+    let doc_logit = logit(doc_score, t.p_min);
+    let prior: Vec<f64> = (0..sites.len())
         .map(|i| {
             let others: f64 = by_form[doc.keys[i].as_str()]
                 .iter()
                 .filter(|&&j| j != i)
                 .map(|&j| evidence[j].clamp(-2.0, 2.0))
                 .sum();
-            (POOL_GAIN * others).clamp(-POOL_MAX, POOL_MAX)
+            let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
+            t.doc_gain * doc_logit
+                + t.weight_gain * logit(sites[i].weight as f64, t.p_min)
+                + t.prior_bias
+                + pooled
         })
         .collect();
-    let second = doc.decode(&pooled, doc_score);
+    let second = doc.decode(&prior);
     Decided {
         score: doc_score,
         sites: second.into_iter().map(|d| d.into_decision()).collect(),
@@ -188,6 +242,8 @@ struct Document<'a> {
     sentences: Vec<Vec<Item>>,
     /// Number of words in the document.
     words: usize,
+    /// The constants in force.
+    tuning: Tuning,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -263,7 +319,13 @@ fn is_sentence_end(text: &str, tokens: &[Token], k: usize) -> bool {
 }
 
 impl<'a> Document<'a> {
-    fn new(text: &str, tokens: &[Token], sites: &'a [Site], model: &'a LanguageModel) -> Self {
+    fn new(
+        text: &str,
+        tokens: &[Token],
+        sites: &'a [Site],
+        model: &'a LanguageModel,
+        t: &Tuning,
+    ) -> Self {
         let word = |w: &str| match model.word_id(w) {
             Some(id) => Word::Known(id),
             None => Word::Unknown,
@@ -347,12 +409,12 @@ impl<'a> Document<'a> {
                 } else {
                     present.contains(&norm)
                 };
-                let mut cost = -RANK_COST * c.rank as f64;
+                let mut cost = -t.rank_cost * c.rank as f64;
                 if upper {
-                    cost -= UPPER_COST;
+                    cost -= t.upper_cost;
                 }
                 if in_text {
-                    cost -= PRESENT_COST;
+                    cost -= t.present_cost;
                 }
                 costs.push(cost);
             }
@@ -367,20 +429,14 @@ impl<'a> Document<'a> {
             channel,
             sentences,
             words,
+            tuning: *t,
         }
     }
 
-    /// Decodes every sentence; `pooled` is each site's borrowed evidence and
-    /// `doc_score` the document's spin score.
-    fn decode(&self, pooled: &[f64], doc_score: f64) -> Vec<Outcome> {
+    /// Decodes every sentence with `prior[i]`, the log-odds that site `i`
+    /// is a substitution.
+    fn decode(&self, prior: &[f64]) -> Vec<Outcome> {
         let mut out: Vec<Option<Outcome>> = (0..self.sites.len()).map(|_| None).collect();
-        let doc_logit = logit(doc_score);
-        let prior: Vec<f64> = self
-            .sites
-            .iter()
-            .zip(pooled)
-            .map(|(s, p)| doc_logit + WEIGHT_GAIN * logit(s.weight as f64) + PRIOR_BIAS + p)
-            .collect();
         for sentence in &self.sentences {
             let slots: Vec<(usize, usize)> = sentence
                 .iter()
@@ -399,7 +455,7 @@ impl<'a> Document<'a> {
                 }
             }
             for group in groups {
-                for (i, o) in self.decode_group(sentence, &group, &prior) {
+                for (i, o) in self.decode_group(sentence, &group, prior) {
                     out[i] = Some(o);
                 }
             }
@@ -407,13 +463,39 @@ impl<'a> Document<'a> {
         out.into_iter()
             .enumerate()
             .map(|(i, o)| {
+                let n = self.alternatives[i].len();
                 o.unwrap_or_else(|| Outcome {
-                    best: vec![0.0; self.alternatives[i].len()],
-                    mass: vec![0.0; self.alternatives[i].len()],
-                    terms: vec![Terms::default(); self.alternatives[i].len() - 1],
+                    best: vec![0.0; n],
+                    mass: vec![0.0; n],
+                    terms: vec![Terms::default(); n - 1],
                 })
             })
             .collect()
+    }
+
+    /// Total and language-model score of one assignment of a group.
+    fn assignment_score(
+        &self,
+        sentence: &[Item],
+        group: &[(usize, usize)],
+        choice: &[usize],
+        prior: &[f64],
+    ) -> (f64, f64) {
+        let start = group[0].0;
+        let end = (group[group.len() - 1].0 + CONTEXT + 1).min(sentence.len());
+        let lm = self.tuning.lm_scale * self.lm_score(sentence, start, end, group, choice);
+        let extra: f64 = group
+            .iter()
+            .zip(choice)
+            .map(|(&(_, i), &c)| {
+                if c == 0 {
+                    0.0
+                } else {
+                    prior[i] + self.channel[i][c - 1]
+                }
+            })
+            .sum();
+        (lm + extra, lm)
     }
 
     fn decode_group(
@@ -422,59 +504,63 @@ impl<'a> Document<'a> {
         group: &[(usize, usize)],
         prior: &[f64],
     ) -> Vec<(usize, Outcome)> {
-        let start = group[0].0;
-        let end = (group[group.len() - 1].0 + CONTEXT + 1).min(sentence.len());
         let sizes: Vec<usize> = group
             .iter()
             .map(|&(_, i)| self.alternatives[i].len())
             .collect();
-        let combos: usize = sizes.iter().product();
-        // Each site's choice; past MAX_COMBOS, others are fixed at "keep" and
-        // each site is decided on its own.
-        let assignments: Vec<Vec<usize>> = if combos <= MAX_COMBOS {
-            let mut all = vec![vec![0; group.len()]];
-            for (g, &n) in sizes.iter().enumerate() {
-                all = all
-                    .into_iter()
-                    .flat_map(|a| {
-                        (0..n).map(move |c| {
-                            let mut b = a.clone();
-                            b[g] = c;
-                            b
+        let combos = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
+        // (total, lm, assignment) of every assignment considered.
+        let scored: Vec<(f64, f64, Vec<usize>)> = match combos {
+            Some(n) if n <= MAX_COMBOS => {
+                let mut all = vec![vec![0; group.len()]];
+                for (g, &n) in sizes.iter().enumerate() {
+                    all = all
+                        .into_iter()
+                        .flat_map(|a| {
+                            (0..n).map(move |c| {
+                                let mut b = a.clone();
+                                b[g] = c;
+                                b
+                            })
                         })
-                    })
-                    .collect();
-            }
-            all
-        } else {
-            let mut all = Vec::new();
-            for (g, &n) in sizes.iter().enumerate() {
-                for c in 0..n {
-                    let mut a = vec![0; group.len()];
-                    a[g] = c;
-                    all.push(a);
+                        .collect();
                 }
-            }
-            all
-        };
-        let scored: Vec<(f64, f64, &Vec<usize>)> = assignments
-            .iter()
-            .map(|a| {
-                let lm = self.lm_score(sentence, start, end, group, a);
-                let extra: f64 = group
-                    .iter()
-                    .zip(a)
-                    .map(|(&(_, i), &c)| {
-                        if c == 0 {
-                            0.0
-                        } else {
-                            prior[i] + self.channel[i][c - 1]
-                        }
+                all.into_iter()
+                    .map(|a| {
+                        let (t, l) = self.assignment_score(sentence, group, &a, prior);
+                        (t, l, a)
                     })
-                    .sum();
-                (lm + extra, lm, a)
-            })
-            .collect();
+                    .collect()
+            }
+            _ => {
+                // Coordinate ascent from "keep everything"; then each site's
+                // alternatives are weighed with the others at their choice.
+                let mut a = vec![0; group.len()];
+                for _ in 0..3 {
+                    for g in 0..group.len() {
+                        let mut best = (f64::NEG_INFINITY, 0);
+                        for c in 0..sizes[g] {
+                            a[g] = c;
+                            let (t, _) = self.assignment_score(sentence, group, &a, prior);
+                            if t > best.0 {
+                                best = (t, c);
+                            }
+                        }
+                        a[g] = best.1;
+                    }
+                }
+                let mut all = Vec::new();
+                for g in 0..group.len() {
+                    for c in 0..sizes[g] {
+                        let mut b = a.clone();
+                        b[g] = c;
+                        let (t, l) = self.assignment_score(sentence, group, &b, prior);
+                        all.push((t, l, b));
+                    }
+                }
+                all
+            }
+        };
         group
             .iter()
             .enumerate()

@@ -35,7 +35,6 @@ pub mod error;
 pub mod eval;
 pub mod finding;
 pub mod input;
-#[path = "model_stub.rs"]
 pub mod model;
 pub mod numbers;
 pub mod report;

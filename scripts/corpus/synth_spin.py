@@ -40,19 +40,28 @@ def load_table(path):
     return reverse
 
 
-def spin(text, reverse, rng, rate):
-    keys = sorted(reverse, key=lambda k: (-len(k.split()), k))
+def compile_keys(reverse):
+    """(key, pattern) in the order the spinner walks them: longest first."""
+    out = []
+    for key in sorted(reverse, key=lambda k: (-len(k.split()), k)):
+        body = r"\s+".join(re.escape(w) for w in key.split(" "))
+        first = re.escape(key[0])
+        pat = re.compile(
+            r"(?<![\w'\u2019-])([" + first + re.escape(key[0].upper()) + "]"
+            + body[len(first):] + r")(?![\w-])"
+        )
+        out.append((key, pat))
+    return out
+
+
+def spin(text, reverse, patterns, rng, rate):
     sealed = [False] * len(text)
     edits = []
     choice = {}
-    for key in keys:
-        words = [re.escape(w) for w in key.split(" ")]
-        body = r"\s+".join(words)
-        first = key[0]
-        pat = re.compile(
-            r"(?<![\w'\u2019-])(" + "[" + re.escape(first) + re.escape(first.upper()) + "]"
-            + body[len(re.escape(first)):] + r")(?![\w-])"
-        )
+    lower = text.lower()
+    for key, pat in patterns:
+        if key.split(" ")[0] not in lower:
+            continue
         for m in pat.finditer(text):
             s, e = m.span(1)
             if any(sealed[s:e]):
@@ -95,12 +104,13 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     reverse = load_table(a.table)
+    patterns = compile_keys(reverse)
     count = 0
     for line in open(a.docs, encoding="utf-8"):
         doc = json.loads(line)
         units = passages(doc["text"], a.sentences) if a.sentences else [doc["text"]]
         for k, original in enumerate(units):
-            spun = spin(original, reverse, rng, a.rate)
+            spun = spin(original, reverse, patterns, rng, a.rate)
             print(json.dumps({"id": f"{doc['id']}-{k}", "spun": spun, "original": original}, ensure_ascii=False))
             count += 1
             if a.limit and count >= a.limit:
