@@ -1,1 +1,720 @@
-//! The language model (being written).
+//! The trigram language model of clean English that scores candidate restorations.
+//!
+//! The shipped model is the CMU Sphinx US-English trigram model (`en-us.lm.bin`
+//! from pocketsphinx 5.1.1, BSD-2-clause; see `model/README.md`), converted by
+//! `scripts/lm/build_lm.py` into the unspin format below and embedded in the
+//! binary with `include_bytes!`. Opening it parses nothing: [`LanguageModel`]
+//! checks the header and the section table and then reads the n-gram arrays in
+//! place, so construction takes microseconds.
+//!
+//! # Vocabulary
+//!
+//! 72,547 lowercase words plus `<s>` and `</s>`; no `<unk>` (out-of-vocabulary
+//! words get [`LanguageModel::unk_log10`]). Apostrophes are ASCII `'` and part
+//! of the word (`don't`, `o'clock`, `'s`, `'em`, `aaron's`); some words carry
+//! hyphens (`e-mail`) or dots (`a.`, `u.s.`). There are no digits: numbers
+//! appear only spelled out (`twenty`, `nineteen`).
+//!
+//! # File format (version 1)
+//!
+//! All integers and floats are little-endian; log probabilities are log10.
+//!
+//! | offset | size | field |
+//! |---|---|---|
+//! | 0 | 8 | magic `UNSPINLM` |
+//! | 8 | 4 | format version (1) |
+//! | 12 | 4 | header length H (192) |
+//! | 16 | 4 | total file length |
+//! | 20 | 4 | V, number of words |
+//! | 24 | 4 | B, number of bigrams |
+//! | 28 | 4 | T, number of trigrams |
+//! | 32 | 4 | `word_bits` W: bits of a word id in a packed entry (17); the low P = 32 − W bits hold a probability code |
+//! | 36 | 4 | backoff code bits (16) |
+//! | 40 | 4 | id of `<s>` |
+//! | 44 | 4 | id of `</s>` |
+//! | 48 | 4 | `unk_log10` (f32) |
+//! | 52 | 4 | id of `<unk>`, or `0xFFFF_FFFF` when absent |
+//! | 56 | 32 | sha256 of the source file |
+//! | 88 | 4 | number of sections (12) |
+//! | 92 | 12 × 8 | section table: (offset u32, length in bytes u32), in the order below |
+//!
+//! Sections (each starting at a multiple of 8):
+//!
+//! 0. bigram probability codebook: 2^P f32
+//! 1. bigram backoff codebook: 2^16 f32
+//! 2. trigram probability codebook: 2^P f32
+//! 3. unigram log10 probability: V f32
+//! 4. unigram log10 backoff: V f32
+//! 5. unigram → bigram range: V + 1 u32; the bigrams `w1 *` are entries
+//!    `next[w1] .. next[w1 + 1]`
+//! 6. bigram entries: B u32, `w2 << P | prob code`, sorted by (w1, w2)
+//! 7. bigram backoff codes: B u16
+//! 8. bigram → trigram range: B + 1 u32, as in section 5
+//! 9. trigram entries: T u32, `w3 << P | prob code`, sorted by (w1, w2, w3)
+//! 10. word offsets: V + 1 u32 into section 11
+//! 11. word bytes: the words' UTF-8 concatenated, sorted bytewise; a word's id
+//!     is its rank
+//!
+//! Scores follow Katz backoff as in an ARPA file: P(w | u v) is the trigram's
+//! probability if present, else backoff(u v) + P(w | v), with P(w | v) the
+//! bigram's probability if present, else backoff(v) + P(w); a missing backoff
+//! is 0.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use once_cell::sync::Lazy;
+
+use crate::{Error, Result};
+
+/// A word's index in the model's vocabulary.
+pub type WordId = u32;
+
+/// The file's first eight bytes.
+pub const MAGIC: &[u8; 8] = b"UNSPINLM";
+/// The format version this reader understands.
+pub const FORMAT_VERSION: u32 = 1;
+
+const HEADER_LEN: usize = 192;
+const N_SECTIONS: usize = 12;
+const SECTION_TABLE: usize = 92;
+const BACKOFF_BITS: u32 = 16;
+const NO_UNK: u32 = u32::MAX;
+
+const S_BI_PROB_CB: usize = 0;
+const S_BI_BO_CB: usize = 1;
+const S_TRI_PROB_CB: usize = 2;
+const S_UNI_PROB: usize = 3;
+const S_UNI_BO: usize = 4;
+const S_UNI_NEXT: usize = 5;
+const S_BI_ENTRY: usize = 6;
+const S_BI_BO: usize = 7;
+const S_BI_NEXT: usize = 8;
+const S_TRI_ENTRY: usize = 9;
+const S_WORD_OFFSETS: usize = 10;
+const S_WORD_BYTES: usize = 11;
+
+static SHIPPED_BYTES: &[u8] = include_bytes!("../model/en-us.unspin-lm.bin");
+
+static SHIPPED: Lazy<LanguageModel> = Lazy::new(|| {
+    LanguageModel::from_static(SHIPPED_BYTES, "<builtin>")
+        .unwrap_or_else(|e| panic!("the shipped language model is invalid: {e}"))
+});
+
+/// A trigram backoff language model in the unspin format, read in place.
+///
+/// Cheap to construct (no parsing of the n-gram arrays), `Send + Sync`, and
+/// free of interior state, so one instance can be shared by all threads.
+pub struct LanguageModel {
+    data: Cow<'static, [u8]>,
+    n_words: u32,
+    n_bigrams: u32,
+    n_trigrams: u32,
+    prob_bits: u32,
+    bos: WordId,
+    eos: WordId,
+    unk: Option<WordId>,
+    unk_log10: f32,
+    /// (offset, length) of each section; all within `data`.
+    sections: [(usize, usize); N_SECTIONS],
+}
+
+impl fmt::Debug for LanguageModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LanguageModel")
+            .field("bytes", &self.data.len())
+            .field("words", &self.n_words)
+            .field("bigrams", &self.n_bigrams)
+            .field("trigrams", &self.n_trigrams)
+            .finish()
+    }
+}
+
+fn rd_u32(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn rd_f32(b: &[u8], at: usize) -> Option<f32> {
+    rd_u32(b, at).map(f32::from_bits)
+}
+
+fn rd_u16(b: &[u8], at: usize) -> Option<u16> {
+    let s = b.get(at..at.checked_add(2)?)?;
+    Some(u16::from_le_bytes([s[0], s[1]]))
+}
+
+impl LanguageModel {
+    /// The model shipped with unspin (the CMU Sphinx US-English trigram model,
+    /// embedded in the binary), checked once on first use and shared.
+    pub fn shipped() -> &'static LanguageModel {
+        &SHIPPED
+    }
+
+    /// Reads a model from bytes in the unspin format, checking the magic,
+    /// version, counts and section bounds.
+    ///
+    /// Errors: [`Error::Model`] naming `source_name` when the bytes are not a
+    /// valid model.
+    pub fn from_bytes(bytes: Vec<u8>, source_name: &str) -> Result<LanguageModel> {
+        LanguageModel::new(Cow::Owned(bytes), source_name)
+    }
+
+    /// Like [`LanguageModel::from_bytes`] for bytes that live for the whole
+    /// program (such as `include_bytes!`), without copying them.
+    pub fn from_static(bytes: &'static [u8], source_name: &str) -> Result<LanguageModel> {
+        LanguageModel::new(Cow::Borrowed(bytes), source_name)
+    }
+
+    fn new(data: Cow<'static, [u8]>, source_name: &str) -> Result<LanguageModel> {
+        let err = |message: String| Error::Model {
+            source_name: source_name.to_string(),
+            message,
+        };
+        let b: &[u8] = &data;
+        if b.len() < HEADER_LEN || &b[..8] != MAGIC {
+            return Err(err("not an unspin language model (bad magic)".into()));
+        }
+        let h = |at: usize| rd_u32(b, at).unwrap_or(0);
+        let version = h(8);
+        if version != FORMAT_VERSION {
+            return Err(err(format!(
+                "format version {version}, this reader understands {FORMAT_VERSION}"
+            )));
+        }
+        if h(12) as usize != HEADER_LEN {
+            return Err(err(format!("header length {}, expected {HEADER_LEN}", h(12))));
+        }
+        if h(16) as usize != b.len() {
+            return Err(err(format!(
+                "truncated or padded: header says {} bytes, got {}",
+                h(16),
+                b.len()
+            )));
+        }
+        let (n_words, n_bigrams, n_trigrams) = (h(20), h(24), h(28));
+        let word_bits = h(32);
+        if !(1..=24).contains(&word_bits) {
+            return Err(err(format!("word id width {word_bits} bits out of range")));
+        }
+        if n_words == 0 || u64::from(n_words - 1) >> word_bits != 0 {
+            return Err(err(format!(
+                "{n_words} words do not fit in {word_bits}-bit ids"
+            )));
+        }
+        if h(36) != BACKOFF_BITS {
+            return Err(err(format!("backoff code width {} bits, expected 16", h(36))));
+        }
+        let (bos, eos) = (h(40), h(44));
+        if bos >= n_words || eos >= n_words {
+            return Err(err("sentence start or end id out of range".into()));
+        }
+        let unk_log10 = f32::from_bits(h(48));
+        if !unk_log10.is_finite() {
+            return Err(err("unk_log10 is not finite".into()));
+        }
+        let unk = match h(52) {
+            NO_UNK => None,
+            id if id < n_words => Some(id),
+            id => return Err(err(format!("<unk> id {id} out of range"))),
+        };
+        if h(88) as usize != N_SECTIONS {
+            return Err(err(format!("{} sections, expected {N_SECTIONS}", h(88))));
+        }
+        let prob_bits = 32 - word_bits;
+        let (v, bi, tri) = (n_words as u64, n_bigrams as u64, n_trigrams as u64);
+        let word_bytes_len = {
+            let off = h(SECTION_TABLE + 8 * S_WORD_OFFSETS) as usize;
+            rd_u32(b, off.saturating_add(4 * n_words as usize)).unwrap_or(u32::MAX) as u64
+        };
+        let expected: [u64; N_SECTIONS] = [
+            4 << prob_bits,
+            4 << BACKOFF_BITS,
+            4 << prob_bits,
+            4 * v,
+            4 * v,
+            4 * (v + 1),
+            4 * bi,
+            2 * bi,
+            4 * (bi + 1),
+            4 * tri,
+            4 * (v + 1),
+            word_bytes_len,
+        ];
+        let mut sections = [(0usize, 0usize); N_SECTIONS];
+        for (i, want) in expected.iter().enumerate() {
+            let off = h(SECTION_TABLE + 8 * i) as u64;
+            let len = h(SECTION_TABLE + 8 * i + 4) as u64;
+            if len != *want {
+                return Err(err(format!("section {i} is {len} bytes, expected {want}")));
+            }
+            if off < HEADER_LEN as u64 || off + len > b.len() as u64 {
+                return Err(err(format!("section {i} lies outside the file")));
+            }
+            sections[i] = (off as usize, len as usize);
+        }
+        let model = LanguageModel {
+            data: Cow::Borrowed(&[]),
+            n_words,
+            n_bigrams,
+            n_trigrams,
+            prob_bits,
+            bos,
+            eos,
+            unk,
+            unk_log10,
+            sections,
+        };
+        let sec = |i: usize| {
+            let (off, len) = sections[i];
+            &b[off..off + len]
+        };
+        let first_last = |i: usize, last_index: u32, want_last: u32| {
+            rd_u32(sec(i), 0) == Some(0) && rd_u32(sec(i), 4 * last_index as usize) == Some(want_last)
+        };
+        if !first_last(S_UNI_NEXT, n_words, n_bigrams)
+            || !first_last(S_BI_NEXT, n_bigrams, n_trigrams)
+            || !first_last(S_WORD_OFFSETS, n_words, word_bytes_len as u32)
+        {
+            return Err(err("inconsistent range tables".into()));
+        }
+        for i in [S_BI_PROB_CB, S_BI_BO_CB, S_TRI_PROB_CB, S_UNI_PROB, S_UNI_BO] {
+            let s = sec(i);
+            let bad = |c: &[u8]| {
+                let x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                x.is_nan() || x == f32::INFINITY
+            };
+            if s.chunks_exact(4).any(bad) {
+                return Err(err(format!("section {i} holds NaN or +inf")));
+            }
+        }
+        Ok(LanguageModel { data, ..model })
+    }
+
+    fn section(&self, i: usize) -> &[u8] {
+        let (off, len) = self.sections[i];
+        self.data.get(off..off + len).unwrap_or(&[])
+    }
+
+    /// Vocabulary lookup of an already-lowercased word; `None` when out of
+    /// vocabulary.
+    pub fn word_id(&self, word: &str) -> Option<WordId> {
+        let offsets = self.section(S_WORD_OFFSETS);
+        let bytes = self.section(S_WORD_BYTES);
+        let key = word.as_bytes();
+        let (mut lo, mut hi) = (0u32, self.n_words);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let w = word_at(offsets, bytes, mid)?;
+            match w.cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The word with the given id, if the id is in range.
+    pub fn word(&self, id: WordId) -> Option<&str> {
+        let w = word_at(self.section(S_WORD_OFFSETS), self.section(S_WORD_BYTES), id)?;
+        std::str::from_utf8(w).ok()
+    }
+
+    /// Id of the sentence-start token `<s>`.
+    pub fn sentence_start(&self) -> WordId {
+        self.bos
+    }
+
+    /// Id of the sentence-end token `</s>`.
+    pub fn sentence_end(&self) -> WordId {
+        self.eos
+    }
+
+    /// Id of `<unk>`, when the model has one (the shipped model has not; use
+    /// [`LanguageModel::unk_log10`] for out-of-vocabulary words).
+    pub fn unknown(&self) -> Option<WordId> {
+        self.unk
+    }
+
+    /// log10 P(word | history) with Katz backoff; `history` holds the previous
+    /// words, oldest first, of which the last two are used (empty, one or two
+    /// ids). A `word` out of range scores [`LanguageModel::unk_log10`]; a
+    /// history id out of range cuts the history after it, as if it were an
+    /// out-of-vocabulary word (do the same with real OOV words: pass only the
+    /// words after the last one).
+    pub fn log10_prob(&self, history: &[WordId], word: WordId) -> f32 {
+        if word >= self.n_words {
+            return self.unk_log10;
+        }
+        let n = self.n_words;
+        match history {
+            [] => self.p1(word),
+            [.., h1, h2] if *h1 < n && *h2 < n => self.p3(*h1, *h2, word),
+            [.., h2] if *h2 < n => self.p2(*h2, word),
+            _ => self.p1(word),
+        }
+    }
+
+    /// log10 probability used for an out-of-vocabulary word: the lowest
+    /// unigram probability of any real word in the shipped model (about −9.5).
+    pub fn unk_log10(&self) -> f32 {
+        self.unk_log10
+    }
+
+    /// Number of words, bigrams and trigrams.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (
+            self.n_words as usize,
+            self.n_bigrams as usize,
+            self.n_trigrams as usize,
+        )
+    }
+
+    /// log10 probability of a whole sentence, `<s>` and `</s>` included.
+    /// `None` marks an out-of-vocabulary word: it scores
+    /// [`LanguageModel::unk_log10`] and the context restarts after it.
+    pub fn sentence_log10(&self, words: &[Option<WordId>]) -> f32 {
+        let mut total = 0.0f32;
+        let mut history: [WordId; 2] = [self.bos, self.bos];
+        let mut known = 1usize; // how many of `history` are real context
+        for w in words.iter().copied().chain(std::iter::once(Some(self.eos))) {
+            match w {
+                Some(w) if w < self.n_words => {
+                    total += self.log10_prob(&history[2 - known..], w);
+                    history = [history[1], w];
+                    known = (known + 1).min(2);
+                }
+                _ => {
+                    total += self.unk_log10;
+                    known = 0;
+                }
+            }
+        }
+        total
+    }
+
+    // -- lookups --------------------------------------------------------------
+
+    fn p1(&self, w: WordId) -> f32 {
+        rd_f32(self.section(S_UNI_PROB), 4 * w as usize).unwrap_or(self.unk_log10)
+    }
+
+    fn uni_backoff(&self, w: WordId) -> f32 {
+        rd_f32(self.section(S_UNI_BO), 4 * w as usize).unwrap_or(0.0)
+    }
+
+    /// Index and probability code of bigram (w1, w2).
+    fn bigram(&self, w1: WordId, w2: WordId) -> Option<(usize, u32)> {
+        let next = self.section(S_UNI_NEXT);
+        let lo = rd_u32(next, 4 * w1 as usize)? as usize;
+        let hi = rd_u32(next, 4 * w1 as usize + 4)? as usize;
+        find(self.section(S_BI_ENTRY), lo, hi, w2, self.prob_bits)
+    }
+
+    fn bigram_prob(&self, code: u32) -> f32 {
+        rd_f32(self.section(S_BI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
+    }
+
+    fn bigram_backoff(&self, index: usize) -> f32 {
+        rd_u16(self.section(S_BI_BO), 2 * index)
+            .and_then(|c| rd_f32(self.section(S_BI_BO_CB), 4 * c as usize))
+            .unwrap_or(0.0)
+    }
+
+    fn p2(&self, h: WordId, w: WordId) -> f32 {
+        match self.bigram(h, w) {
+            Some((_, code)) => self.bigram_prob(code),
+            None => self.uni_backoff(h) + self.p1(w),
+        }
+    }
+
+    fn p3(&self, h1: WordId, h2: WordId, w: WordId) -> f32 {
+        let Some((bi, _)) = self.bigram(h1, h2) else {
+            return self.p2(h2, w);
+        };
+        let next = self.section(S_BI_NEXT);
+        let found = match (rd_u32(next, 4 * bi), rd_u32(next, 4 * bi + 4)) {
+            (Some(lo), Some(hi)) => find(
+                self.section(S_TRI_ENTRY),
+                lo as usize,
+                hi as usize,
+                w,
+                self.prob_bits,
+            ),
+            _ => None,
+        };
+        match found {
+            Some((_, code)) => {
+                rd_f32(self.section(S_TRI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
+            }
+            None => self.bigram_backoff(bi) + self.p2(h2, w),
+        }
+    }
+}
+
+fn word_at<'a>(offsets: &[u8], bytes: &'a [u8], id: WordId) -> Option<&'a [u8]> {
+    let start = rd_u32(offsets, 4 * id as usize)? as usize;
+    let end = rd_u32(offsets, 4 * id as usize + 4)? as usize;
+    bytes.get(start..end)
+}
+
+/// Searches the packed entries `lo..hi` (sorted by word id, stored in the high
+/// bits) for `word`; returns the entry's index and its probability code.
+///
+/// Interpolation search (word ids of a range spread fairly evenly over the
+/// vocabulary), falling back to bisection when a probe makes little progress;
+/// about 3 to 5 probes on the large ranges instead of 15 or so.
+#[inline]
+fn find(entries: &[u8], lo: usize, hi: usize, word: WordId, prob_bits: u32) -> Option<(usize, u32)> {
+    let slice = entries.get(lo.checked_mul(4)?..hi.checked_mul(4)?)?;
+    let n = slice.len() / 4;
+    if n == 0 {
+        return None;
+    }
+    let entry = |i: usize| {
+        let s = &slice[4 * i..4 * i + 4];
+        u32::from_le_bytes([s[0], s[1], s[2], s[3]])
+    };
+    let code = |e: u32| e & ((1u32 << prob_bits) - 1);
+    // Invariant: the word, if present, is in a..=b, and key(a) <= word <= key(b).
+    let (mut a, mut b) = (0usize, n - 1);
+    let (mut ka, mut kb) = (entry(a) >> prob_bits, entry(b) >> prob_bits);
+    if word < ka || word > kb {
+        return None;
+    }
+    loop {
+        if word == ka {
+            return Some((lo + a, code(entry(a))));
+        }
+        if word == kb {
+            return Some((lo + b, code(entry(b))));
+        }
+        // here ka < word < kb, so the word can only be strictly between a and b
+        if b - a <= 1 {
+            return None;
+        }
+        let span = (b - a - 1) as u64;
+        let guess = a + 1 + ((word - ka - 1) as u64 * span / (kb - ka - 1).max(1) as u64) as usize;
+        let width = b - a;
+        // bisect instead when the range is small or interpolation stalls
+        let mid = if width <= 8 { a + width / 2 } else { guess.clamp(a + 1, b - 1) };
+        let e = entry(mid);
+        let k = e >> prob_bits;
+        if k == word {
+            return Some((lo + mid, code(e)));
+        } else if k < word {
+            a = mid;
+            ka = k;
+        } else {
+            b = mid;
+            kb = k;
+        }
+        if b - a > width / 2 && b - a > 8 {
+            // poor progress: take a bisection step as well
+            let m = a + (b - a) / 2;
+            let e = entry(m);
+            let k = e >> prob_bits;
+            if k == word {
+                return Some((lo + m, code(e)));
+            } else if k < word {
+                a = m;
+                ka = k;
+            } else {
+                b = m;
+                kb = k;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lm() -> &'static LanguageModel {
+        LanguageModel::shipped()
+    }
+
+    fn id(w: &str) -> WordId {
+        lm().word_id(w).unwrap_or_else(|| panic!("{w} not in vocabulary"))
+    }
+
+    fn sentence(s: &str) -> f32 {
+        let ids: Vec<Option<WordId>> = s.split_whitespace().map(|w| lm().word_id(w)).collect();
+        lm().sentence_log10(&ids)
+    }
+
+    #[test]
+    fn shipped_model_loads_with_expected_counts() {
+        let (v, b, t) = lm().counts();
+        assert_eq!(v, 72_547);
+        assert_eq!(b, 2_051_541);
+        assert_eq!(t, 1_669_625);
+    }
+
+    #[test]
+    fn vocabulary_round_trips() {
+        for w in ["the", "of", "said", "don't", "<s>", "</s>", "'s", "zyuganov"] {
+            let i = id(w);
+            assert_eq!(lm().word(i), Some(w));
+        }
+        assert_eq!(lm().word(lm().sentence_start()), Some("<s>"));
+        assert_eq!(lm().word(lm().sentence_end()), Some("</s>"));
+        assert_eq!(lm().word_id("The"), None);
+        assert_eq!(lm().word_id("qwertyuiopxyz"), None);
+        assert_eq!(lm().word_id(""), None);
+        assert_eq!(lm().word(u32::MAX), None);
+        assert_eq!(lm().unknown(), None);
+    }
+
+    #[test]
+    fn probabilities_are_sane() {
+        let (of, the, he, said) = (id("of"), id("the"), id("he"), id("said"));
+        let p = lm().log10_prob(&[of], the);
+        assert!(p > -1.5 && p < 0.0, "p(the | of) = {p}");
+        assert!(p > lm().log10_prob(&[of], id("struggle")) + 2.0);
+        assert!(lm().log10_prob(&[he], said) > lm().log10_prob(&[he], id("mentioned")));
+        assert!(lm().log10_prob(&[], the) > lm().log10_prob(&[], id("zyuganov")));
+        let bos = lm().sentence_start();
+        assert!(lm().log10_prob(&[bos], the) > lm().log10_prob(&[bos], id("of")));
+        assert!(lm().log10_prob(&[], bos) < -50.0, "<s> is never predicted");
+        assert!(lm().unk_log10() < -8.0 && lm().unk_log10() > -12.0);
+    }
+
+    #[test]
+    fn trigrams_beat_their_backoff() {
+        let (one, of, the) = (id("one"), id("of"), id("the"));
+        let p3 = lm().log10_prob(&[one, of], the);
+        assert!(p3.is_finite() && p3 < 0.0);
+        // longer histories use only the last two words
+        assert_eq!(lm().log10_prob(&[id("zyuganov"), one, of], the), p3);
+        // an unseen trigram backs off to a finite value
+        let p = lm().log10_prob(&[id("zyuganov"), id("aardvark")], id("bullhorns"));
+        assert!(p.is_finite() && p < -3.0, "{p}");
+        // out-of-range ids do not panic
+        assert_eq!(lm().log10_prob(&[of], u32::MAX), lm().unk_log10());
+        assert_eq!(lm().log10_prob(&[u32::MAX], the), lm().log10_prob(&[], the));
+        assert_eq!(lm().log10_prob(&[u32::MAX, of], the), lm().log10_prob(&[of], the));
+    }
+
+    #[test]
+    fn sentences_in_clean_english_score_better() {
+        let clean = sentence("we took action last night");
+        let spun = sentence("we took motion final night time");
+        assert!(clean > spun + 3.0, "{clean} vs {spun}");
+        assert!(sentence("he said the war was over") > sentence("he mentioned the struggle was over"));
+        assert!(sentence("one of the best") > sentence("one in all the best"));
+        let with_oov = sentence("the qwertyuiopxyz of");
+        assert!(with_oov.is_finite());
+    }
+
+    #[test]
+    fn from_bytes_rejects_garbage() {
+        let bad: [Vec<u8>; 3] = [vec![], b"UNSPINLM".to_vec(), vec![0u8; 4096]];
+        for b in bad {
+            match LanguageModel::from_bytes(b, "test.bin") {
+                Err(Error::Model { source_name, .. }) => assert_eq!(source_name, "test.bin"),
+                other => panic!("expected a Model error, got {other:?}"),
+            }
+        }
+        // a truncated copy of the real model
+        let mut cut = SHIPPED_BYTES[..HEADER_LEN + 1000].to_vec();
+        assert!(LanguageModel::from_bytes(cut.clone(), "cut").is_err());
+        // a wrong version
+        cut = SHIPPED_BYTES[..HEADER_LEN].to_vec();
+        cut[8] = 9;
+        assert!(LanguageModel::from_bytes(cut, "v9").is_err());
+    }
+
+    #[test]
+    fn corrupted_header_fields_error_instead_of_panicking() {
+        // flip every header byte in turn (one at a time) on a small model
+        let small = tiny_model();
+        assert!(LanguageModel::from_bytes(small.clone(), "tiny").is_ok());
+        for i in 8..HEADER_LEN {
+            for x in [0x01u8, 0x80, 0xff] {
+                let mut b = small.clone();
+                b[i] ^= x;
+                if let Ok(m) = LanguageModel::from_bytes(b, "tiny") {
+                    let _ = m.log10_prob(&[0, 1], 2);
+                    let _ = m.word_id("b");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tiny_model_scores_like_arpa() {
+        let m = LanguageModel::from_bytes(tiny_model(), "tiny").expect("valid");
+        // words: </s>=0 <s>=1 a=2 b=3
+        assert_eq!(m.counts(), (4, 3, 1));
+        assert_eq!(m.word_id("a"), Some(2));
+        assert_eq!(m.log10_prob(&[], 2), -1.0);
+        assert_eq!(m.log10_prob(&[1], 2), -0.5); // bigram <s> a
+        assert_eq!(m.log10_prob(&[2], 2), -0.25 + -1.0); // bo(a) + p(a)
+        assert_eq!(m.log10_prob(&[1, 2], 3), -0.125); // trigram <s> a b
+        assert_eq!(m.log10_prob(&[1, 2], 0), -2.75); // bo(<s> a) + bo(a) + p(</s>)
+        assert_eq!(m.log10_prob(&[2, 3], 0), -0.2); // bo(a b) = 0, bigram b </s>
+        assert_eq!(m.log10_prob(&[3], 1), -0.1 + -99.0);
+    }
+
+    /// A hand-built model: unigrams </s> <s> a b, bigrams (<s> a), (a b), (b </s>),
+    /// trigram (<s> a b).
+    fn tiny_model() -> Vec<u8> {
+        let word_bits = 24u32;
+        let prob_bits = 32 - word_bits;
+        let mut bi_cb = vec![0f32; 1 << prob_bits];
+        bi_cb[0] = -0.5;
+        bi_cb[1] = -0.3;
+        bi_cb[2] = -0.2;
+        let mut bo_cb = vec![0f32; 1 << 16];
+        bo_cb[1] = -0.5;
+        let mut tri_cb = vec![0f32; 1 << prob_bits];
+        tri_cb[0] = -0.125;
+        let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        let u = |v: &[u32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+        let sections: Vec<Vec<u8>> = vec![
+            f(&bi_cb),
+            f(&bo_cb),
+            f(&tri_cb),
+            f(&[-2.0, -99.0, -1.0, -1.5]),
+            f(&[0.0, -0.3, -0.25, -0.1]),
+            u(&[0, 0, 1, 2, 3]),
+            u(&[2 << prob_bits, 3 << prob_bits | 1, 2]),
+            vec![1, 0, 0, 0, 0, 0],
+            u(&[0, 1, 1, 1]),
+            u(&[3 << prob_bits]),
+            u(&[0, 4, 7, 8, 9]),
+            b"</s><s>ab".to_vec(),
+        ];
+        let mut body = Vec::new();
+        let mut table = Vec::new();
+        let mut pos = HEADER_LEN;
+        for s in &sections {
+            while pos % 8 != 0 {
+                body.push(0);
+                pos += 1;
+            }
+            table.push((pos as u32, s.len() as u32));
+            body.extend_from_slice(s);
+            pos += s.len();
+        }
+        let mut h = Vec::new();
+        h.extend_from_slice(MAGIC);
+        for x in [1u32, HEADER_LEN as u32, pos as u32, 4, 3, 1, word_bits, 16, 1, 0] {
+            h.extend_from_slice(&x.to_le_bytes());
+        }
+        h.extend_from_slice(&(-9.0f32).to_le_bytes());
+        h.extend_from_slice(&NO_UNK.to_le_bytes());
+        h.extend_from_slice(&[0u8; 32]);
+        h.extend_from_slice(&(N_SECTIONS as u32).to_le_bytes());
+        for (o, l) in table {
+            h.extend_from_slice(&o.to_le_bytes());
+            h.extend_from_slice(&l.to_le_bytes());
+        }
+        h.resize(HEADER_LEN, 0);
+        h.extend_from_slice(&body);
+        h
+    }
+}
