@@ -22,6 +22,7 @@
 //! better each finding reads restored; the score sets the prior of the
 //! second pass, which makes the decisions.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -244,6 +245,8 @@ struct Document<'a> {
     words: usize,
     /// The constants in force.
     tuning: Tuning,
+    /// Language-model score of each (first site of a group, assignment).
+    lm_cache: RefCell<HashMap<(usize, Vec<usize>), f64>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -343,16 +346,16 @@ impl<'a> Document<'a> {
         let mut sentences = vec![Vec::new()];
         let mut words = 0;
         let mut k = 0;
-        // Normalized words outside sites, for "the original is present" checks.
-        let mut present: HashSet<String> = HashSet::new();
-        let mut plain = String::from(" ");
+        // Normalized words outside sites, in order, with `None` for sites and
+        // sentence ends, for "the original is present" checks.
+        let mut plain: Vec<Option<String>> = Vec::new();
         while k < tokens.len() {
             if let Some(&i) = site_at.get(&k) {
                 if let Some(s) = sentences.last_mut() {
                     s.push(Item::Slot(i));
                 }
                 words += 1;
-                plain.push_str("| ");
+                plain.push(None);
                 k = sites[i].last + 1;
                 continue;
             }
@@ -361,17 +364,15 @@ impl<'a> Document<'a> {
                 TokenKind::Word | TokenKind::Number => {
                     let w = normalize(&text[t.span.clone()]);
                     words += 1;
-                    plain.push_str(&w);
-                    plain.push(' ');
                     let item = Item::Fixed(word(&w));
-                    present.insert(w);
+                    plain.push(Some(w));
                     if let Some(s) = sentences.last_mut() {
                         s.push(item);
                     }
                 }
                 _ => {
                     if is_sentence_end(text, tokens, k) {
-                        plain.push_str("| ");
+                        plain.push(None);
                         if sentences.last().is_some_and(|s| !s.is_empty()) {
                             sentences.push(Vec::new());
                         }
@@ -390,6 +391,17 @@ impl<'a> Document<'a> {
                     .join(" ")
             })
             .collect();
+        let normalized = |p: &str| {
+            p.split_whitespace()
+                .map(normalize)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let wanted: HashSet<String> = sites
+            .iter()
+            .flat_map(|s| s.candidates.iter().map(|c| normalized(&c.original)))
+            .collect();
+        let present = present_phrases(&plain, &wanted);
         let mut alternatives = Vec::with_capacity(sites.len());
         let mut channel = Vec::with_capacity(sites.len());
         for (s, key) in sites.iter().zip(&keys) {
@@ -398,22 +410,11 @@ impl<'a> Document<'a> {
             let mut costs = Vec::new();
             for c in &s.candidates {
                 alts.push(phrase(&c.original));
-                let norm = c
-                    .original
-                    .split_whitespace()
-                    .map(normalize)
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let in_text = if norm.contains(' ') {
-                    plain.contains(&format!(" {norm} "))
-                } else {
-                    present.contains(&norm)
-                };
                 let mut cost = -t.rank_cost * c.rank as f64;
                 if upper {
                     cost -= t.upper_cost;
                 }
-                if in_text {
+                if present.contains(&normalized(&c.original)) {
                     cost -= t.present_cost;
                 }
                 costs.push(cost);
@@ -430,6 +431,7 @@ impl<'a> Document<'a> {
             sentences,
             words,
             tuning: *t,
+            lm_cache: RefCell::new(HashMap::new()),
         }
     }
 
@@ -483,7 +485,15 @@ impl<'a> Document<'a> {
     ) -> (f64, f64) {
         let start = group[0].0;
         let end = (group[group.len() - 1].0 + CONTEXT + 1).min(sentence.len());
-        let lm = self.tuning.lm_scale * self.lm_score(sentence, start, end, group, choice);
+        // Both passes score the same assignments: the model's part is cached.
+        let key = (group[0].1, choice.to_vec());
+        let cached = self.lm_cache.borrow().get(&key).copied();
+        let raw = cached.unwrap_or_else(|| {
+            let v = self.lm_score(sentence, start, end, group, choice);
+            self.lm_cache.borrow_mut().insert(key, v);
+            v
+        });
+        let lm = self.tuning.lm_scale * raw;
         let extra: f64 = group
             .iter()
             .zip(choice)
@@ -601,50 +611,48 @@ impl<'a> Document<'a> {
         choice: &[usize],
     ) -> f64 {
         let m = self.model;
-        let mut history: Vec<Option<WordId>> = Vec::with_capacity(8);
+        // The last two words, most recent last; None is an unknown word, which
+        // cuts the context.
+        let mut h: [Option<WordId>; 2] = [None, None];
         if start < CONTEXT {
-            history.push(Some(m.sentence_start()));
+            h[1] = Some(m.sentence_start());
         }
         for it in &sentence[start.saturating_sub(CONTEXT)..start] {
-            history.push(self.fixed_word(it));
+            h = [h[1], self.fixed_word(it)];
         }
         let mut total = 0.0f64;
-        let push = |w: Word, history: &mut Vec<Option<WordId>>, total: &mut f64| {
-            let ctx: Vec<WordId> = history
-                .iter()
-                .rev()
-                .take(2)
-                .take_while(|h| h.is_some())
-                .map(|h| h.unwrap_or_default())
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            match w {
-                Word::Known(id) => {
-                    *total += m.log10_prob(&ctx, id) as f64;
-                    history.push(Some(id));
-                }
-                Word::Unknown => {
-                    *total += m.unk_log10() as f64;
-                    history.push(None);
-                }
-            }
+        let mut push = |w: Word| {
+            let p = match w {
+                Word::Known(id) => match h {
+                    [Some(a), Some(b)] => m.log10_prob(&[a, b], id),
+                    [_, Some(b)] => m.log10_prob(&[b], id),
+                    _ => m.log10_prob(&[], id),
+                },
+                Word::Unknown => m.unk_log10(),
+            };
+            total += p as f64;
+            h = [
+                h[1],
+                match w {
+                    Word::Known(id) => Some(id),
+                    Word::Unknown => None,
+                },
+            ];
         };
         for (pos, it) in sentence.iter().enumerate().take(end).skip(start) {
             match it {
-                Item::Fixed(w) => push(*w, &mut history, &mut total),
+                Item::Fixed(w) => push(*w),
                 Item::Slot(i) => {
                     let g = group.iter().position(|&(p, _)| p == pos);
                     let alt = g.map_or(0, |g| choice[g]);
                     for &w in &self.alternatives[*i][alt] {
-                        push(w, &mut history, &mut total);
+                        push(w);
                     }
                 }
             }
         }
         if end == sentence.len() {
-            push(Word::Known(m.sentence_end()), &mut history, &mut total);
+            push(Word::Known(m.sentence_end()));
         }
         total * std::f64::consts::LN_10
     }
@@ -660,6 +668,35 @@ impl<'a> Document<'a> {
             Item::Fixed(Word::Unknown) => None,
         }
     }
+}
+
+/// The phrases of `wanted` that occur in `plain` (normalized words; `None`
+/// breaks a phrase), found in one pass.
+fn present_phrases(plain: &[Option<String>], wanted: &HashSet<String>) -> HashSet<String> {
+    let max_words = wanted.iter().map(|w| w.split(' ').count()).max().unwrap_or(0);
+    let firsts: HashSet<&str> = wanted.iter().filter_map(|w| w.split(' ').next()).collect();
+    let mut found = HashSet::new();
+    let mut phrase = String::new();
+    for i in 0..plain.len() {
+        let Some(first) = plain[i].as_deref() else {
+            continue;
+        };
+        if !firsts.contains(first) {
+            continue;
+        }
+        phrase.clear();
+        for w in plain[i..].iter().take(max_words) {
+            let Some(w) = w else { break };
+            if !phrase.is_empty() {
+                phrase.push(' ');
+            }
+            phrase.push_str(w);
+            if wanted.contains(&phrase) {
+                found.insert(phrase.clone());
+            }
+        }
+    }
+    found
 }
 
 fn log_add(a: f64, b: f64) -> f64 {

@@ -11,9 +11,12 @@
 //!
 //! 72,547 lowercase words plus `<s>` and `</s>`; no `<unk>` (out-of-vocabulary
 //! words get [`LanguageModel::unk_log10`]). Apostrophes are ASCII `'` and part
-//! of the word (`don't`, `o'clock`, `'s`, `'em`, `aaron's`); some words carry
-//! hyphens (`e-mail`) or dots (`a.`, `u.s.`). There are no digits: numbers
-//! appear only spelled out (`twenty`, `nineteen`).
+//! of the word: `don't`, `i'm`, `o'clock`, `aaron's`, and clitics on their own
+//! (`'s`, `'em`, `'cause`); there is no `n't`. 248 words carry hyphens
+//! (`e-mail`, `twenty-five`, `brother-in-law`); the only dots are spelled
+//! letters (`a.` … `z.`, `u.'s`), so `u.s.`, `mr.`, `etc.` are absent (`mr`
+//! is present). There are no digits: numbers appear only spelled out
+//! (`twenty`, `nineteen`, `hundred`).
 //!
 //! # File format (version 1)
 //!
@@ -23,37 +26,48 @@
 //! |---|---|---|
 //! | 0 | 8 | magic `UNSPINLM` |
 //! | 8 | 4 | format version (1) |
-//! | 12 | 4 | header length H (192) |
+//! | 12 | 4 | header length (256) |
 //! | 16 | 4 | total file length |
 //! | 20 | 4 | V, number of words |
 //! | 24 | 4 | B, number of bigrams |
 //! | 28 | 4 | T, number of trigrams |
-//! | 32 | 4 | `word_bits` W: bits of a word id in a packed entry (17); the low P = 32 − W bits hold a probability code |
+//! | 32 | 4 | W, bits of a word id in a packed entry (17); the low P = 32 − W bits hold a probability code |
 //! | 36 | 4 | backoff code bits (16) |
 //! | 40 | 4 | id of `<s>` |
 //! | 44 | 4 | id of `</s>` |
 //! | 48 | 4 | `unk_log10` (f32) |
 //! | 52 | 4 | id of `<unk>`, or `0xFFFF_FFFF` when absent |
-//! | 56 | 32 | sha256 of the source file |
-//! | 88 | 4 | number of sections (12) |
-//! | 92 | 12 × 8 | section table: (offset u32, length in bytes u32), in the order below |
+//! | 56 | 4 | K, number of bigrams that have trigrams |
+//! | 60 | 4 | skip block length (16 entries) |
+//! | 64 | 32 | sha256 of the source file |
+//! | 96 | 4 | number of sections (16) |
+//! | 100 | 16 × 8 | section table: (offset u32, length in bytes u32), in the order below |
 //!
-//! Sections (each starting at a multiple of 8):
+//! Sections (each starting at a multiple of 64, zero padding between):
 //!
 //! 0. bigram probability codebook: 2^P f32
 //! 1. bigram backoff codebook: 2^16 f32
 //! 2. trigram probability codebook: 2^P f32
 //! 3. unigram log10 probability: V f32
 //! 4. unigram log10 backoff: V f32
-//! 5. unigram → bigram range: V + 1 u32; the bigrams `w1 *` are entries
+//! 5. unigram → bigram ranges: V + 1 u32; the bigrams `w1 *` are the entries
 //!    `next[w1] .. next[w1 + 1]`
 //! 6. bigram entries: B u32, `w2 << P | prob code`, sorted by (w1, w2)
 //! 7. bigram backoff codes: B u16
-//! 8. bigram → trigram range: B + 1 u32, as in section 5
-//! 9. trigram entries: T u32, `w3 << P | prob code`, sorted by (w1, w2, w3)
-//! 10. word offsets: V + 1 u32 into section 11
-//! 11. word bytes: the words' UTF-8 concatenated, sorted bytewise; a word's id
+//! 8. bigram skip list: ⌈B / 16⌉ u32, the word id of bigram entry 16·j
+//! 9. bigrams with trigrams: bitmap of ⌈B / 64⌉ u64, bit i (of word i / 64,
+//!    least significant first) set when bigram i has trigrams
+//! 10. rank directory: ⌈B / 64⌉ u32, the set bits before each bitmap word
+//! 11. bigram → trigram ranges: K + 1 u32; the bigram with rank r (r set
+//!     bits before its own) owns the trigram entries `next[r] .. next[r + 1]`
+//! 12. trigram entries: T u32, `w3 << P | prob code`, sorted by (w1, w2, w3)
+//! 13. trigram skip list: ⌈T / 16⌉ u32, as section 8
+//! 14. word offsets: V + 1 u32 into section 15
+//! 15. word bytes: the words' UTF-8 concatenated, sorted bytewise; a word's id
 //!     is its rank
+//!
+//! A lookup bisects the skip-list entries inside the range (a small array
+//! that stays in cache) and then scans one 16-entry block of entries.
 //!
 //! Scores follow Katz backoff as in an ARPA file: P(w | u v) is the trigram's
 //! probability if present, else backoff(u v) + P(w | v), with P(w | v) the
@@ -75,10 +89,11 @@ pub const MAGIC: &[u8; 8] = b"UNSPINLM";
 /// The format version this reader understands.
 pub const FORMAT_VERSION: u32 = 1;
 
-const HEADER_LEN: usize = 192;
-const N_SECTIONS: usize = 12;
-const SECTION_TABLE: usize = 92;
+const HEADER_LEN: usize = 256;
+const N_SECTIONS: usize = 16;
+const SECTION_TABLE: usize = 100;
 const BACKOFF_BITS: u32 = 16;
+const BLOCK: usize = 16;
 const NO_UNK: u32 = u32::MAX;
 
 const S_BI_PROB_CB: usize = 0;
@@ -89,10 +104,14 @@ const S_UNI_BO: usize = 4;
 const S_UNI_NEXT: usize = 5;
 const S_BI_ENTRY: usize = 6;
 const S_BI_BO: usize = 7;
-const S_BI_NEXT: usize = 8;
-const S_TRI_ENTRY: usize = 9;
-const S_WORD_OFFSETS: usize = 10;
-const S_WORD_BYTES: usize = 11;
+const S_BI_SKIP: usize = 8;
+const S_BI_HAS_TRI: usize = 9;
+const S_BI_TRI_RANK: usize = 10;
+const S_TRI_NEXT: usize = 11;
+const S_TRI_ENTRY: usize = 12;
+const S_TRI_SKIP: usize = 13;
+const S_WORD_OFFSETS: usize = 14;
+const S_WORD_BYTES: usize = 15;
 
 static SHIPPED_BYTES: &[u8] = include_bytes!("../model/en-us.unspin-lm.bin");
 
@@ -103,7 +122,7 @@ static SHIPPED: Lazy<LanguageModel> = Lazy::new(|| {
 
 /// A trigram backoff language model in the unspin format, read in place.
 ///
-/// Cheap to construct (no parsing of the n-gram arrays), `Send + Sync`, and
+/// Cheap to construct (the n-gram arrays are not parsed), `Send + Sync`, and
 /// free of interior state, so one instance can be shared by all threads.
 pub struct LanguageModel {
     data: Cow<'static, [u8]>,
@@ -130,15 +149,26 @@ impl fmt::Debug for LanguageModel {
     }
 }
 
+#[inline]
 fn rd_u32(b: &[u8], at: usize) -> Option<u32> {
     let s = b.get(at..at.checked_add(4)?)?;
     Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
+#[inline]
+fn rd_u64(b: &[u8], at: usize) -> Option<u64> {
+    let s = b.get(at..at.checked_add(8)?)?;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(s);
+    Some(u64::from_le_bytes(w))
+}
+
+#[inline]
 fn rd_f32(b: &[u8], at: usize) -> Option<f32> {
     rd_u32(b, at).map(f32::from_bits)
 }
 
+#[inline]
 fn rd_u16(b: &[u8], at: usize) -> Option<u16> {
     let s = b.get(at..at.checked_add(2)?)?;
     Some(u16::from_le_bytes([s[0], s[1]]))
@@ -183,11 +213,14 @@ impl LanguageModel {
             )));
         }
         if h(12) as usize != HEADER_LEN {
-            return Err(err(format!("header length {}, expected {HEADER_LEN}", h(12))));
+            return Err(err(format!(
+                "header length {}, expected {HEADER_LEN}",
+                h(12)
+            )));
         }
         if h(16) as usize != b.len() {
             return Err(err(format!(
-                "truncated or padded: header says {} bytes, got {}",
+                "truncated or padded: the header says {} bytes, got {}",
                 h(16),
                 b.len()
             )));
@@ -203,7 +236,10 @@ impl LanguageModel {
             )));
         }
         if h(36) != BACKOFF_BITS {
-            return Err(err(format!("backoff code width {} bits, expected 16", h(36))));
+            return Err(err(format!(
+                "backoff code width {} bits, expected 16",
+                h(36)
+            )));
         }
         let (bos, eos) = (h(40), h(44));
         if bos >= n_words || eos >= n_words {
@@ -218,14 +254,27 @@ impl LanguageModel {
             id if id < n_words => Some(id),
             id => return Err(err(format!("<unk> id {id} out of range"))),
         };
-        if h(88) as usize != N_SECTIONS {
-            return Err(err(format!("{} sections, expected {N_SECTIONS}", h(88))));
+        let n_with_tri = h(56);
+        if n_with_tri > n_bigrams {
+            return Err(err("more bigrams with trigrams than bigrams".into()));
+        }
+        if h(60) as usize != BLOCK {
+            return Err(err(format!("skip block of {}, expected {BLOCK}", h(60))));
+        }
+        if h(96) as usize != N_SECTIONS {
+            return Err(err(format!("{} sections, expected {N_SECTIONS}", h(96))));
         }
         let prob_bits = 32 - word_bits;
-        let (v, bi, tri) = (n_words as u64, n_bigrams as u64, n_trigrams as u64);
+        let (v, bi, tri, k) = (
+            u64::from(n_words),
+            u64::from(n_bigrams),
+            u64::from(n_trigrams),
+            u64::from(n_with_tri),
+        );
+        let blocks = |n: u64| n.div_ceil(BLOCK as u64);
         let word_bytes_len = {
             let off = h(SECTION_TABLE + 8 * S_WORD_OFFSETS) as usize;
-            rd_u32(b, off.saturating_add(4 * n_words as usize)).unwrap_or(u32::MAX) as u64
+            u64::from(rd_u32(b, off.saturating_add(4 * n_words as usize)).unwrap_or(u32::MAX))
         };
         let expected: [u64; N_SECTIONS] = [
             4 << prob_bits,
@@ -236,15 +285,19 @@ impl LanguageModel {
             4 * (v + 1),
             4 * bi,
             2 * bi,
-            4 * (bi + 1),
+            4 * blocks(bi),
+            8 * bi.div_ceil(64),
+            4 * bi.div_ceil(64),
+            4 * (k + 1),
             4 * tri,
+            4 * blocks(tri),
             4 * (v + 1),
             word_bytes_len,
         ];
         let mut sections = [(0usize, 0usize); N_SECTIONS];
         for (i, want) in expected.iter().enumerate() {
-            let off = h(SECTION_TABLE + 8 * i) as u64;
-            let len = h(SECTION_TABLE + 8 * i + 4) as u64;
+            let off = u64::from(h(SECTION_TABLE + 8 * i));
+            let len = u64::from(h(SECTION_TABLE + 8 * i + 4));
             if len != *want {
                 return Err(err(format!("section {i} is {len} bytes, expected {want}")));
             }
@@ -253,8 +306,37 @@ impl LanguageModel {
             }
             sections[i] = (off as usize, len as usize);
         }
-        let model = LanguageModel {
-            data: Cow::Borrowed(&[]),
+        let sec = |i: usize| {
+            let (off, len) = sections[i];
+            &b[off..off + len]
+        };
+        let ends = |i: usize, last: u32, want_last: u64| {
+            rd_u32(sec(i), 0) == Some(0)
+                && rd_u32(sec(i), 4 * last as usize).map(u64::from) == Some(want_last)
+        };
+        if !ends(S_UNI_NEXT, n_words, bi)
+            || !ends(S_TRI_NEXT, n_with_tri, tri)
+            || !ends(S_WORD_OFFSETS, n_words, word_bytes_len)
+        {
+            return Err(err("inconsistent range tables".into()));
+        }
+        for i in [
+            S_BI_PROB_CB,
+            S_BI_BO_CB,
+            S_TRI_PROB_CB,
+            S_UNI_PROB,
+            S_UNI_BO,
+        ] {
+            let bad = |c: &[u8]| {
+                let x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+                x.is_nan() || x == f32::INFINITY
+            };
+            if sec(i).chunks_exact(4).any(bad) {
+                return Err(err(format!("section {i} holds NaN or +inf")));
+            }
+        }
+        Ok(LanguageModel {
+            data,
             n_words,
             n_bigrams,
             n_trigrams,
@@ -264,33 +346,10 @@ impl LanguageModel {
             unk,
             unk_log10,
             sections,
-        };
-        let sec = |i: usize| {
-            let (off, len) = sections[i];
-            &b[off..off + len]
-        };
-        let first_last = |i: usize, last_index: u32, want_last: u32| {
-            rd_u32(sec(i), 0) == Some(0) && rd_u32(sec(i), 4 * last_index as usize) == Some(want_last)
-        };
-        if !first_last(S_UNI_NEXT, n_words, n_bigrams)
-            || !first_last(S_BI_NEXT, n_bigrams, n_trigrams)
-            || !first_last(S_WORD_OFFSETS, n_words, word_bytes_len as u32)
-        {
-            return Err(err("inconsistent range tables".into()));
-        }
-        for i in [S_BI_PROB_CB, S_BI_BO_CB, S_TRI_PROB_CB, S_UNI_PROB, S_UNI_BO] {
-            let s = sec(i);
-            let bad = |c: &[u8]| {
-                let x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-                x.is_nan() || x == f32::INFINITY
-            };
-            if s.chunks_exact(4).any(bad) {
-                return Err(err(format!("section {i} holds NaN or +inf")));
-            }
-        }
-        Ok(LanguageModel { data, ..model })
+        })
     }
 
+    #[inline]
     fn section(&self, i: usize) -> &[u8] {
         let (off, len) = self.sections[i];
         self.data.get(off..off + len).unwrap_or(&[])
@@ -339,8 +398,10 @@ impl LanguageModel {
 
     /// log10 P(word | history) with Katz backoff; `history` holds the previous
     /// words, oldest first, of which the last two are used (empty, one or two
-    /// ids). A `word` out of range scores [`LanguageModel::unk_log10`]; a
-    /// history id out of range cuts the history after it, as if it were an
+    /// ids).
+    ///
+    /// A `word` out of range scores [`LanguageModel::unk_log10`]; a history id
+    /// out of range cuts the history after it, as if it were an
     /// out-of-vocabulary word (do the same with real OOV words: pass only the
     /// words after the last one).
     pub fn log10_prob(&self, history: &[WordId], word: WordId) -> f32 {
@@ -357,7 +418,7 @@ impl LanguageModel {
     }
 
     /// log10 probability used for an out-of-vocabulary word: the lowest
-    /// unigram probability of any real word in the shipped model (about −9.5).
+    /// unigram probability of any real word (about −9.47 in the shipped model).
     pub fn unk_log10(&self) -> f32 {
         self.unk_log10
     }
@@ -372,12 +433,14 @@ impl LanguageModel {
     }
 
     /// log10 probability of a whole sentence, `<s>` and `</s>` included.
+    ///
     /// `None` marks an out-of-vocabulary word: it scores
-    /// [`LanguageModel::unk_log10`] and the context restarts after it.
+    /// [`LanguageModel::unk_log10`] and the context restarts after it (with
+    /// no `<s>`).
     pub fn sentence_log10(&self, words: &[Option<WordId>]) -> f32 {
         let mut total = 0.0f32;
         let mut history: [WordId; 2] = [self.bos, self.bos];
-        let mut known = 1usize; // how many of `history` are real context
+        let mut known = 1usize; // how many of `history` (from the end) are context
         for w in words.iter().copied().chain(std::iter::once(Some(self.eos))) {
             match w {
                 Some(w) if w < self.n_words => {
@@ -394,28 +457,59 @@ impl LanguageModel {
         total
     }
 
-    // -- lookups --------------------------------------------------------------
+    // -- lookups ------------------------------------------------------------
 
+    #[inline]
     fn p1(&self, w: WordId) -> f32 {
         rd_f32(self.section(S_UNI_PROB), 4 * w as usize).unwrap_or(self.unk_log10)
     }
 
+    #[inline]
     fn uni_backoff(&self, w: WordId) -> f32 {
         rd_f32(self.section(S_UNI_BO), 4 * w as usize).unwrap_or(0.0)
     }
 
     /// Index and probability code of bigram (w1, w2).
+    #[inline]
     fn bigram(&self, w1: WordId, w2: WordId) -> Option<(usize, u32)> {
         let next = self.section(S_UNI_NEXT);
         let lo = rd_u32(next, 4 * w1 as usize)? as usize;
         let hi = rd_u32(next, 4 * w1 as usize + 4)? as usize;
-        find(self.section(S_BI_ENTRY), lo, hi, w2, self.prob_bits)
+        find(
+            self.section(S_BI_ENTRY),
+            self.section(S_BI_SKIP),
+            lo,
+            hi,
+            w2,
+            self.prob_bits,
+        )
     }
 
-    fn bigram_prob(&self, code: u32) -> f32 {
-        rd_f32(self.section(S_BI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
+    /// Probability code of trigram (the words of bigram `bi`, w3).
+    #[inline]
+    fn trigram(&self, bi: usize, w3: WordId) -> Option<u32> {
+        let bits = rd_u64(self.section(S_BI_HAS_TRI), 8 * (bi / 64))?;
+        let bit = 1u64 << (bi % 64);
+        if bits & bit == 0 {
+            return None;
+        }
+        let rank = rd_u32(self.section(S_BI_TRI_RANK), 4 * (bi / 64))? as usize
+            + (bits & (bit - 1)).count_ones() as usize;
+        let next = self.section(S_TRI_NEXT);
+        let lo = rd_u32(next, 4 * rank)? as usize;
+        let hi = rd_u32(next, 4 * rank + 4)? as usize;
+        find(
+            self.section(S_TRI_ENTRY),
+            self.section(S_TRI_SKIP),
+            lo,
+            hi,
+            w3,
+            self.prob_bits,
+        )
+        .map(|(_, code)| code)
     }
 
+    #[inline]
     fn bigram_backoff(&self, index: usize) -> f32 {
         rd_u16(self.section(S_BI_BO), 2 * index)
             .and_then(|c| rd_f32(self.section(S_BI_BO_CB), 4 * c as usize))
@@ -424,7 +518,9 @@ impl LanguageModel {
 
     fn p2(&self, h: WordId, w: WordId) -> f32 {
         match self.bigram(h, w) {
-            Some((_, code)) => self.bigram_prob(code),
+            Some((_, code)) => {
+                rd_f32(self.section(S_BI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
+            }
             None => self.uni_backoff(h) + self.p1(w),
         }
     }
@@ -433,19 +529,8 @@ impl LanguageModel {
         let Some((bi, _)) = self.bigram(h1, h2) else {
             return self.p2(h2, w);
         };
-        let next = self.section(S_BI_NEXT);
-        let found = match (rd_u32(next, 4 * bi), rd_u32(next, 4 * bi + 4)) {
-            (Some(lo), Some(hi)) => find(
-                self.section(S_TRI_ENTRY),
-                lo as usize,
-                hi as usize,
-                w,
-                self.prob_bits,
-            ),
-            _ => None,
-        };
-        match found {
-            Some((_, code)) => {
+        match self.trigram(bi, w) {
+            Some(code) => {
                 rd_f32(self.section(S_TRI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
             }
             None => self.bigram_backoff(bi) + self.p2(h2, w),
@@ -459,73 +544,58 @@ fn word_at<'a>(offsets: &[u8], bytes: &'a [u8], id: WordId) -> Option<&'a [u8]> 
     bytes.get(start..end)
 }
 
-/// Searches the packed entries `lo..hi` (sorted by word id, stored in the high
-/// bits) for `word`; returns the entry's index and its probability code.
+/// Searches the packed entries `lo..hi` (sorted by word id, which sits in the
+/// high bits) for `word`; returns the entry's index and its probability code.
 ///
-/// Interpolation search (word ids of a range spread fairly evenly over the
-/// vocabulary), falling back to bisection when a probe makes little progress;
-/// about 3 to 5 probes on the large ranges instead of 15 or so.
+/// `skip[j]` is the word of entry `BLOCK * j`: bisect the skip entries of the
+/// blocks that start inside the range, then scan one block.
 #[inline]
-fn find(entries: &[u8], lo: usize, hi: usize, word: WordId, prob_bits: u32) -> Option<(usize, u32)> {
-    let slice = entries.get(lo.checked_mul(4)?..hi.checked_mul(4)?)?;
-    let n = slice.len() / 4;
-    if n == 0 {
+fn find(
+    entries: &[u8],
+    skip: &[u8],
+    lo: usize,
+    hi: usize,
+    word: WordId,
+    prob_bits: u32,
+) -> Option<(usize, u32)> {
+    if lo >= hi {
         return None;
     }
-    let entry = |i: usize| {
-        let s = &slice[4 * i..4 * i + 4];
-        u32::from_le_bytes([s[0], s[1], s[2], s[3]])
-    };
-    let code = |e: u32| e & ((1u32 << prob_bits) - 1);
-    // Invariant: the word, if present, is in a..=b, and key(a) <= word <= key(b).
-    let (mut a, mut b) = (0usize, n - 1);
-    let (mut ka, mut kb) = (entry(a) >> prob_bits, entry(b) >> prob_bits);
-    if word < ka || word > kb {
-        return None;
-    }
-    loop {
-        if word == ka {
-            return Some((lo + a, code(entry(a))));
-        }
-        if word == kb {
-            return Some((lo + b, code(entry(b))));
-        }
-        // here ka < word < kb, so the word can only be strictly between a and b
-        if b - a <= 1 {
-            return None;
-        }
-        let span = (b - a - 1) as u64;
-        let guess = a + 1 + ((word - ka - 1) as u64 * span / (kb - ka - 1).max(1) as u64) as usize;
-        let width = b - a;
-        // bisect instead when the range is small or interpolation stalls
-        let mid = if width <= 8 { a + width / 2 } else { guess.clamp(a + 1, b - 1) };
-        let e = entry(mid);
-        let k = e >> prob_bits;
-        if k == word {
-            return Some((lo + mid, code(e)));
-        } else if k < word {
-            a = mid;
-            ka = k;
-        } else {
-            b = mid;
-            kb = k;
-        }
-        if b - a > width / 2 && b - a > 8 {
-            // poor progress: take a bisection step as well
-            let m = a + (b - a) / 2;
-            let e = entry(m);
-            let k = e >> prob_bits;
-            if k == word {
-                return Some((lo + m, code(e)));
-            } else if k < word {
-                a = m;
-                ka = k;
+    // blocks first..=last start inside lo..hi
+    let first = lo.div_ceil(BLOCK);
+    let last = (hi - 1) / BLOCK;
+    let start = if first > last {
+        lo
+    } else {
+        // the last block in first..=last whose first word is <= word
+        let (mut a, mut b) = (first, last + 1);
+        while a < b {
+            let mid = a + (b - a) / 2;
+            if rd_u32(skip, 4 * mid)? <= word {
+                a = mid + 1;
             } else {
-                b = m;
-                kb = k;
+                b = mid;
             }
         }
+        if a == first {
+            lo
+        } else {
+            (a - 1) * BLOCK
+        }
+    };
+    let end = hi.min((start / BLOCK + 1) * BLOCK);
+    let block = entries.get(4 * start..4 * end)?;
+    for (i, c) in block.chunks_exact(4).enumerate() {
+        let e = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        let k = e >> prob_bits;
+        if k == word {
+            return Some((start + i, e & ((1u32 << prob_bits) - 1)));
+        }
+        if k > word {
+            break;
+        }
     }
+    None
 }
 
 #[cfg(test)]
@@ -537,12 +607,19 @@ mod tests {
     }
 
     fn id(w: &str) -> WordId {
-        lm().word_id(w).unwrap_or_else(|| panic!("{w} not in vocabulary"))
+        lm().word_id(w)
+            .unwrap_or_else(|| panic!("{w} not in vocabulary"))
     }
 
     fn sentence(s: &str) -> f32 {
         let ids: Vec<Option<WordId>> = s.split_whitespace().map(|w| lm().word_id(w)).collect();
         lm().sentence_log10(&ids)
+    }
+
+    #[test]
+    fn model_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<LanguageModel>();
     }
 
     #[test]
@@ -555,7 +632,9 @@ mod tests {
 
     #[test]
     fn vocabulary_round_trips() {
-        for w in ["the", "of", "said", "don't", "<s>", "</s>", "'s", "zyuganov"] {
+        for w in [
+            "the", "of", "said", "don't", "<s>", "</s>", "'s", "zyuganov",
+        ] {
             let i = id(w);
             assert_eq!(lm().word(i), Some(w));
         }
@@ -595,7 +674,10 @@ mod tests {
         // out-of-range ids do not panic
         assert_eq!(lm().log10_prob(&[of], u32::MAX), lm().unk_log10());
         assert_eq!(lm().log10_prob(&[u32::MAX], the), lm().log10_prob(&[], the));
-        assert_eq!(lm().log10_prob(&[u32::MAX, of], the), lm().log10_prob(&[of], the));
+        assert_eq!(
+            lm().log10_prob(&[u32::MAX, of], the),
+            lm().log10_prob(&[of], the)
+        );
     }
 
     #[test]
@@ -603,7 +685,9 @@ mod tests {
         let clean = sentence("we took action last night");
         let spun = sentence("we took motion final night time");
         assert!(clean > spun + 3.0, "{clean} vs {spun}");
-        assert!(sentence("he said the war was over") > sentence("he mentioned the struggle was over"));
+        assert!(
+            sentence("he said the war was over") > sentence("he mentioned the struggle was over")
+        );
         assert!(sentence("one of the best") > sentence("one in all the best"));
         let with_oov = sentence("the qwertyuiopxyz of");
         assert!(with_oov.is_finite());
@@ -629,11 +713,11 @@ mod tests {
 
     #[test]
     fn corrupted_header_fields_error_instead_of_panicking() {
-        // flip every header byte in turn (one at a time) on a small model
+        // flip each header byte in turn, two ways, on a small model
         let small = tiny_model();
         assert!(LanguageModel::from_bytes(small.clone(), "tiny").is_ok());
-        for i in 8..HEADER_LEN {
-            for x in [0x01u8, 0x80, 0xff] {
+        for i in 8..SECTION_TABLE + 8 * N_SECTIONS {
+            for x in [0x01u8, 0xff] {
                 let mut b = small.clone();
                 b[i] ^= x;
                 if let Ok(m) = LanguageModel::from_bytes(b, "tiny") {
@@ -659,8 +743,68 @@ mod tests {
         assert_eq!(m.log10_prob(&[3], 1), -0.1 + -99.0);
     }
 
-    /// A hand-built model: unigrams </s> <s> a b, bigrams (<s> a), (a b), (b </s>),
-    /// trigram (<s> a b).
+    /// Every entry of some large and small ranges is found at its own index,
+    /// and ids between them are not found (checks the skip-list search
+    /// against the plain arrays).
+    #[test]
+    fn search_finds_exactly_the_stored_entries() {
+        let m = lm();
+        let next = m.section(S_UNI_NEXT);
+        let entries = m.section(S_BI_ENTRY);
+        let mut checked_tri = 0;
+        for w in ["<s>", "the", "of", "united", "zyuganov", "aardvark", "'s"] {
+            let w1 = id(w);
+            let lo = rd_u32(next, 4 * w1 as usize).unwrap() as usize;
+            let hi = rd_u32(next, 4 * w1 as usize + 4).unwrap() as usize;
+            let mut stored = Vec::new();
+            for i in lo..hi {
+                let w2 = rd_u32(entries, 4 * i).unwrap() >> m.prob_bits;
+                stored.push(w2);
+                assert_eq!(m.bigram(w1, w2).map(|(j, _)| j), Some(i), "{w} #{i}");
+                if checked_tri < 20_000 {
+                    checked_tri += check_trigrams(m, i);
+                }
+            }
+            let mut k = 0;
+            for probe in (0..m.n_words).step_by(7) {
+                while k < stored.len() && stored[k] < probe {
+                    k += 1;
+                }
+                let present = k < stored.len() && stored[k] == probe;
+                assert_eq!(m.bigram(w1, probe).is_some(), present, "{w} {probe}");
+            }
+        }
+        assert!(checked_tri > 1000);
+    }
+
+    fn check_trigrams(m: &LanguageModel, bi: usize) -> usize {
+        let bits = rd_u64(m.section(S_BI_HAS_TRI), 8 * (bi / 64)).unwrap();
+        if bits & (1 << (bi % 64)) == 0 {
+            return 0;
+        }
+        let rank = rd_u32(m.section(S_BI_TRI_RANK), 4 * (bi / 64)).unwrap() as usize
+            + (bits & ((1u64 << (bi % 64)) - 1)).count_ones() as usize;
+        let lo = rd_u32(m.section(S_TRI_NEXT), 4 * rank).unwrap() as usize;
+        let hi = rd_u32(m.section(S_TRI_NEXT), 4 * rank + 4).unwrap() as usize;
+        let mut prev = None;
+        for i in lo..hi {
+            let e = rd_u32(m.section(S_TRI_ENTRY), 4 * i).unwrap();
+            let w3 = e >> m.prob_bits;
+            assert!(prev < Some(w3), "trigrams sorted");
+            prev = Some(w3);
+            assert_eq!(m.trigram(bi, w3), Some(e & ((1 << m.prob_bits) - 1)));
+            if w3 + 1 < m.n_words
+                && (i + 1 == hi
+                    || rd_u32(m.section(S_TRI_ENTRY), 4 * i + 4).unwrap() >> m.prob_bits != w3 + 1)
+            {
+                assert_eq!(m.trigram(bi, w3 + 1), None);
+            }
+        }
+        hi - lo
+    }
+
+    /// A hand-built model: unigrams </s> <s> a b, bigrams (<s> a), (a b),
+    /// (b </s>), trigram (<s> a b).
     fn tiny_model() -> Vec<u8> {
         let word_bits = 24u32;
         let prob_bits = 32 - word_bits;
@@ -683,8 +827,12 @@ mod tests {
             u(&[0, 0, 1, 2, 3]),
             u(&[2 << prob_bits, 3 << prob_bits | 1, 2]),
             vec![1, 0, 0, 0, 0, 0],
-            u(&[0, 1, 1, 1]),
+            u(&[2]),
+            1u64.to_le_bytes().to_vec(),
+            u(&[0]),
+            u(&[0, 1]),
             u(&[3 << prob_bits]),
+            u(&[3]),
             u(&[0, 4, 7, 8, 9]),
             b"</s><s>ab".to_vec(),
         ];
@@ -692,21 +840,33 @@ mod tests {
         let mut table = Vec::new();
         let mut pos = HEADER_LEN;
         for s in &sections {
-            while pos % 8 != 0 {
-                body.push(0);
-                pos += 1;
-            }
+            let aligned = pos.next_multiple_of(64);
+            body.resize(body.len() + aligned - pos, 0);
+            pos = aligned;
             table.push((pos as u32, s.len() as u32));
             body.extend_from_slice(s);
             pos += s.len();
         }
         let mut h = Vec::new();
         h.extend_from_slice(MAGIC);
-        for x in [1u32, HEADER_LEN as u32, pos as u32, 4, 3, 1, word_bits, 16, 1, 0] {
+        for x in [
+            1u32,
+            HEADER_LEN as u32,
+            pos as u32,
+            4,
+            3,
+            1,
+            word_bits,
+            16,
+            1,
+            0,
+        ] {
             h.extend_from_slice(&x.to_le_bytes());
         }
         h.extend_from_slice(&(-9.0f32).to_le_bytes());
-        h.extend_from_slice(&NO_UNK.to_le_bytes());
+        for x in [NO_UNK, 1, BLOCK as u32] {
+            h.extend_from_slice(&x.to_le_bytes());
+        }
         h.extend_from_slice(&[0u8; 32]);
         h.extend_from_slice(&(N_SECTIONS as u32).to_le_bytes());
         for (o, l) in table {

@@ -22,6 +22,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write the restored text (stdout, -o OUT, or --write in place).
     Fix(FixArgs),
+    /// Review the findings of one file in the terminal, then write the result.
+    Review(ReviewArgs),
 }
 
 /// Options shared by every command: tables, model and threshold.
@@ -100,6 +102,9 @@ pub struct CheckArgs {
     /// List kept findings too, not only proposed restorations.
     #[arg(long)]
     pub all: bool,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +115,29 @@ pub struct DiffArgs {
     /// When to colour the diff.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Write a patch for `git apply` or `patch -p1`: never coloured, with
+    /// `a/PATH` and `b/PATH` relative to the current directory.
+    #[arg(long)]
+    pub patch: bool,
+}
+
+/// `unspin review FILE`: one file, reviewed and written back.
+#[derive(Debug, Args)]
+#[command(mut_arg("files", |a| {
+    a.help("The file to review").required(true).num_args(1).action(clap::ArgAction::Set)
+}))]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Review kept findings too, not only proposed restorations.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Write the result to OUT instead of back to FILE.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +162,105 @@ pub struct FixArgs {
     /// Restore the files in place (atomically).
     #[arg(long)]
     pub write: bool,
+
+    /// Write the restored inputs under DIR, mirroring the input tree.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["write", "output"])]
+    pub out_dir: Option<PathBuf>,
+
+    /// With --out-dir: skip the inputs whose outputs an earlier run
+    /// completed (as recorded in DIR/.unspin-manifest.jsonl).
+    #[arg(long, requires = "out_dir")]
+    pub resume: bool,
+
+    /// Do everything but write: no output files, no restored text on
+    /// standard output, inputs untouched (a --report is still written).
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// Options of runs over many inputs (`check` and `fix`).
+#[derive(Debug, Args, Clone)]
+pub struct BatchArgs {
+    /// Walk only files matching GLOB in directories (repeatable; `!GLOB`
+    /// excludes), as ripgrep's --glob. Files named on the command line are
+    /// always read.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+
+    /// Leave out files and directories matching GLOB (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+
+    /// Walk hidden files and directories too.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// The JSON Lines field holding the text; a dotted path (`doc.body`)
+    /// reaches into nested objects.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub field: String,
+
+    /// Restore only documents whose spin score is at least S; the others
+    /// are kept as written.
+    #[arg(long, value_name = "S")]
+    pub min_score: Option<f64>,
+
+    /// Write a per-document report to FILE: CSV if it ends in .csv, JSON
+    /// Lines otherwise.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Print the summary on standard error even for a single document.
+    #[arg(long)]
+    pub summary: bool,
+
+    /// No progress bar, no summary, no notes (errors are still reported).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// Worker threads; 0 uses every core.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+
+    /// The largest document read (a file, or a JSON line), in bytes; K, M
+    /// and G multiply by 1024.
+    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
+    pub max_bytes: u64,
+
+    /// What becomes of a document that cannot be processed: left out of
+    /// the output (skip), or copied to it unchanged (pass). Either way it
+    /// is reported and the exit status is 2.
+    #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnError::Skip)]
+    pub on_error: OnError,
+}
+
+/// What becomes of a document that cannot be processed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnError {
+    /// Leave it out of the output.
+    Skip,
+    /// Copy it to the output unchanged.
+    Pass,
+}
+
+/// A size in bytes: a number with an optional K, M or G suffix (powers of 1024).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&t[..i], 10),
+        Some((i, 'm' | 'M')) => (&t[..i], 20),
+        Some((i, 'g' | 'G')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size such as 4096, 512K or 64M"))?;
+    n.checked_mul(1 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size above zero"))
 }
 
 impl Common {

@@ -1,18 +1,19 @@
 //! The `unspin` command: arguments in, the library's analysis out.
 
 mod args;
+mod batch;
 mod print;
+mod review;
 
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use unspin::input::{decode, write_atomic};
-use unspin::report::{round4, FindingRecord};
+use unspin::input::decode;
 use unspin::Unspinner;
 
-use args::{CheckArgs, Cli, Color, Command, DiffArgs, FixArgs, Format};
+use args::{Cli, Color, Command, DiffArgs};
 
 /// What a run found, for the exit code.
 #[derive(Debug, Default)]
@@ -54,9 +55,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
-        Command::Check(a) => check(a),
+        Command::Check(a) => batch::check(a),
         Command::Diff(a) => diff(a),
-        Command::Fix(a) => fix(a),
+        Command::Fix(a) => batch::fix(a),
+        Command::Review(a) => review::review(a),
     }
 }
 
@@ -103,48 +105,13 @@ fn read_text(path: &Path) -> unspin::Result<String> {
     decode(bytes, &name)
 }
 
-fn check(a: CheckArgs) -> anyhow::Result<Outcome> {
-    let u = a.common.unspinner()?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut outcome = Outcome::default();
-    if a.jsonl {
-        for path in a.common.inputs() {
-            jsonl(&u, &path, &mut out, false, &mut outcome)?;
-        }
-        out.flush()?;
-        return Ok(outcome);
-    }
-    for path in a.common.inputs() {
-        let name = display_name(&path);
-        let text = match read_text(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                report(&mut outcome, e);
-                continue;
-            }
-        };
-        let u = match unspinner_for(&u, path.as_ref()) {
-            Ok(u) => u,
-            Err(e) => {
-                report(&mut outcome, e);
-                continue;
-            }
-        };
-        let analysis = u.analyze(&text);
-        outcome.restorations += analysis.restorations().count();
-        match a.format {
-            Format::Text => print::check_text(&mut out, &name, &analysis, a.all, a.explain)?,
-            Format::Json => print::check_json(&mut out, &name, &analysis)?,
-        }
-    }
-    out.flush()?;
-    Ok(outcome)
-}
-
 fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
     let u = a.common.unspinner()?;
+    if a.patch && a.common.inputs().iter().any(|p| p == Path::new("-")) {
+        anyhow::bail!("--patch needs files: a patch names the file it applies to");
+    }
     let color = match a.color {
+        _ if a.patch => false,
         Color::Always => true,
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -171,6 +138,9 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
         outcome.restorations += analysis.restorations().count();
         let (old, new) = if path == Path::new("-") {
             ("<stdin>".to_string(), "<stdin>".to_string())
+        } else if a.patch {
+            let p = patch_path(&path);
+            (format!("a/{p}"), format!("b/{p}"))
         } else {
             let p = path.display();
             (format!("a/{p}"), format!("b/{p}"))
@@ -181,133 +151,20 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
     Ok(outcome)
 }
 
-fn fix(a: FixArgs) -> anyhow::Result<Outcome> {
-    let u = a.common.unspinner()?;
-    let inputs = a.common.inputs();
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut outcome = Outcome::default();
-    if a.jsonl {
-        if a.write || a.output.is_some() {
-            anyhow::bail!("--jsonl writes to standard output; drop -o/--write");
-        }
-        for path in &inputs {
-            jsonl(&u, path, &mut out, true, &mut outcome)?;
-        }
-        out.flush()?;
-        return Ok(outcome);
+/// `path` as a patch names it: relative to the current directory when it
+/// lies below it, without `./` components, with `/` separators.
+fn patch_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    if relative.is_absolute() {
+        return relative.display().to_string();
     }
-    if a.output.is_some() && inputs.len() != 1 {
-        anyhow::bail!("-o/--output takes exactly one input, got {}", inputs.len());
-    }
-    if a.write && inputs.iter().any(|p| p == Path::new("-")) {
-        anyhow::bail!("--write needs files: standard input cannot be restored in place");
-    }
-    for path in &inputs {
-        let text = match read_text(path) {
-            Ok(t) => t,
-            Err(e) => {
-                report(&mut outcome, e);
-                continue;
-            }
-        };
-        let u = match unspinner_for(&u, path.as_ref()) {
-            Ok(u) => u,
-            Err(e) => {
-                report(&mut outcome, e);
-                continue;
-            }
-        };
-        let analysis = u.analyze(&text);
-        let n = analysis.restorations().count();
-        outcome.restorations += n;
-        let restored = analysis.restore();
-        if a.write {
-            if n > 0 {
-                if let Err(e) = write_atomic(path, restored.as_bytes()) {
-                    report(&mut outcome, e);
-                }
-            }
-        } else if let Some(o) = &a.output {
-            if let Err(e) = write_atomic(o, restored.as_bytes()) {
-                report(&mut outcome, e);
-            }
-        } else {
-            out.write_all(restored.as_bytes())?;
-        }
-    }
-    out.flush()?;
-    Ok(outcome)
-}
-
-/// Processes JSON Lines: each line an object with a string "text"; written
-/// back with "score" and "findings" added (and "text" restored when `fix`).
-/// A bad line is reported with its file and line and skipped.
-fn jsonl(
-    u: &Unspinner,
-    path: &Path,
-    out: &mut impl Write,
-    fix: bool,
-    outcome: &mut Outcome,
-) -> anyhow::Result<()> {
-    let name = display_name(path);
-    let reader: Box<dyn BufRead> = if path == Path::new("-") {
-        Box::new(io::BufReader::new(io::stdin()))
-    } else {
-        match std::fs::File::open(path) {
-            Ok(f) => Box::new(io::BufReader::new(f)),
-            Err(e) => {
-                report(outcome, unspin::Error::io(&name, e));
-                return Ok(());
-            }
-        }
-    };
-    for (i, line) in reader.split(b'\n').enumerate() {
-        let lineno = i + 1;
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                report(outcome, format!("{name}:{lineno}: {e}"));
-                break;
-            }
-        };
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        match process_json_line(u, &line, fix) {
-            Ok((json, n)) => {
-                outcome.restorations += n;
-                out.write_all(json.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
-            Err(msg) => report(outcome, format!("{name}:{lineno}: {msg}")),
-        }
-    }
-    Ok(())
-}
-
-fn process_json_line(u: &Unspinner, line: &[u8], fix: bool) -> Result<(String, usize), String> {
-    let text = std::str::from_utf8(line)
-        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
-    let mut value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("malformed JSON: {e}"))?;
-    let obj = value
-        .as_object_mut()
-        .ok_or_else(|| "expected a JSON object".to_string())?;
-    let doc = obj
-        .get("text")
-        .and_then(|t| t.as_str())
-        .ok_or_else(|| "no string field \"text\"".to_string())?
-        .to_string();
-    let analysis = u.analyze(&doc);
-    let n = analysis.restorations().count();
-    let findings: Vec<FindingRecord<'_>> =
-        analysis.findings().iter().map(FindingRecord::new).collect();
-    let findings = serde_json::to_value(findings).map_err(|e| e.to_string())?;
-    if fix {
-        obj.insert("text".into(), analysis.restore().into_owned().into());
-    }
-    obj.insert("score".into(), round4(analysis.score()).into());
-    obj.insert("findings".into(), findings);
-    Ok((value.to_string(), n))
+    let parts: Vec<String> = relative
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }

@@ -40,11 +40,10 @@ pub struct Item {
     /// ties occurrences of the same form together, and what `unspin.toml`
     /// remembers.
     pub form: String,
-    /// The text before the span on its line (clipped to the sentence in a
-    /// long line, with a leading `…`).
-    pub before: String,
-    /// The text after the span on its line (clipped likewise).
-    pub after: String,
+    /// The line around the span.
+    pub context: Context,
+    /// The line around the span as written, for search.
+    pub line: String,
 }
 
 impl Item {
@@ -61,11 +60,6 @@ impl Item {
             Decision::Edit(text) => Some(text),
             Decision::Reject | Decision::Skip => None,
         }
-    }
-
-    /// The line around the span, with the spun form in place.
-    pub fn context(&self) -> String {
-        format!("{}{}{}", self.before, self.finding.spun, self.after)
     }
 }
 
@@ -139,6 +133,7 @@ pub struct Review {
     declined: HashSet<(String, Choice)>,
     apostrophe: char,
     last_search: String,
+    text: String,
 }
 
 impl Review {
@@ -149,12 +144,12 @@ impl Review {
             .iter()
             .filter(|f| all || f.restoration.is_some())
             .map(|f| {
-                let (before, after) = context(text, &f.span);
+                let context = context(text, &f.span);
                 Item {
                     form: form_key(&f.spun),
+                    line: text[context.before.start..context.after.end].to_string(),
                     finding: f.clone(),
-                    before,
-                    after,
+                    context,
                 }
             })
             .collect();
@@ -170,10 +165,12 @@ impl Review {
             declined: HashSet::new(),
             apostrophe: apostrophe_style(text),
             last_search: String::new(),
+            text: text.to_string(),
         }
     }
 
     /// The findings under review.
+    #[cfg(test)]
     pub fn items(&self) -> &[Item] {
         &self.items
     }
@@ -196,6 +193,44 @@ impl Review {
     /// The finding on screen.
     pub fn current(&self) -> Option<&Item> {
         self.items.get(self.cursor)
+    }
+
+    /// The text shown before and after the current finding's span, with
+    /// the decisions taken on the other findings in it applied, and `…`
+    /// where the line was clipped.
+    pub fn context_shown(&self) -> (String, String) {
+        let Some(item) = self.current() else {
+            return Default::default();
+        };
+        let ctx = &item.context;
+        let mut before = self.decided_text(ctx.before.clone());
+        let mut after = self.decided_text(ctx.after.clone());
+        if ctx.clipped_before {
+            before.insert(0, '…');
+        }
+        if ctx.clipped_after {
+            after.push('…');
+        }
+        (before, after)
+    }
+
+    /// `range` of the text with the decisions on the findings inside it
+    /// applied.
+    fn decided_text(&self, range: Range<usize>) -> String {
+        let edits = self
+            .items
+            .iter()
+            .zip(&self.decisions)
+            .filter(|(item, _)| {
+                let span = &item.finding.span;
+                range.start <= span.start && span.end <= range.end
+            })
+            .filter_map(|(item, d)| {
+                let r = item.replacement(d.as_ref())?;
+                let span = &item.finding.span;
+                Some((span.start - range.start..span.end - range.start, r))
+            });
+        apply(&self.text[range.clone()], edits).into_owned()
     }
 
     /// The decision on finding `i`, if taken.
@@ -274,12 +309,11 @@ impl Review {
     /// as written, and remembers the form for `unspin.toml`.
     pub fn ignore(&mut self) -> Option<String> {
         let form = self.current()?.form.clone();
-        let step = self.begin();
+        let mut step = self.begin();
         let cursor = self.cursor;
-        self.set(cursor, Decision::Reject);
-        let others: Vec<usize> = self.undecided_of(&form);
-        for i in others {
-            self.set(i, Decision::Reject);
+        self.set(&mut step, cursor, Decision::Reject);
+        for i in self.undecided_of(&form) {
+            self.set(&mut step, i, Decision::Reject);
         }
         if !self.remembered.contains(&form) {
             self.remembered.push(form.clone());
@@ -338,7 +372,7 @@ impl Review {
         let found = (1..=n).map(|k| (self.cursor + k) % n).find(|&i| {
             let item = &self.items[i];
             item.finding.spun.to_lowercase().contains(&needle)
-                || item.context().to_lowercase().contains(&needle)
+                || item.line.to_lowercase().contains(&needle)
         })?;
         self.cursor = found;
         Some(found)
@@ -383,12 +417,11 @@ impl Review {
         let Some(offer) = self.offer() else {
             return 0;
         };
-        let form = offer.form.clone();
-        let n = self.decide_where(
-            |item| item.form == form,
-            |item| Review::translate(item, &offer.choice, self.apostrophe),
-        );
-        n
+        let apostrophe = self.apostrophe;
+        self.decide_where(
+            |item| item.form == offer.form,
+            |item| Review::translate(item, &offer.choice, apostrophe),
+        )
     }
 
     /// Declines the current offer: the occurrences are decided one by one.
@@ -468,7 +501,7 @@ impl Review {
         }
     }
 
-    /// Undecided findings of `form`, other than the current one.
+    /// Undecided findings of `form`.
     fn undecided_of(&self, form: &str) -> Vec<usize> {
         (0..self.items.len())
             .filter(|&i| self.decisions[i].is_none() && self.items[i].form == form)
@@ -479,8 +512,8 @@ impl Review {
         if self.items.is_empty() {
             return;
         }
-        let step = self.begin();
-        self.set(self.cursor, decision);
+        let mut step = self.begin();
+        self.set(&mut step, self.cursor, decision);
         self.commit(step);
         self.advance();
     }
@@ -498,10 +531,10 @@ impl Review {
         if targets.is_empty() {
             return 0;
         }
-        let step = self.begin();
+        let mut step = self.begin();
         let n = targets.len();
         for (i, d) in targets {
-            self.set(i, d);
+            self.set(&mut step, i, d);
         }
         self.commit(step);
         self.advance();
@@ -516,18 +549,16 @@ impl Review {
         }
     }
 
-    fn set(&mut self, i: usize, decision: Decision) {
+    /// Records decision `i`'s old value in `step`, then sets it.
+    fn set(&mut self, step: &mut Step, i: usize, decision: Decision) {
         self.clock += 1;
-        let step = self.undo.last_mut();
-        debug_assert!(step.is_none() || self.clock > 0);
-        let _ = step;
-        self.pending.push((i, self.decisions[i].take(), self.stamps[i]));
+        step.previous
+            .push((i, self.decisions[i].take(), self.stamps[i]));
         self.decisions[i] = Some(decision);
         self.stamps[i] = self.clock;
     }
 
-    fn commit(&mut self, mut step: Step) {
-        step.previous = std::mem::take(&mut self.pending);
+    fn commit(&mut self, step: Step) {
         self.undo.push(step);
     }
 
@@ -553,61 +584,92 @@ pub fn form_key(spun: &str) -> String {
         .join(" ")
 }
 
-/// The text before and after `span` on its line; in a long line, clipped to
-/// the sentence around the span, or to [`CONTEXT_CHARS`] at a word boundary
-/// (marked with `…`).
-pub fn context(text: &str, span: &Range<usize>) -> (String, String) {
-    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i);
-    let before = text[start..span.start].trim_end_matches('\r');
-    let after = text[span.end..end].trim_end_matches('\r');
-    if before.chars().count() + after.chars().count() <= 2 * CONTEXT_CHARS {
-        return (before.to_string(), after.to_string());
-    }
-    (clip_before(before), clip_after(after))
+/// The line around a span: byte ranges of the text shown before and after
+/// it, and whether either end was clipped (shown with `…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    /// The text shown before the span.
+    pub before: Range<usize>,
+    /// The text shown after the span.
+    pub after: Range<usize>,
+    /// The line goes on before `before`.
+    pub clipped_before: bool,
+    /// The line goes on after `after`.
+    pub clipped_after: bool,
 }
 
-/// The end of `before` from the start of its last sentence, at most
-/// [`CONTEXT_CHARS`] characters.
-fn clip_before(before: &str) -> String {
+/// The line around `span`; in a long line, clipped to the sentence around
+/// the span, or to [`CONTEXT_CHARS`] on each side at a word boundary.
+pub fn context(text: &str, span: &Range<usize>) -> Context {
+    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    let end = if end > span.end && text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    let short = text[start..span.start].chars().count() + text[span.end..end].chars().count()
+        <= 2 * CONTEXT_CHARS;
+    if short {
+        return Context {
+            before: start..span.start,
+            after: span.end..end,
+            clipped_before: false,
+            clipped_after: false,
+        };
+    }
+    let (before, clipped_before) = clip_before(text, start..span.start);
+    let (after, clipped_after) = clip_after(text, span.end..end);
+    Context {
+        before,
+        after,
+        clipped_before,
+        clipped_after,
+    }
+}
+
+/// The end of `range` from the start of its last sentence, at most
+/// [`CONTEXT_CHARS`] characters; true when cut inside a sentence.
+fn clip_before(text: &str, range: Range<usize>) -> (Range<usize>, bool) {
+    let before = &text[range.clone()];
     let chars: Vec<(usize, char)> = before.char_indices().collect();
     if chars.len() <= CONTEXT_CHARS {
-        return before.to_string();
+        return (range, false);
     }
     let window_start = chars[chars.len() - CONTEXT_CHARS].0;
     let window = &before[window_start..];
     // A sentence starts after `. `, `? ` or `! ` (closing quotes allowed).
-    let mut sentence = None;
     let w: Vec<(usize, char)> = window.char_indices().collect();
-    for k in 1..w.len() {
-        if w[k].1.is_whitespace() && is_sentence_end(&w[..k]) {
-            sentence = Some(w[k].0 + w[k].1.len_utf8());
-        }
-    }
-    match sentence {
-        Some(at) => window[at..].trim_start().to_string(),
-        None => {
-            let at = window.find(char::is_whitespace).map_or(0, |i| i + 1);
-            format!("…{}", &window[at..])
-        }
-    }
+    let sentence = (1..w.len())
+        .rev()
+        .find(|&k| w[k].1.is_whitespace() && is_sentence_end(&w[..k]))
+        .map(|k| w[k].0 + w[k].1.len_utf8());
+    let (at, clipped) = match sentence {
+        Some(at) => (
+            at + (window[at..].len() - window[at..].trim_start().len()),
+            false,
+        ),
+        None => (window.find(char::is_whitespace).map_or(0, |i| i + 1), true),
+    };
+    (range.start + window_start + at..range.end, clipped)
 }
 
-/// The start of `after` to the end of its sentence, at most
-/// [`CONTEXT_CHARS`] characters.
-fn clip_after(after: &str) -> String {
-    let w: Vec<(usize, char)> = after.char_indices().take(CONTEXT_CHARS).collect();
+/// The start of `range` to the end of its sentence, at most
+/// [`CONTEXT_CHARS`] characters; true when cut inside a sentence.
+fn clip_after(text: &str, range: Range<usize>) -> (Range<usize>, bool) {
+    let after = &text[range.clone()];
     if after.chars().count() <= CONTEXT_CHARS {
-        return after.to_string();
+        return (range, false);
     }
-    for k in 1..w.len() {
-        if w[k].1.is_whitespace() && is_sentence_end(&w[..k]) {
-            return after[..w[k].0].to_string();
-        }
+    let w: Vec<(usize, char)> = after.char_indices().take(CONTEXT_CHARS).collect();
+    if let Some(k) = (1..w.len()).find(|&k| w[k].1.is_whitespace() && is_sentence_end(&w[..k])) {
+        return (range.start..range.start + w[k].0, false);
     }
     let limit = w.last().map_or(0, |(i, c)| i + c.len_utf8());
     let cut = after[..limit].rfind(char::is_whitespace).unwrap_or(limit);
-    format!("{}…", &after[..cut])
+    (range.start..range.start + cut, true)
 }
 
 /// True when the characters end a sentence: `.`, `?` or `!`, maybe followed
@@ -620,4 +682,269 @@ fn is_sentence_end(chars: &[(usize, char)]) -> bool {
         .map(|(_, c)| *c)
         .find(|&c| !closing(c))
         .is_some_and(|c| matches!(c, '.' | '?' | '!'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unspin::{Candidate, Terms};
+
+    /// A finding for the first occurrence of `spun` at or after byte `from`,
+    /// with these candidates (the first proposed, unless `kept`).
+    fn finding(text: &str, from: usize, spun: &str, originals: &[&str], kept: bool) -> Finding {
+        let start = from + text[from..].find(spun).expect("spun form in text");
+        let candidates: Vec<Candidate> = originals
+            .iter()
+            .enumerate()
+            .map(|(i, o)| Candidate {
+                original: o.to_string(),
+                score: if i == 0 { 0.8 } else { 0.1 },
+                source: "test.tsv:1".into(),
+                terms: Terms::default(),
+            })
+            .collect();
+        Finding {
+            span: start..start + spun.len(),
+            line: 1,
+            column: start + 1,
+            spun: spun.to_string(),
+            candidates,
+            keep: 0.1,
+            restoration: (!kept).then_some(0),
+        }
+    }
+
+    const TEXT: &str = "Struggle began. He mentioned a struggle. They mentioned peace.";
+
+    /// Findings of TEXT: Struggle, mentioned, struggle, mentioned (kept).
+    fn findings() -> Vec<Finding> {
+        vec![
+            finding(TEXT, 0, "Struggle", &["War", "Fight"], false),
+            finding(TEXT, 0, "mentioned", &["said", "stated"], false),
+            finding(TEXT, 20, "struggle", &["war", "fight"], false),
+            finding(TEXT, 45, "mentioned", &["said", "stated"], true),
+        ]
+    }
+
+    fn review() -> Review {
+        Review::new(TEXT, &findings(), false)
+    }
+
+    #[test]
+    fn only_proposed_restorations_are_reviewed_unless_all() {
+        assert_eq!(review().len(), 3);
+        let all = Review::new(TEXT, &findings(), true);
+        assert_eq!(all.len(), 4);
+        assert_eq!(all.items()[3].proposal(), None);
+    }
+
+    #[test]
+    fn decisions_walk_the_findings_in_order_and_build_the_result() {
+        let mut r = review();
+        r.accept();
+        assert_eq!(r.cursor(), 1);
+        r.reject();
+        assert_eq!(r.pick(2), Ok(()));
+        assert!(r.is_finished());
+        assert_eq!(
+            r.result(TEXT),
+            "War began. He mentioned a fight. They mentioned peace."
+        );
+        let s = r.summary();
+        assert_eq!((s.accepted, s.rejected, s.edited, s.skipped), (2, 1, 0, 0));
+    }
+
+    #[test]
+    fn picking_a_missing_alternative_is_an_error_that_decides_nothing() {
+        let mut r = review();
+        assert!(r.pick(3).unwrap_err().contains("no alternative 3"));
+        assert!(r.pick(0).is_err());
+        assert_eq!(r.cursor(), 0);
+        assert_eq!(r.decision(0), None);
+    }
+
+    #[test]
+    fn picking_the_proposal_by_number_counts_as_accepting_it() {
+        let mut r = review();
+        r.pick(1).unwrap();
+        assert_eq!(r.decision(0), Some(&Decision::Accept));
+    }
+
+    #[test]
+    fn an_edit_replaces_the_span_and_an_empty_edit_is_refused() {
+        let mut r = review();
+        assert!(r.edit("  ").is_err());
+        r.edit("Holy war").unwrap();
+        assert_eq!(r.summary().edited, 1);
+        assert!(r.result(TEXT).starts_with("Holy war began."));
+    }
+
+    #[test]
+    fn skipped_findings_stay_as_written_and_count_as_skipped() {
+        let mut r = review();
+        r.skip();
+        r.accept_all();
+        assert_eq!(
+            r.result(TEXT),
+            "Struggle began. He said a war. They mentioned peace."
+        );
+        assert_eq!(r.summary().skipped, 1);
+    }
+
+    #[test]
+    fn undo_takes_back_the_last_decision_and_returns_to_its_finding() {
+        let mut r = review();
+        r.accept();
+        r.reject();
+        assert_eq!(r.cursor(), 2);
+        assert!(r.undo());
+        assert_eq!(r.cursor(), 1);
+        assert_eq!(r.decision(1), None);
+        assert_eq!(r.decision(0), Some(&Decision::Accept));
+        assert!(r.undo());
+        assert!(!r.undo());
+        assert_eq!(r.result(TEXT), TEXT);
+    }
+
+    #[test]
+    fn accept_all_and_reject_all_decide_the_undecided_as_one_step() {
+        let mut r = review();
+        r.reject();
+        assert_eq!(r.accept_all(), 2);
+        assert_eq!(r.decision(0), Some(&Decision::Reject));
+        assert!(r.is_finished());
+        r.undo();
+        assert_eq!(r.undecided(), 2);
+        assert_eq!(r.reject_all(), 2);
+        assert_eq!(r.result(TEXT), TEXT);
+    }
+
+    #[test]
+    fn a_decided_form_coming_again_offers_the_same_choice_in_its_own_case() {
+        let mut r = review();
+        assert_eq!(r.offer(), None);
+        r.pick(2).unwrap(); // Struggle -> Fight
+        r.accept(); // mentioned -> said
+        let offer = r.offer().expect("struggle comes again");
+        assert_eq!(offer.choice, Choice::Original("fight".into()));
+        assert_eq!(offer.count, 1);
+        assert_eq!(r.apply_offer(), 1);
+        assert_eq!(r.decision(2), Some(&Decision::Pick(1)));
+        assert_eq!(
+            r.result(TEXT),
+            "Fight began. He said a fight. They mentioned peace."
+        );
+        assert!(r.undo());
+        assert_eq!(r.decision(2), None);
+    }
+
+    #[test]
+    fn an_edit_carried_to_other_occurrences_takes_their_case() {
+        let mut r = review();
+        r.edit("Battle").unwrap();
+        r.skip();
+        assert_eq!(r.offer().unwrap().choice, Choice::Original("battle".into()));
+        r.apply_offer();
+        assert_eq!(r.decision(2), Some(&Decision::Edit("battle".into())));
+    }
+
+    #[test]
+    fn a_declined_offer_is_not_made_again_for_the_same_choice() {
+        let mut r = review();
+        r.reject();
+        r.accept();
+        assert_eq!(r.offer().unwrap().choice, Choice::Keep);
+        r.decline_offer();
+        assert_eq!(r.offer(), None);
+        r.prev();
+        r.prev();
+        r.accept();
+        // A different choice for the form is offered afresh.
+        assert_eq!(r.cursor(), 2);
+        assert_eq!(r.offer().unwrap().choice, Choice::Original("war".into()));
+    }
+
+    #[test]
+    fn ignore_keeps_every_occurrence_and_remembers_the_form_until_undone() {
+        let mut r = Review::new(TEXT, &findings(), true);
+        r.next();
+        assert_eq!(r.ignore().as_deref(), Some("mentioned"));
+        assert_eq!(r.decision(1), Some(&Decision::Reject));
+        // The kept occurrence is accepted as kept: its text stays too.
+        assert_eq!(r.decision(3), Some(&Decision::Reject));
+        assert_eq!(r.remembered(), ["mentioned"]);
+        assert_eq!(r.cursor(), 2);
+        r.undo();
+        assert!(r.remembered().is_empty());
+        assert_eq!(r.decision(3), None);
+    }
+
+    #[test]
+    fn search_matches_spun_forms_and_lines_wraps_and_repeats() {
+        let mut r = review();
+        assert_eq!(r.search("MENTIONED"), Some(1));
+        assert_eq!(r.search("struggle"), Some(2));
+        assert_eq!(r.search(""), Some(0));
+        // The line matches too: every finding here is on the one line.
+        assert_eq!(r.search("peace"), Some(1));
+        assert_eq!(r.search("zebra"), None);
+        assert_eq!(r.cursor(), 1);
+        assert_eq!(r.last_search(), "zebra");
+    }
+
+    #[test]
+    fn navigation_stops_at_both_ends() {
+        let mut r = review();
+        assert!(!r.prev());
+        assert!(r.next() && r.next());
+        assert!(!r.next());
+    }
+
+    #[test]
+    fn form_key_normalizes_case_spaces_and_apostrophes() {
+        assert_eq!(form_key("Center  East"), "center east");
+        assert_eq!(form_key("Iran’s"), "iran's");
+    }
+
+    /// The context of the first `spun` in `text`, as shown.
+    fn shown(text: &str, spun: &str) -> (String, String) {
+        let f = finding(text, 0, spun, &["x"], false);
+        Review::new(text, &[f], false).context_shown()
+    }
+
+    #[test]
+    fn context_is_the_whole_line_when_short() {
+        let context = shown("first line\nhe mentioned it\r\nlast", "mentioned");
+        assert_eq!(context, ("he ".into(), " it".into()));
+    }
+
+    #[test]
+    fn context_of_a_long_line_is_clipped_to_the_sentence() {
+        let filler = "word ".repeat(60);
+        let text = format!("{filler}ends here. He mentioned it. Then {filler}");
+        assert_eq!(shown(&text, "mentioned"), ("He ".into(), " it.".into()));
+        let text = format!("{filler}he mentioned {filler}");
+        let (before, after) = shown(&text, "mentioned");
+        assert!(
+            before.starts_with('…') && before.ends_with("word he "),
+            "{before}"
+        );
+        assert!(after.ends_with("word…"), "{after}");
+        assert!(before.chars().count() <= CONTEXT_CHARS + 1);
+    }
+
+    #[test]
+    fn context_shows_the_decisions_taken_on_its_line() {
+        let mut r = review();
+        r.pick(2).unwrap();
+        r.reject();
+        assert_eq!(r.cursor(), 2);
+        assert_eq!(
+            r.context_shown(),
+            (
+                "Fight began. He mentioned a ".into(),
+                ". They mentioned peace.".into()
+            )
+        );
+    }
 }

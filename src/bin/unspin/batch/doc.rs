@@ -1,0 +1,516 @@
+//! One document through the library: bytes in, the bytes to output and a
+//! record of what happened out. No I/O here; the pipeline reads and writes.
+
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use unspin::report::{round4, DocumentRecord};
+use unspin::{Analysis, Unspinner};
+
+use crate::print;
+
+/// What is made of each document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// `check`: `name:line:col: spun -> original (score)` lines and a score
+    /// line per document.
+    CheckText {
+        /// List kept findings too.
+        all: bool,
+        /// Show each finding's candidates.
+        explain: bool,
+    },
+    /// `check --format json`: one object per document.
+    CheckJson,
+    /// `check --jsonl`: each JSON line echoed with "score" and "findings".
+    CheckEcho,
+    /// `fix`: the restored text; a JSON line echoed with its text field
+    /// restored, "score" and "findings".
+    Fix,
+}
+
+/// How documents are processed, the same for every document of a run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// What is made of each document.
+    pub task: Task,
+    /// The text field of JSON Lines documents.
+    pub field: Field,
+    /// Documents scoring below this are kept as written.
+    pub min_score: Option<f64>,
+    /// Pass a bad document through unchanged (`--on-error pass`) rather
+    /// than leaving it out.
+    pub pass: bool,
+}
+
+impl Options {
+    /// Whether a whole file that cannot be processed is passed through:
+    /// only `fix` outputs texts.
+    pub fn passes_files(&self) -> bool {
+        self.pass && self.task == Task::Fix
+    }
+
+    /// Whether a JSON line that cannot be processed is passed through:
+    /// `fix` and `check --jsonl` output lines.
+    pub fn passes_lines(&self) -> bool {
+        self.pass && matches!(self.task, Task::Fix | Task::CheckEcho)
+    }
+}
+
+/// The field of a JSON object that holds the text: a key, or a dotted path
+/// into nested objects (`doc.body`). A key that contains the dots literally
+/// wins over the path.
+#[derive(Debug, Clone)]
+pub struct Field {
+    key: String,
+    path: Vec<String>,
+}
+
+impl Field {
+    /// The field named `spec`.
+    pub fn new(spec: &str) -> Field {
+        Field {
+            key: spec.to_string(),
+            path: spec.split('.').map(str::to_string).collect(),
+        }
+    }
+
+    /// The field as given on the command line.
+    pub fn name(&self) -> &str {
+        &self.key
+    }
+
+    fn get_mut<'v>(&self, obj: &'v mut Map<String, Value>) -> Option<&'v mut Value> {
+        if obj.contains_key(&self.key) {
+            return obj.get_mut(&self.key);
+        }
+        let (last, parents) = self.path.split_last()?;
+        let mut cur = obj;
+        for p in parents {
+            cur = cur.get_mut(p)?.as_object_mut()?;
+        }
+        cur.get_mut(last)
+    }
+}
+
+/// How a document fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Analysed (and restored, for `fix`).
+    Ok,
+    /// Could not be processed: counted as an error (exit status 2).
+    Error,
+    /// Left aside with a note, not an error: a binary file found by a walk.
+    Skipped,
+    /// Done by an earlier run (`--resume`).
+    Resumed,
+}
+
+impl Status {
+    /// The status as written in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+            Status::Resumed => "resumed",
+        }
+    }
+}
+
+/// What happened to one document: a row of `--report`, a message on
+/// standard error when it went wrong.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// The input's name: its path, or `<stdin>`.
+    pub path: String,
+    /// The line of a JSON Lines document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The "id" field of a JSON Lines document, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// How it fared.
+    pub status: Status,
+    /// The document spin score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// Whether the score reaches the threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spun: Option<bool>,
+    /// Restorations made (or proposed, for `check`).
+    pub restorations: usize,
+    /// Words in the document.
+    pub words: usize,
+    /// Bytes of the document as read.
+    pub bytes: usize,
+    /// What went wrong, with the file and line: `path:line: what`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Record {
+    /// The record of a document that could not be processed.
+    pub fn fault(path: &str, line: Option<usize>, status: Status, message: String) -> Record {
+        Record {
+            path: path.to_string(),
+            line,
+            id: None,
+            status,
+            score: None,
+            spun: None,
+            restorations: 0,
+            words: 0,
+            bytes: 0,
+            message: Some(message),
+        }
+    }
+}
+
+/// The outcome of processing some documents of one source.
+#[derive(Debug, Default)]
+pub struct Processed {
+    /// The bytes to output, in input order.
+    pub out: Vec<u8>,
+    /// Whether any text was restored (so `--write` has something to write).
+    pub changed: bool,
+    /// The source must produce no output file (a whole file that failed
+    /// under `--on-error skip`).
+    pub drop_source: bool,
+    /// One record per document.
+    pub records: Vec<Record>,
+}
+
+/// Some JSON lines of one source, read together to amortise the hand-over
+/// between threads.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    /// The lines' bytes, without their newlines.
+    pub data: Vec<u8>,
+    /// Each line: its 1-based number and its range in `data`.
+    pub lines: Vec<(usize, Range<usize>)>,
+}
+
+/// Processes a whole file (or standard input) as one text document.
+/// `explicit`: the file was named on the command line, so a binary file is
+/// an error rather than a note.
+pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[u8]) -> Processed {
+    let mut p = Processed::default();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) if memchr::memchr(0, bytes).is_none() => t,
+        _ => {
+            let err = unspin::input::decode(bytes.to_vec(), Path::new(name))
+                .expect_err("bytes that are not text fail to decode");
+            let binary = matches!(err, unspin::Error::Binary { .. });
+            let status = if binary && !explicit {
+                Status::Skipped
+            } else {
+                Status::Error
+            };
+            let mut r = Record::fault(name, None, status, err.to_string());
+            r.bytes = bytes.len();
+            p.records.push(r);
+            if opts.passes_files() {
+                p.out.extend_from_slice(bytes);
+            } else {
+                p.drop_source = true;
+            }
+            return p;
+        }
+    };
+    let a = u.analyze(text);
+    let kept = opts.min_score.is_some_and(|s| a.score() < s);
+    let restorations = if kept { 0 } else { a.restorations().count() };
+    match opts.task {
+        Task::CheckText { all, explain } => {
+            check_text(&mut p.out, name, &a, kept, all, explain);
+        }
+        Task::CheckJson | Task::CheckEcho if !kept => {
+            // Writing into a Vec cannot fail.
+            let _ = print::check_json(&mut p.out, name, &a);
+        }
+        Task::CheckJson | Task::CheckEcho => {
+            let mut obj = document_json(&a, kept);
+            obj.insert("path".into(), name.into());
+            push_json_line(&mut p.out, &Value::Object(obj));
+        }
+        Task::Fix => {
+            if kept {
+                p.out.extend_from_slice(bytes);
+            } else {
+                let restored = a.restore();
+                p.changed = restored != text;
+                p.out.extend_from_slice(restored.as_bytes());
+            }
+        }
+    }
+    p.records.push(Record {
+        path: name.to_string(),
+        line: None,
+        id: None,
+        status: Status::Ok,
+        score: Some(round4(a.score())),
+        spun: Some(a.is_spun()),
+        restorations,
+        words: a.words(),
+        bytes: bytes.len(),
+        message: None,
+    });
+    p
+}
+
+/// Processes JSON lines: each line an object whose text field is analysed.
+/// Blank lines are dropped; a bad line is recorded as an error (its message
+/// `name:line: what`) and left out, or passed through unchanged.
+pub fn lines(opts: &Options, u: &Unspinner, name: &str, chunk: &Chunk) -> Processed {
+    let mut p = Processed::default();
+    for (lineno, range) in &chunk.lines {
+        let line = &chunk.data[range.clone()];
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match json_line(opts, u, name, *lineno, line, &mut p.out) {
+            Ok((record, changed)) => {
+                p.changed |= changed;
+                p.records.push(record);
+            }
+            Err(msg) => {
+                let mut r = Record::fault(
+                    name,
+                    Some(*lineno),
+                    Status::Error,
+                    format!("{name}:{lineno}: {msg}"),
+                );
+                r.bytes = line.len();
+                p.records.push(r);
+                if opts.passes_lines() {
+                    p.out.extend_from_slice(line);
+                    p.out.push(b'\n');
+                }
+            }
+        }
+    }
+    p
+}
+
+/// One JSON line: appends its output to `out` and returns its record and
+/// whether its text changed.
+fn json_line(
+    opts: &Options,
+    u: &Unspinner,
+    name: &str,
+    lineno: usize,
+    line: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(Record, bool), String> {
+    let text = std::str::from_utf8(line)
+        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
+    let mut value: Value =
+        serde_json::from_str(text).map_err(|e| format!("malformed JSON: {e}"))?;
+    let obj = value
+        .as_object_mut()
+        .ok_or_else(|| "expected a JSON object".to_string())?;
+    let id = obj.get("id").and_then(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    });
+    let field = opts
+        .field
+        .get_mut(obj)
+        .ok_or_else(|| format!("no string field \"{}\"", opts.field.name()))?;
+    let doc = match field {
+        Value::String(s) => std::mem::take(s),
+        _ => return Err(format!("no string field \"{}\"", opts.field.name())),
+    };
+    let a = u.analyze(&doc);
+    let kept = opts.min_score.is_some_and(|s| a.score() < s);
+    let restorations = if kept { 0 } else { a.restorations().count() };
+    let record = Record {
+        path: name.to_string(),
+        line: Some(lineno),
+        id,
+        status: Status::Ok,
+        score: Some(round4(a.score())),
+        spun: Some(a.is_spun()),
+        restorations,
+        words: a.words(),
+        bytes: line.len(),
+        message: None,
+    };
+    let mut changed = false;
+    match opts.task {
+        Task::CheckText { all, explain } => {
+            check_text(out, &format!("{name}:{lineno}"), &a, kept, all, explain);
+        }
+        Task::CheckJson => {
+            let mut rec = document_json(&a, kept);
+            rec.insert("path".into(), name.into());
+            rec.insert("line".into(), lineno.into());
+            if let Some(id) = obj.get("id") {
+                rec.insert("id".into(), id.clone());
+            }
+            push_json_line(out, &Value::Object(rec));
+        }
+        Task::CheckEcho | Task::Fix => {
+            let findings = document_json(&a, kept)
+                .remove("findings")
+                .unwrap_or_default();
+            let score = round4(a.score());
+            let restored = match opts.task {
+                Task::Fix if !kept => match a.restore() {
+                    std::borrow::Cow::Owned(r) => Some(r),
+                    std::borrow::Cow::Borrowed(_) => None,
+                },
+                _ => None,
+            };
+            drop(a);
+            changed = restored.as_ref().is_some_and(|r| *r != doc);
+            if let Some(slot) = opts.field.get_mut(obj) {
+                *slot = Value::String(restored.unwrap_or(doc));
+            }
+            obj.insert("score".into(), score.into());
+            obj.insert("findings".into(), findings);
+            push_json_line(out, &value);
+        }
+    }
+    Ok((record, changed))
+}
+
+/// The document's JSON record; `kept` (under `--min-score`) reports every
+/// finding as kept and no restoration.
+fn document_json(a: &Analysis<'_>, kept: bool) -> Map<String, Value> {
+    let mut rec = DocumentRecord::new(a);
+    if kept {
+        rec.restorations = 0;
+        for f in &mut rec.findings {
+            f.original = None;
+            f.score = f.keep;
+        }
+    }
+    match serde_json::to_value(rec) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+fn push_json_line(out: &mut Vec<u8>, v: &Value) {
+    // Writing JSON into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, v);
+    out.push(b'\n');
+}
+
+/// The `check` listing of one document; `kept` documents (under
+/// `--min-score`) list no restoration.
+fn check_text(
+    out: &mut Vec<u8>,
+    name: &str,
+    a: &Analysis<'_>,
+    kept: bool,
+    all: bool,
+    explain: bool,
+) {
+    use std::io::Write;
+    if !kept {
+        // Writing into a Vec cannot fail.
+        let _ = print::check_text(out, name, a, all, explain);
+        return;
+    }
+    if all {
+        for f in a.findings() {
+            let _ = writeln!(
+                out,
+                "{name}:{}:{}: {} (kept, {:.2})",
+                f.line, f.column, f.spun, f.keep
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{name}: score {:.2} ({}), 0 restorations in {} words (under --min-score)",
+        a.score(),
+        if a.is_spun() { "spun" } else { "clean" },
+        a.words()
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(task: Task) -> Options {
+        Options {
+            task,
+            field: Field::new("text"),
+            min_score: None,
+            pass: false,
+        }
+    }
+
+    fn chunk(lines: &[&str]) -> Chunk {
+        let mut c = Chunk::default();
+        for (i, l) in lines.iter().enumerate() {
+            let start = c.data.len();
+            c.data.extend_from_slice(l.as_bytes());
+            c.lines.push((i + 1, start..c.data.len()));
+        }
+        c
+    }
+
+    #[test]
+    fn dotted_field_reaches_into_nested_objects_and_keeps_other_fields() {
+        let u = Unspinner::builder().build().unwrap();
+        let mut o = opts(Task::Fix);
+        o.field = Field::new("doc.body");
+        let c = chunk(&[r#"{"id":7,"doc":{"body":"one in all","lang":"en"},"z":1}"#]);
+        let p = lines(&o, &u, "x.jsonl", &c);
+        let v: Value = serde_json::from_slice(&p.out).unwrap();
+        assert_eq!(v["doc"]["body"], "one of");
+        assert_eq!(v["doc"]["lang"], "en");
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["id", "doc", "z", "score", "findings"]);
+        assert_eq!(p.records[0].id.as_deref(), Some("7"));
+        assert!(p.changed);
+    }
+
+    #[test]
+    fn bad_lines_are_recorded_with_file_and_line_and_passed_through_on_request() {
+        let u = Unspinner::builder().build().unwrap();
+        let c = chunk(&[r#"{"text":"a"}"#, "{oops", "", r#"{"body":"a"}"#]);
+        let p = lines(&opts(Task::Fix), &u, "x.jsonl", &c);
+        let msgs: Vec<_> = p.records.iter().filter_map(|r| r.message.clone()).collect();
+        assert!(msgs[0].starts_with("x.jsonl:2: malformed JSON"), "{msgs:?}");
+        assert_eq!(msgs[1], "x.jsonl:4: no string field \"text\"");
+        assert_eq!(String::from_utf8(p.out).unwrap().lines().count(), 1);
+        let mut o = opts(Task::Fix);
+        o.pass = true;
+        let p = lines(&o, &u, "x.jsonl", &c);
+        let out = String::from_utf8(p.out).unwrap();
+        assert_eq!(out.lines().nth(1), Some("{oops"));
+        assert_eq!(out.lines().count(), 3);
+    }
+
+    #[test]
+    fn documents_under_min_score_are_kept_as_written() {
+        let u = Unspinner::builder().build().unwrap();
+        let mut o = opts(Task::Fix);
+        o.min_score = Some(1.01);
+        let p = text(&o, &u, "a.txt", true, b"one in all");
+        assert_eq!(p.out, b"one in all");
+        assert_eq!(p.records[0].restorations, 0);
+        assert!(!p.changed);
+    }
+
+    #[test]
+    fn binary_file_found_by_a_walk_is_a_note_but_named_one_is_an_error() {
+        let u = Unspinner::builder().build().unwrap();
+        let p = text(&opts(Task::Fix), &u, "b.bin", false, b"a\0b");
+        assert_eq!(p.records[0].status, Status::Skipped);
+        assert!(p.drop_source && p.out.is_empty());
+        let p = text(&opts(Task::Fix), &u, "b.bin", true, b"a\0b");
+        assert_eq!(p.records[0].status, Status::Error);
+    }
+}

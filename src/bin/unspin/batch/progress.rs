@@ -1,0 +1,154 @@
+//! What a batch tells the person running it: a progress bar on standard
+//! error when it is a terminal, messages that do not garble it, and the
+//! summary at the end.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// The running totals of a batch.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    /// Documents analysed (this run or, resumed, an earlier one).
+    pub documents: usize,
+    /// Of them, judged spun.
+    pub spun: usize,
+    /// Restorations made or proposed.
+    pub restorations: usize,
+    /// Documents or inputs that failed.
+    pub errors: usize,
+    /// Inputs left aside with a note (binary files found by a walk).
+    pub skipped: usize,
+    /// Outputs found complete and skipped (`--resume`).
+    pub resumed: usize,
+    /// Bytes read this run.
+    pub bytes: u64,
+}
+
+impl Tally {
+    /// The summary line: documents, spun, restorations, errors, volume,
+    /// time and throughput.
+    pub fn summary(&self, elapsed: Duration) -> String {
+        let secs = elapsed.as_secs_f64();
+        let mb = self.bytes as f64 / 1e6;
+        let rate = if secs > 0.0 { mb / secs } else { 0.0 };
+        let mut s = format!(
+            "{}, {} spun, {}, {}",
+            count(self.documents, "document"),
+            self.spun,
+            count(self.restorations, "restoration"),
+            count(self.errors, "error")
+        );
+        if self.skipped > 0 {
+            s += &format!(", {} skipped", self.skipped);
+        }
+        if self.resumed > 0 {
+            s += &format!(", {} resumed", self.resumed);
+        }
+        s + &format!("; {mb:.2} MB in {secs:.2} s, {rate:.2} MB/s")
+    }
+}
+
+/// `n` and the noun, plural unless `n` is 1.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// The progress bar, or nothing when it is not wanted.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    documents: Arc<AtomicUsize>,
+}
+
+impl Progress {
+    /// A bar on standard error when `enabled`; hidden otherwise.
+    pub fn new(enabled: bool) -> Progress {
+        let bar = enabled.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(8));
+            bar.set_style(Self::style(false));
+            bar.enable_steady_tick(Duration::from_millis(250));
+            bar
+        });
+        Progress {
+            bar,
+            documents: Arc::default(),
+        }
+    }
+
+    fn style(known: bool) -> ProgressStyle {
+        let template = if known {
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg} {binary_bytes_per_sec} eta {eta}"
+        } else {
+            "{spinner} [{elapsed_precise}] {bytes} {msg} {binary_bytes_per_sec}"
+        };
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
+    }
+
+    /// Whether a bar is shown.
+    pub fn is_shown(&self) -> bool {
+        self.bar.is_some()
+    }
+
+    /// Sets the total bytes, once known, for the time left.
+    pub fn set_total(&self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(bytes);
+            bar.set_style(Self::style(true));
+        }
+    }
+
+    /// Counts documents and bytes done.
+    pub fn advance(&self, documents: usize, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+            if documents > 0 {
+                let n = self.documents.fetch_add(documents, Ordering::Relaxed) + documents;
+                bar.set_message(format!("{n} docs"));
+            }
+        }
+    }
+
+    /// Prints a line on standard error without garbling the bar.
+    pub fn eprintln(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_names_documents_spun_restorations_errors_and_rate() {
+        let t = Tally {
+            documents: 4,
+            spun: 1,
+            restorations: 1,
+            errors: 2,
+            skipped: 1,
+            resumed: 0,
+            bytes: 2_000_000,
+        };
+        assert_eq!(
+            t.summary(Duration::from_secs(2)),
+            "4 documents, 1 spun, 1 restoration, 2 errors, 1 skipped; 2.00 MB in 2.00 s, 1.00 MB/s"
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! `unspin review FILE`: walk the findings of one file in a full-screen
+//! terminal interface, decide each, and write the result.
+//!
+//! The parts: [`state`] holds the decisions (undo, the same decision for
+//! every occurrence, search) without any terminal; [`app`] maps keys to it;
+//! [`ui`] draws it; [`term`] owns raw mode and restores the terminal on
+//! every way out.
+
+mod app;
+mod editor;
+mod state;
+mod term;
+mod ui;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use ratatui::crossterm::event::{self, Event};
+use unspin::config::{ProjectConfig, FILE_NAME};
+use unspin::input::{decode, write_atomic};
+
+use crate::args::ReviewArgs;
+use crate::Outcome;
+use app::{App, Control};
+use state::{Review, Summary};
+
+/// How a review ended.
+enum End {
+    /// The reviewer quit; write the result when `save` is set.
+    Quit { save: bool },
+    /// Ctrl-C in the review.
+    Interrupted,
+    /// A termination signal (its number).
+    Signal(i32),
+}
+
+/// Runs `unspin review`.
+pub fn review(a: ReviewArgs) -> anyhow::Result<Outcome> {
+    let path = match a.common.files.as_slice() {
+        [p] if p != Path::new("-") => p.clone(),
+        [_] => bail!("review needs a file: standard input cannot be reviewed and written back"),
+        [] => bail!("review needs a file: unspin review FILE"),
+        more => bail!("review takes one file at a time, got {}", more.len()),
+    };
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        bail!(
+            "review needs a terminal (standard input and output); for a review in a diff tool, \
+             use `unspin diff --patch {} > restore.patch`",
+            path.display()
+        );
+    }
+    let name = path.display().to_string();
+    let bytes = std::fs::read(&path).map_err(|e| unspin::Error::io(&path, e))?;
+    let text = decode(bytes, &path)?;
+    let config = ProjectConfig::discover(&path)?;
+    let base = a.common.unspinner()?;
+    let unspinner = match &config {
+        Some(c) => base.with_allowed(c.allowed()),
+        None => base,
+    };
+    let analysis = unspinner.analyze(&text);
+    let review = Review::new(&text, analysis.findings(), a.all);
+    if review.is_empty() {
+        println!(
+            "{name}: nothing to review (score {:.2}, {} findings kept; --all shows them)",
+            analysis.score(),
+            analysis.findings().len()
+        );
+        return Ok(Outcome::default());
+    }
+    let target = a.output.clone().unwrap_or_else(|| path.clone());
+    let mut app = App::new(
+        review,
+        name.clone(),
+        target.display().to_string(),
+        analysis.score(),
+        analysis.is_spun(),
+    );
+    let end = run_screen(&mut app)?;
+    let summary = app.review.summary();
+    match end {
+        End::Quit { save: true } => {
+            let result = app.review.result(&text);
+            let mut done = Vec::new();
+            if a.output.is_none() && changed_on_disk(&path, &text) {
+                let aside = PathBuf::from(format!("{}.reviewed", path.display()));
+                write_atomic(&aside, result.as_bytes())?;
+                print_summary(&name, summary, "not saved")?;
+                bail!(
+                    "{name} changed during the review, so it was not overwritten; \
+                     the reviewed text is in {}",
+                    aside.display()
+                );
+            }
+            if a.output.is_some() || result != text {
+                write_atomic(&target, result.as_bytes())?;
+                done.push(format!("wrote {}", target.display()));
+            } else {
+                done.push("no change to write".to_string());
+            }
+            if !app.review.remembered().is_empty() {
+                let saved = remember(config, &path, app.review.remembered())?;
+                done.push(format!(
+                    "remembered {} in {}",
+                    quoted(app.review.remembered()),
+                    saved.display()
+                ));
+            }
+            print_summary(&name, summary, &done.join("; "))?;
+        }
+        End::Quit { save: false } => print_summary(&name, summary, "nothing written")?,
+        End::Interrupted => {
+            eprintln!("unspin: review interrupted; nothing written");
+            std::process::exit(130);
+        }
+        End::Signal(sig) => {
+            eprintln!("unspin: review stopped by signal {sig}; nothing written");
+            std::process::exit(128 + sig);
+        }
+    }
+    Ok(Outcome::default())
+}
+
+/// Shows the review until the reviewer quits or a signal arrives; the
+/// terminal is restored before this returns, whatever happens.
+fn run_screen(app: &mut App) -> anyhow::Result<End> {
+    let signals = term::Signals::catch().context("cannot catch termination signals")?;
+    let theme = ui::Theme::from_env();
+    let mut screen = term::Screen::enter().context("cannot set up the terminal")?;
+    // Starts crossterm's event reader (and its SIGWINCH handler) before the
+    // first frame, so that no resize goes unseen.
+    event::poll(Duration::ZERO)?;
+    let mut dirty = true;
+    let mut size = screen.terminal.size()?;
+    loop {
+        if dirty {
+            screen.terminal.draw(|f| ui::draw(f, app, &theme))?;
+            dirty = false;
+        }
+        if let Some(sig) = signals.caught() {
+            return Ok(End::Signal(sig));
+        }
+        if !event::poll(Duration::from_millis(200))? {
+            // A resize without its event (some terminals, or one missed
+            // while drawing) is caught here.
+            let now = screen.terminal.size()?;
+            dirty = now != size;
+            size = now;
+            continue;
+        }
+        match event::read()? {
+            Event::Key(key) => {
+                dirty = true;
+                match app.key(key) {
+                    Control::Continue => {}
+                    Control::Quit { save } => return Ok(End::Quit { save }),
+                    Control::Interrupt => return Ok(End::Interrupted),
+                }
+            }
+            Event::Resize(..) => {
+                screen.terminal.autoresize()?;
+                size = screen.terminal.size()?;
+                dirty = true;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// True when `path` no longer holds `text` (another program wrote it while
+/// the review was on screen).
+fn changed_on_disk(path: &Path, text: &str) -> bool {
+    std::fs::read(path).map_or(true, |bytes| bytes != text.as_bytes())
+}
+
+/// Adds `forms` to the allow list of the project file (the one found for
+/// the file, or a new `unspin.toml` beside it) and returns its path.
+fn remember(
+    config: Option<ProjectConfig>,
+    file: &Path,
+    forms: &[String],
+) -> anyhow::Result<PathBuf> {
+    let mut config = config.unwrap_or_else(|| {
+        let dir = match file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        ProjectConfig::new(dir.join(FILE_NAME))
+    });
+    for form in forms {
+        config.allow(form);
+    }
+    config.save()?;
+    Ok(config.path)
+}
+
+fn print_summary(name: &str, s: Summary, done: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "{name}: {} accepted, {} rejected, {} edited, {} skipped; {done}",
+        s.accepted, s.rejected, s.edited, s.skipped
+    )?;
+    out.flush()
+}
+
+fn quoted(forms: &[String]) -> String {
+    forms
+        .iter()
+        .map(|f| format!("“{f}”"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

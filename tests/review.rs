@@ -1,0 +1,475 @@
+//! `unspin review` end to end, in a real pseudo-terminal.
+//!
+//! Each test runs the binary under `sh -c '... ; echo EXIT=$?; stty -a'` in a
+//! pty (expectrl), feeds what it prints to a vt100 parser of 80x24, and reads
+//! the screen from the parser. The `stty -a` after the run shows whether the
+//! terminal was left in raw mode. The findings come from a small table with
+//! `--tables '' --decide dictionary`, so the proposals do not depend on the
+//! language model.
+
+#![cfg(unix)]
+
+use std::io::{ErrorKind, Write};
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use assert_cmd::prelude::*;
+use expectrl::Session;
+
+const TABLE: &str = "struggle\twar | fight\t1.0\n\
+                     center east\tmiddle east\t1.0\n\
+                     mentioned\tsaid | stated\t1.0\n\
+                     navy\tmilitary | naval\t1.0\n\
+                     assaults\tattacks\t1.0\n";
+
+const DOC: &str = "The struggle in the Center East grew.\n\
+                   Officials mentioned the navy.\n\
+                   The assaults went on.";
+
+/// A directory with `t.tsv` (the table) and `doc.txt`.
+fn workspace(doc: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.tsv"), TABLE).unwrap();
+    std::fs::write(dir.path().join("doc.txt"), doc).unwrap();
+    dir
+}
+
+/// `unspin` with the test table, quoted for `sh`.
+fn unspin_cmd(args: &str) -> String {
+    format!(
+        "'{}' {args} --tables '' --dict t.tsv --decide dictionary",
+        env!("CARGO_BIN_EXE_unspin")
+    )
+}
+
+/// A program in a pty, with the screen it has drawn so far.
+struct Pty {
+    session: expectrl::session::OsSession,
+    parser: vt100::Parser,
+}
+
+impl Pty {
+    /// Runs the shell `script` in `dir` in an 80x24 pseudo-terminal.
+    fn spawn(dir: &Path, script: &str, envs: &[(&str, &str)]) -> Pty {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(script)
+            .current_dir(dir)
+            .env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let mut session = Session::spawn(cmd).expect("spawn in a pty");
+        session.get_process_mut().set_window_size(80, 24).unwrap();
+        Pty {
+            session,
+            parser: vt100::Parser::new(size(24), size(80), 0),
+        }
+    }
+
+    /// Reads what the program printed so far into the screen.
+    fn pump(&mut self) -> bool {
+        let mut buf = [0u8; 8192];
+        let mut any = false;
+        loop {
+            match self.session.try_read(&mut buf) {
+                Ok(0) => return any,
+                Ok(n) => {
+                    self.parser.process(&buf[..n]);
+                    any = true;
+                }
+                Err(e) if e.kind() == ErrorKind::WouldBlock => return any,
+                // EIO: the program has exited and the pty is closed.
+                Err(_) => return any,
+            }
+        }
+    }
+
+    /// The screen as text.
+    fn screen(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits (up to 20 s) until the screen contains `needle`, then until the
+    /// program has drawn the rest of the frame (no output for 100 ms), and
+    /// returns the screen.
+    fn wait_for(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.pump();
+            if self.screen().contains(needle) {
+                loop {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if !self.pump() {
+                        return self.screen();
+                    }
+                }
+            }
+            let screen = self.screen();
+            if Instant::now() > deadline {
+                panic!("timed out waiting for {needle:?}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Types `keys`.
+    fn send(&mut self, keys: &str) {
+        self.session.write_all(keys.as_bytes()).unwrap();
+        self.session.flush().unwrap();
+    }
+
+    /// Types `keys` and waits for `needle`.
+    fn key(&mut self, keys: &str, needle: &str) -> String {
+        self.send(keys);
+        self.wait_for(needle)
+    }
+
+    /// Waits for the script's end and returns the exit status of the
+    /// review and the `stty -a` it printed.
+    fn finish(&mut self) -> (i32, String) {
+        let screen = self.wait_for("EXIT=");
+        let screen = if screen.contains("icanon") {
+            screen
+        } else {
+            self.wait_for("icanon")
+        };
+        let status = screen
+            .split("EXIT=")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .and_then(|s| s.parse().ok())
+            .expect("exit status");
+        (status, screen)
+    }
+
+    /// The process id of the review (the shell's child).
+    fn review_pid(&self) -> u32 {
+        let sh = self.session.get_process().pid().as_raw();
+        let path = format!("/proc/{sh}/task/{sh}/children");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let children = std::fs::read_to_string(&path).unwrap_or_default();
+            if let Some(pid) = children.split_whitespace().next() {
+                return pid.parse().unwrap();
+            }
+            assert!(Instant::now() < deadline, "the review did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn size(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).unwrap()
+}
+
+/// Asserts the terminal is out of raw mode and back on the main screen.
+fn assert_terminal_restored(pty: &Pty, stty: &str) {
+    assert!(
+        !pty.parser.screen().alternate_screen(),
+        "still on the alternate screen"
+    );
+    assert!(!pty.parser.screen().hide_cursor(), "cursor left hidden");
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    for flag in ["icanon", "isig", "icrnl"] {
+        assert!(
+            flags.contains(&flag),
+            "{flag} is off: raw mode left on\n{stty}"
+        );
+    }
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+#[test]
+fn review_keys_in_a_terminal_write_exactly_what_they_chose() {
+    let dir = workspace(DOC);
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+
+    // The first finding: the span, the proposal beside it, the alternatives.
+    let screen = pty.wait_for("struggle → war");
+    assert!(
+        screen.contains("The struggle → war in the Center East grew."),
+        "{screen}"
+    );
+    assert!(screen.contains("finding 1 of 5"), "{screen}");
+    assert!(
+        screen.contains("1 war") && screen.contains("2 fight"),
+        "{screen}"
+    );
+    assert!(screen.contains("y accept"), "{screen}");
+
+    // y accepts struggle -> war; n rejects Center East.
+    pty.key("y", "Center East → Middle East");
+    pty.key("n", "mentioned → said");
+    // 2 picks the second alternative of mentioned: stated.
+    let screen = pty.key("2", "navy → military");
+    assert!(screen.contains("picked 2: mentioned → stated"), "{screen}");
+    // e edits navy by hand: Ctrl-U clears the proposal, then type and Enter.
+    let screen = pty.key("e\x15armed forces", "replace “navy” with: armed forces");
+    assert!(screen.contains("navy → armed forces"), "{screen}");
+    pty.key("\r", "assaults → attacks");
+    // y on the last finding asks to save; u takes that back.
+    pty.key("y", "Every finding decided");
+    let screen = pty.key("u", "undone");
+    assert!(
+        screen.contains("finding 5 of 5") && screen.contains("undecided"),
+        "{screen}"
+    );
+    // q asks whether to save; y saves.
+    pty.key("q", "Write 3 changes to doc.txt?");
+    pty.send("y");
+    let (status, screen) = pty.finish();
+
+    assert_eq!(status, 0, "{screen}");
+    assert!(
+        screen.contains("doc.txt: 2 accepted, 1 rejected, 1 edited, 1 skipped; wrote doc.txt"),
+        "{screen}"
+    );
+    assert_terminal_restored(&pty, &screen);
+    assert_eq!(
+        read(dir.path(), "doc.txt"),
+        "The war in the Center East grew.\n\
+         Officials stated the armed forces.\n\
+         The assaults went on."
+    );
+}
+
+#[test]
+fn review_with_output_leaves_the_file_and_writes_out() {
+    let dir = workspace(DOC);
+    let script = format!(
+        "{}; echo EXIT=$?; stty -a",
+        unspin_cmd("review doc.txt -o out.txt")
+    );
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for("struggle → war");
+    pty.key("a", "Write 5 changes to out.txt?");
+    pty.send("y");
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert_eq!(read(dir.path(), "doc.txt"), DOC);
+    assert_eq!(
+        read(dir.path(), "out.txt"),
+        "The war in the Middle East grew.\nOfficials said the military.\nThe attacks went on."
+    );
+}
+
+#[test]
+fn quitting_without_saving_writes_nothing() {
+    let dir = workspace(DOC);
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for("struggle → war");
+    pty.key("yq", "Write 1 change to doc.txt?");
+    pty.send("n");
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("nothing written"), "{screen}");
+    assert_eq!(read(dir.path(), "doc.txt"), DOC);
+}
+
+#[test]
+fn ctrl_c_quits_without_saving_and_restores_the_terminal() {
+    let dir = workspace(DOC);
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for("struggle → war");
+    pty.key("y", "Center East → Middle East");
+    pty.send("\x03");
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 130, "{screen}");
+    assert!(
+        screen.contains("review interrupted; nothing written"),
+        "{screen}"
+    );
+    assert_terminal_restored(&pty, &screen);
+    assert_eq!(read(dir.path(), "doc.txt"), DOC);
+}
+
+#[test]
+fn sigterm_quits_without_saving_and_restores_the_terminal() {
+    let dir = workspace(DOC);
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for("struggle → war");
+    pty.key("y", "Center East → Middle East");
+    let pid = pty.review_pid();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 143, "{screen}");
+    assert!(screen.contains("stopped by signal 15"), "{screen}");
+    assert_terminal_restored(&pty, &screen);
+    assert_eq!(read(dir.path(), "doc.txt"), DOC);
+}
+
+#[test]
+fn the_screen_is_redrawn_to_the_new_size_on_resize() {
+    let dir = workspace(DOC);
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for("struggle → war");
+    pty.parser.screen_mut().set_size(size(30), size(110));
+    pty.session
+        .get_process_mut()
+        .set_window_size(110, 30)
+        .unwrap();
+    // At 110 columns the key help has room for the search key.
+    pty.wait_for("/ find");
+    let header = pty.screen().lines().next().unwrap_or_default().to_string();
+    assert!(header.trim_end().chars().count() > 100, "{header}");
+    pty.send("\x03");
+    pty.finish();
+}
+
+#[test]
+fn no_color_draws_the_review_without_colours() {
+    let dir = workspace(DOC);
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[("NO_COLOR", "1")]);
+    pty.wait_for("struggle → war");
+    let screen = pty.parser.screen();
+    let (rows, cols) = (24, 80);
+    for row in 0..rows {
+        for col in 0..cols {
+            let cell = screen.cell(row, col).unwrap();
+            assert_eq!(
+                cell.fgcolor(),
+                vt100::Color::Default,
+                "colour at {row},{col}"
+            );
+            assert_eq!(
+                cell.bgcolor(),
+                vt100::Color::Default,
+                "colour at {row},{col}"
+            );
+        }
+    }
+    // The span is still marked, in reverse video.
+    let text = pty.screen();
+    let row = text
+        .lines()
+        .position(|l| l.contains("The struggle"))
+        .unwrap();
+    let line = text.lines().nth(row).unwrap();
+    let col = line[..line.find("struggle").unwrap()].chars().count();
+    let (row, col) = (row as u16, col as u16);
+    assert!(pty.parser.screen().cell(row, col).unwrap().inverse());
+    pty.send("\x03");
+    pty.finish();
+}
+
+#[test]
+fn an_ignore_saved_in_review_is_honoured_by_a_later_check() {
+    let doc = "The navy said the struggle began.\nThe navy left.\n";
+    let dir = workspace(doc);
+    let check = || {
+        Command::cargo_bin("unspin")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--tables",
+                "",
+                "--dict",
+                "t.tsv",
+                "--decide",
+                "dictionary",
+                "doc.txt",
+            ])
+            .output()
+            .unwrap()
+    };
+    let before = String::from_utf8(check().stdout).unwrap();
+    assert!(before.contains("navy -> military"), "{before}");
+
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for("navy → military");
+    // i keeps navy everywhere and remembers it; y accepts struggle -> war.
+    pty.key("i", "struggle → war");
+    pty.key("y", "And remember “navy” in unspin.toml.");
+    pty.send("y");
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert!(screen.contains("remembered “navy” in"), "{screen}");
+    assert_eq!(
+        read(dir.path(), "doc.txt"),
+        "The navy said the war began.\nThe navy left.\n"
+    );
+    let config = read(dir.path(), "unspin.toml");
+    assert!(config.contains("forms = [\"navy\"]"), "{config}");
+
+    // Put the spun form back: check still leaves navy alone.
+    std::fs::write(dir.path().join("doc.txt"), doc).unwrap();
+    let after = check();
+    let out = String::from_utf8(after.stdout).unwrap();
+    assert!(!out.contains("navy"), "{out}");
+    assert!(out.contains("struggle -> war"), "{out}");
+}
+
+#[test]
+fn review_without_a_terminal_fails_with_exit_2_and_suggests_diff_patch() {
+    let dir = workspace(DOC);
+    let out = Command::cargo_bin("unspin")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["review", "doc.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("review needs a terminal"), "{err}");
+    assert!(err.contains("unspin diff --patch doc.txt"), "{err}");
+    assert_eq!(read(dir.path(), "doc.txt"), DOC);
+}
+
+#[test]
+fn review_takes_exactly_one_file() {
+    let dir = workspace(DOC);
+    for args in [
+        &["review"][..],
+        &["review", "-"],
+        &["review", "doc.txt", "t.tsv"],
+    ] {
+        let out = Command::cargo_bin("unspin")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains("review"), "{err}");
+    }
+}
+
+#[test]
+fn a_file_changed_during_the_review_is_not_overwritten() {
+    let dir = workspace(DOC);
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review doc.txt"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for("struggle → war");
+    std::fs::write(dir.path().join("doc.txt"), "edited elsewhere\n").unwrap();
+    pty.key("a", "Write 5 changes to doc.txt?");
+    pty.send("y");
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 2, "{screen}");
+    assert!(screen.contains("changed during the review"), "{screen}");
+    assert_eq!(read(dir.path(), "doc.txt"), "edited elsewhere\n");
+    let aside = read(dir.path(), "doc.txt.reviewed");
+    assert!(
+        aside.starts_with("The war in the Middle East grew."),
+        "{aside}"
+    );
+}
