@@ -23,13 +23,15 @@
 //! second pass, which makes the decisions.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 use crate::finding::Terms;
 use crate::model::{LanguageModel, WordId};
 use crate::score;
-use crate::tokenize::{normalize, Case, Token, TokenKind};
+use crate::tokenize::{normalize, normalize_into, Case, Token, TokenKind};
 use crate::unspinner::{DecisionMode, Settings};
 
 /// A place to decide: a spun form and its candidates.
@@ -51,6 +53,8 @@ pub(crate) struct Site {
 #[derive(Debug, Clone)]
 pub(crate) struct SiteCandidate {
     pub original: String,
+    /// Case of the original as the table writes it (`Americans`: title).
+    pub intrinsic_case: Case,
     pub source: String,
     pub rank: usize,
 }
@@ -84,6 +88,8 @@ pub(crate) struct Tuning {
     pub upper_cost: f64,
     /// Penalty for an original that the document holds elsewhere as written.
     pub present_cost: f64,
+    /// Penalty for a lower-case original of a form capitalised inside a sentence.
+    pub capital_cost: f64,
     /// Weight of the document score's log-odds in a site's prior.
     pub doc_gain: f64,
     /// Weight of the table weight's log-odds in a site's prior.
@@ -96,19 +102,27 @@ pub(crate) struct Tuning {
     pub pool_max: f64,
     /// Probabilities are clamped to [p_min, 1 - p_min] before taking log-odds.
     pub p_min: f64,
+    /// The document score's bias, gain and per-word cost (see [`score`]).
+    pub score_bias: f64,
+    pub score_gain: f64,
+    pub score_per_word: f64,
 }
 
 pub(crate) const TUNING: Tuning = Tuning {
-    lm_scale: 1.0,
+    lm_scale: 0.7,
     rank_cost: 0.7,
     upper_cost: 8.0,
     present_cost: 2.5,
-    doc_gain: 1.0,
+    capital_cost: 2.0,
+    doc_gain: 1.5,
     weight_gain: 1.0,
-    prior_bias: 0.0,
+    prior_bias: -1.0,
     pool_gain: 0.5,
     pool_max: 4.0,
     p_min: 0.01,
+    score_bias: score::BIAS,
+    score_gain: score::GAIN,
+    score_per_word: score::PER_WORD,
 };
 
 /// The tuning in force: [`TUNING`], overridden field by field by
@@ -128,12 +142,16 @@ pub(crate) fn tuning() -> Tuning {
         get("RANK_COST", &mut t.rank_cost);
         get("UPPER_COST", &mut t.upper_cost);
         get("PRESENT_COST", &mut t.present_cost);
+        get("CAPITAL_COST", &mut t.capital_cost);
         get("DOC_GAIN", &mut t.doc_gain);
         get("WEIGHT_GAIN", &mut t.weight_gain);
         get("PRIOR_BIAS", &mut t.prior_bias);
         get("POOL_GAIN", &mut t.pool_gain);
         get("POOL_MAX", &mut t.pool_max);
         get("P_MIN", &mut t.p_min);
+        get("SCORE_BIAS", &mut t.score_bias);
+        get("SCORE_GAIN", &mut t.score_gain);
+        get("SCORE_PER_WORD", &mut t.score_per_word);
         t
     });
     *T
@@ -141,7 +159,7 @@ pub(crate) fn tuning() -> Tuning {
 
 /// Most combinations enumerated for one group of neighbouring findings;
 /// larger groups are decided by coordinate ascent.
-const MAX_COMBOS: usize = 256;
+const MAX_COMBOS: usize = 64;
 /// Words of context the language model sees on each side.
 const CONTEXT: usize = 2;
 
@@ -172,9 +190,12 @@ pub(crate) fn decide(
     // Pass 1: no prior, to measure the evidence of each site (model and channel).
     let first = doc.decode(&vec![0.0; sites.len()]);
     let evidence: Vec<f64> = first.iter().map(|d| d.best_margin()).collect();
-    let doc_score = score::spin_score(
+    let doc_score = score::spin_score_with(
         sites.iter().map(|s| s.weight as f64).zip(evidence.iter().copied()),
         doc.words,
+        t.score_bias,
+        t.score_gain,
+        t.score_per_word,
     );
     // Pass 2: the prior of each site from the document score, the form's
     // weight, and the evidence of the form's other occurrences.
@@ -246,7 +267,9 @@ struct Document<'a> {
     /// The constants in force.
     tuning: Tuning,
     /// Language-model score of each (first site of a group, assignment).
-    lm_cache: RefCell<HashMap<(usize, Vec<usize>), f64>>,
+    lm_cache: RefCell<FxHashMap<(usize, u64), f64>>,
+    /// log10 P(word | two previous words) of the contexts met so far.
+    prob_cache: RefCell<FxHashMap<(WordId, WordId, WordId), f32>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -329,29 +352,38 @@ impl<'a> Document<'a> {
         model: &'a LanguageModel,
         t: &Tuning,
     ) -> Self {
-        let word = |w: &str| match model.word_id(w) {
-            Some(id) => Word::Known(id),
-            None => Word::Unknown,
+        // Vocabulary lookups are binary searches: each distinct word once.
+        let mut vocab: FxHashMap<String, Word> = FxHashMap::default();
+        let mut buf = String::new();
+        let mut word = |w: &str| -> Word {
+            buf.clear();
+            normalize_into(w, &mut buf);
+            if let Some(&id) = vocab.get(buf.as_str()) {
+                return id;
+            }
+            let id = match model.word_id(&buf) {
+                Some(id) => Word::Known(id),
+                None => Word::Unknown,
+            };
+            vocab.insert(buf.clone(), id);
+            id
         };
-        let phrase = |p: &str| -> Vec<Word> {
-            p.split(|c: char| c.is_whitespace())
-                .filter(|w| !w.is_empty())
-                .map(|w| word(&normalize(w)))
-                .collect()
-        };
-        let mut site_at: HashMap<usize, usize> = HashMap::new();
+        let mut site_at: Vec<Option<usize>> = vec![None; tokens.len()];
         for (i, s) in sites.iter().enumerate() {
-            site_at.insert(s.first, i);
+            site_at[s.first] = Some(i);
         }
         let mut sentences = vec![Vec::new()];
+        // Whether each site starts its sentence (a capital there says nothing).
+        let mut initial = vec![false; sites.len()];
         let mut words = 0;
         let mut k = 0;
-        // Normalized words outside sites, in order, with `None` for sites and
-        // sentence ends, for "the original is present" checks.
-        let mut plain: Vec<Option<String>> = Vec::new();
+        // Words outside sites, in order, with `None` at sites and sentence
+        // ends, for "the original is present" checks.
+        let mut plain: Vec<Option<Word>> = Vec::with_capacity(tokens.len() / 2);
         while k < tokens.len() {
-            if let Some(&i) = site_at.get(&k) {
+            if let Some(i) = site_at[k] {
                 if let Some(s) = sentences.last_mut() {
+                    initial[i] = s.is_empty();
                     s.push(Item::Slot(i));
                 }
                 words += 1;
@@ -359,15 +391,14 @@ impl<'a> Document<'a> {
                 k = sites[i].last + 1;
                 continue;
             }
-            let t = &tokens[k];
-            match t.kind {
+            let tok = &tokens[k];
+            match tok.kind {
                 TokenKind::Word | TokenKind::Number => {
-                    let w = normalize(&text[t.span.clone()]);
+                    let w = word(&text[tok.span.clone()]);
                     words += 1;
-                    let item = Item::Fixed(word(&w));
                     plain.push(Some(w));
                     if let Some(s) = sentences.last_mut() {
-                        s.push(item);
+                        s.push(Item::Fixed(w));
                     }
                 }
                 _ => {
@@ -381,6 +412,7 @@ impl<'a> Document<'a> {
             }
             k += 1;
         }
+        let mut phrase = |p: &str| -> Vec<Word> { p.split_whitespace().map(&mut word).collect() };
         let keys: Vec<String> = sites
             .iter()
             .map(|s| {
@@ -391,35 +423,42 @@ impl<'a> Document<'a> {
                     .join(" ")
             })
             .collect();
-        let normalized = |p: &str| {
-            p.split_whitespace()
-                .map(normalize)
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let wanted: HashSet<String> = sites
+        let mut alternatives: Vec<Vec<Vec<Word>>> = Vec::with_capacity(sites.len());
+        for (s, key) in sites.iter().zip(&keys) {
+            let mut alts = Vec::with_capacity(s.candidates.len() + 1);
+            alts.push(phrase(key));
+            alts.extend(s.candidates.iter().map(|c| phrase(&c.original)));
+            alternatives.push(alts);
+        }
+        let wanted: FxHashSet<Vec<WordId>> = alternatives
             .iter()
-            .flat_map(|s| s.candidates.iter().map(|c| normalized(&c.original)))
+            .flat_map(|alts| alts[1..].iter().filter_map(|a| known_ids(a)))
             .collect();
         let present = present_phrases(&plain, &wanted);
-        let mut alternatives = Vec::with_capacity(sites.len());
         let mut channel = Vec::with_capacity(sites.len());
-        for (s, key) in sites.iter().zip(&keys) {
-            let mut alts = vec![phrase(key)];
-            let upper = Case::of(&text[s.span.clone()]) == Case::Upper;
-            let mut costs = Vec::new();
-            for c in &s.candidates {
-                alts.push(phrase(&c.original));
-                let mut cost = -t.rank_cost * c.rank as f64;
-                if upper {
-                    cost -= t.upper_cost;
-                }
-                if present.contains(&normalized(&c.original)) {
-                    cost -= t.present_cost;
-                }
-                costs.push(cost);
-            }
-            alternatives.push(alts);
+        for (i, s) in sites.iter().enumerate() {
+            let written = &text[s.span.clone()];
+            let capitalised_inside = !initial[i] && written.starts_with(char::is_uppercase);
+            let costs = s
+                .candidates
+                .iter()
+                .zip(&alternatives[i][1..])
+                .map(|(c, words)| {
+                    let mut cost = -t.rank_cost * c.rank as f64;
+                    if in_capitals(written) {
+                        cost -= t.upper_cost;
+                    }
+                    // The spinner keeps an initial capital: inside a sentence,
+                    // a capitalised form stands for a capitalised original.
+                    if capitalised_inside && c.intrinsic_case == Case::Lower {
+                        cost -= t.capital_cost;
+                    }
+                    if known_ids(words).is_some_and(|ids| present.contains(&ids)) {
+                        cost -= t.present_cost;
+                    }
+                    cost
+                })
+                .collect();
             channel.push(costs);
         }
         Document {
@@ -431,7 +470,8 @@ impl<'a> Document<'a> {
             sentences,
             words,
             tuning: *t,
-            lm_cache: RefCell::new(HashMap::new()),
+            lm_cache: RefCell::new(FxHashMap::default()),
+            prob_cache: RefCell::new(FxHashMap::default()),
         }
     }
 
@@ -485,12 +525,28 @@ impl<'a> Document<'a> {
     ) -> (f64, f64) {
         let start = group[0].0;
         let end = (group[group.len() - 1].0 + CONTEXT + 1).min(sentence.len());
-        // Both passes score the same assignments: the model's part is cached.
-        let key = (group[0].1, choice.to_vec());
-        let cached = self.lm_cache.borrow().get(&key).copied();
+        // Both passes score the same assignments: the model's part is cached,
+        // keyed by the group's first site and the choices in mixed radix.
+        let mut code = 0u64;
+        let mut fits = true;
+        for (&(_, i), &c) in group.iter().zip(choice) {
+            let radix = self.alternatives[i].len() as u64;
+            match code.checked_mul(radix) {
+                Some(v) => code = v + c as u64,
+                None => fits = false,
+            }
+        }
+        let key = (group[0].1, code);
+        let cached = if fits {
+            self.lm_cache.borrow().get(&key).copied()
+        } else {
+            None
+        };
         let raw = cached.unwrap_or_else(|| {
             let v = self.lm_score(sentence, start, end, group, choice);
-            self.lm_cache.borrow_mut().insert(key, v);
+            if fits {
+                self.lm_cache.borrow_mut().insert(key, v);
+            }
             v
         });
         let lm = self.tuning.lm_scale * raw;
@@ -518,83 +574,86 @@ impl<'a> Document<'a> {
             .iter()
             .map(|&(_, i)| self.alternatives[i].len())
             .collect();
-        let combos = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
-        // (total, lm, assignment) of every assignment considered.
-        let scored: Vec<(f64, f64, Vec<usize>)> = match combos {
-            Some(n) if n <= MAX_COMBOS => {
-                let mut all = vec![vec![0; group.len()]];
-                for (g, &n) in sizes.iter().enumerate() {
-                    all = all
-                        .into_iter()
-                        .flat_map(|a| {
-                            (0..n).map(move |c| {
-                                let mut b = a.clone();
-                                b[g] = c;
-                                b
-                            })
-                        })
-                        .collect();
+        let n_sites = group.len();
+        let mut best: Vec<Vec<f64>> = sizes.iter().map(|&n| vec![f64::NEG_INFINITY; n]).collect();
+        let mut best_lm = best.clone();
+        let mut mass = best.clone();
+        let mut record = |a: &[usize], total: f64, lm: f64| {
+            for g in 0..n_sites {
+                let c = a[g];
+                if total > best[g][c] {
+                    best[g][c] = total;
+                    best_lm[g][c] = lm;
                 }
-                all.into_iter()
-                    .map(|a| {
-                        let (t, l) = self.assignment_score(sentence, group, &a, prior);
-                        (t, l, a)
-                    })
-                    .collect()
+                mass[g][c] = log_add(mass[g][c], total);
+            }
+        };
+        let mut a = vec![0; n_sites];
+        let combos = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
+        match combos {
+            Some(n) if n <= MAX_COMBOS => {
+                // Every combination, counted like an odometer.
+                for _ in 0..n {
+                    let (t, l) = self.assignment_score(sentence, group, &a, prior);
+                    record(&a, t, l);
+                    for g in (0..n_sites).rev() {
+                        a[g] += 1;
+                        if a[g] < sizes[g] {
+                            break;
+                        }
+                        a[g] = 0;
+                    }
+                }
             }
             _ => {
                 // Coordinate ascent from "keep everything"; then each site's
                 // alternatives are weighed with the others at their choice.
-                let mut a = vec![0; group.len()];
                 for _ in 0..3 {
-                    for g in 0..group.len() {
-                        let mut best = (f64::NEG_INFINITY, 0);
+                    for g in 0..n_sites {
+                        let mut top = (f64::NEG_INFINITY, 0);
                         for c in 0..sizes[g] {
                             a[g] = c;
                             let (t, _) = self.assignment_score(sentence, group, &a, prior);
-                            if t > best.0 {
-                                best = (t, c);
+                            if t > top.0 {
+                                top = (t, c);
                             }
                         }
-                        a[g] = best.1;
+                        a[g] = top.1;
                     }
                 }
-                let mut all = Vec::new();
-                for g in 0..group.len() {
+                for g in 0..n_sites {
+                    let keep = a[g];
                     for c in 0..sizes[g] {
-                        let mut b = a.clone();
-                        b[g] = c;
-                        let (t, l) = self.assignment_score(sentence, group, &b, prior);
-                        all.push((t, l, b));
+                        a[g] = c;
+                        let (t, l) = self.assignment_score(sentence, group, &a, prior);
+                        // Only site g varies here: record it alone.
+                        if t > best[g][c] {
+                            best[g][c] = t;
+                            best_lm[g][c] = l;
+                        }
+                        mass[g][c] = log_add(mass[g][c], t);
                     }
+                    a[g] = keep;
                 }
-                all
             }
-        };
+        }
         group
             .iter()
             .enumerate()
             .map(|(g, &(_, i))| {
-                let n = sizes[g];
-                let mut best = vec![f64::NEG_INFINITY; n];
-                let mut best_lm = vec![f64::NEG_INFINITY; n];
-                let mut mass = vec![f64::NEG_INFINITY; n];
-                for (total, lm, a) in &scored {
-                    let c = a[g];
-                    if *total > best[c] {
-                        best[c] = *total;
-                        best_lm[c] = *lm;
-                    }
-                    mass[c] = log_add(mass[c], *total);
-                }
-                let terms = (1..n)
+                let terms = (1..sizes[g])
                     .map(|c| Terms {
-                        lm: best_lm[c] - best_lm[0],
+                        lm: best_lm[g][c] - best_lm[g][0],
                         channel: self.channel[i][c - 1],
                         prior: prior[i],
                     })
                     .collect();
-                (i, Outcome { best, mass, terms })
+                let outcome = Outcome {
+                    best: std::mem::take(&mut best[g]),
+                    mass: std::mem::take(&mut mass[g]),
+                    terms,
+                };
+                (i, outcome)
             })
             .collect()
     }
@@ -623,11 +682,21 @@ impl<'a> Document<'a> {
         let mut total = 0.0f64;
         let mut push = |w: Word| {
             let p = match w {
-                Word::Known(id) => match h {
-                    [Some(a), Some(b)] => m.log10_prob(&[a, b], id),
-                    [_, Some(b)] => m.log10_prob(&[b], id),
-                    _ => m.log10_prob(&[], id),
-                },
+                Word::Known(id) => {
+                    // Enumerated assignments share most of their contexts.
+                    const NONE: WordId = WordId::MAX;
+                    let key = (h[0].unwrap_or(NONE), h[1].unwrap_or(NONE), id);
+                    let cached = self.prob_cache.borrow().get(&key).copied();
+                    cached.unwrap_or_else(|| {
+                        let p = match h {
+                            [Some(a), Some(b)] => m.log10_prob(&[a, b], id),
+                            [_, Some(b)] => m.log10_prob(&[b], id),
+                            _ => m.log10_prob(&[], id),
+                        };
+                        self.prob_cache.borrow_mut().insert(key, p);
+                        p
+                    })
+                }
                 Word::Unknown => m.unk_log10(),
             };
             total += p as f64;
@@ -670,33 +739,53 @@ impl<'a> Document<'a> {
     }
 }
 
-/// The phrases of `wanted` that occur in `plain` (normalized words; `None`
-/// breaks a phrase), found in one pass.
-fn present_phrases(plain: &[Option<String>], wanted: &HashSet<String>) -> HashSet<String> {
-    let max_words = wanted.iter().map(|w| w.split(' ').count()).max().unwrap_or(0);
-    let firsts: HashSet<&str> = wanted.iter().filter_map(|w| w.split(' ').next()).collect();
-    let mut found = HashSet::new();
-    let mut phrase = String::new();
+/// The ids of `words`, or `None` if one is out of the vocabulary.
+fn known_ids(words: &[Word]) -> Option<Vec<WordId>> {
+    words
+        .iter()
+        .map(|w| match w {
+            Word::Known(id) => Some(*id),
+            Word::Unknown => None,
+        })
+        .collect()
+}
+
+/// The phrases of `wanted` that occur in `plain` (`None` breaks a phrase),
+/// found in one pass.
+fn present_phrases(plain: &[Option<Word>], wanted: &FxHashSet<Vec<WordId>>) -> FxHashSet<Vec<WordId>> {
+    let max_words = wanted.iter().map(Vec::len).max().unwrap_or(0);
+    let firsts: FxHashSet<WordId> = wanted.iter().filter_map(|w| w.first().copied()).collect();
+    let mut found = FxHashSet::default();
+    let mut phrase = Vec::with_capacity(max_words);
     for i in 0..plain.len() {
-        let Some(first) = plain[i].as_deref() else {
-            continue;
-        };
-        if !firsts.contains(first) {
-            continue;
+        match plain[i] {
+            Some(Word::Known(id)) if firsts.contains(&id) => {}
+            _ => continue,
         }
         phrase.clear();
         for w in plain[i..].iter().take(max_words) {
-            let Some(w) = w else { break };
-            if !phrase.is_empty() {
-                phrase.push(' ');
-            }
-            phrase.push_str(w);
+            let Some(Word::Known(id)) = w else { break };
+            phrase.push(*id);
             if wanted.contains(&phrase) {
                 found.insert(phrase.clone());
             }
         }
     }
     found
+}
+
+/// True when a word of `written` is in capitals, which the spinner never
+/// spins, unless `written` is one short word: an acronym the spinner wrote
+/// ("USA" for "United States").
+fn in_capitals(written: &str) -> bool {
+    let mut words = written.split_whitespace();
+    let first = words.next().unwrap_or("");
+    if words.next().is_none() && first.chars().count() <= 4 {
+        return false;
+    }
+    written
+        .split_whitespace()
+        .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1 && Case::of(w) == Case::Upper)
 }
 
 fn log_add(a: f64, b: f64) -> f64 {

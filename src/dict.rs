@@ -42,7 +42,7 @@ use std::sync::Arc;
 use fst::raw::Output;
 
 use crate::error::{Error, Result};
-use crate::tokenize::{normalize_into, Case, Token, TokenKind};
+use crate::tokenize::{is_hyphen_token, normalize_into, Case, Token, TokenKind};
 
 /// The tables shipped with unspin, by name: `(name, contents)`.
 pub const BUILTIN_TABLES: &[(&str, &str)] = &[
@@ -416,30 +416,32 @@ impl Dictionary {
     }
 
     /// The longest entry whose words start at word token `first` of `tokens`
-    /// (a tokenization of `text`). Words may be separated by any whitespace,
-    /// but not by punctuation. Lower-case words touching a hyphen never match:
-    /// the spinner leaves them alone.
+    /// (a tokenization of `text`). Words may be separated by any whitespace
+    /// or by one hyphen (the spinner writes `far-off`, `non-public`), but not
+    /// by other punctuation. A lower-case word touching a hyphen outside the
+    /// match never matches: the spinner leaves such words alone.
     pub fn longest_match(&self, text: &str, tokens: &[Token], first: usize) -> Option<Match<'_>> {
         let fst = self.map.as_fst();
         let mut node = fst.root();
         let mut out = Output::zero();
         let mut best = None;
         let mut word = String::new();
+        let lower = |k: usize| Case::of(&text[tokens[k].span.clone()]) == Case::Lower;
+        let hyphen = |k: Option<&Token>| k.is_some_and(|t| is_hyphen_token(text, t));
+        if first > 0 && hyphen(tokens.get(first - 1)) && lower(first) {
+            return None;
+        }
         let mut k = first;
         loop {
             let tok = tokens.get(k)?;
             if tok.kind != TokenKind::Word {
                 return best;
             }
-            let written = &text[tok.span.clone()];
-            if tok.touches_hyphen && Case::of(written) == Case::Lower {
-                return best;
-            }
             word.clear();
             if k > first {
                 word.push(' ');
             }
-            normalize_into(written, &mut word);
+            normalize_into(&text[tok.span.clone()], &mut word);
             for b in word.bytes() {
                 let Some(ti) = node.find_input(b) else {
                     return best;
@@ -448,7 +450,8 @@ impl Dictionary {
                 out = out.cat(t.out);
                 node = fst.node(t.addr);
             }
-            if node.is_final() {
+            let hyphen_after = hyphen(tokens.get(k + 1));
+            if node.is_final() && !(hyphen_after && lower(k)) {
                 let i = out.cat(node.final_output()).value() as usize;
                 best = Some(Match {
                     first,
@@ -459,9 +462,9 @@ impl Dictionary {
             if node.is_empty() {
                 return best;
             }
-            // Step over exactly one whitespace token to the next word.
+            // Step over one whitespace token or one hyphen to the next word.
             match tokens.get(k + 1) {
-                Some(t) if t.kind == TokenKind::Space => k += 2,
+                Some(t) if t.kind == TokenKind::Space || hyphen_after => k += 2,
                 _ => return best,
             }
         }
@@ -525,6 +528,16 @@ mod tests {
         assert!(d.longest_match(text, &toks, 0).is_some());
         assert!(d.longest_match(text, &toks, 2).is_some());
         assert!(d.longest_match(text, &toks, 4).is_none());
+    }
+
+    #[test]
+    fn a_hyphen_inside_a_phrase_matches_a_space_in_the_table() {
+        let d = dict("far off\tfar away\nnon public\tprivate\n");
+        let text = "as far-off as non-public-ish";
+        let toks = tokenize(text);
+        assert_eq!(d.longest_match(text, &toks, 2).unwrap().entry.spun, "far off");
+        // "public" touches a second hyphen outside the match.
+        assert!(d.longest_match(text, &toks, 8).is_none());
     }
 
     #[test]

@@ -39,7 +39,8 @@ pub fn apostrophe_style(text: &str) -> char {
 /// A lower-case original takes the case of the spun text (`Common` ->
 /// `General`, `CENTER EAST` -> `MIDDLE EAST`, a capitalised phrase -> each
 /// word capitalised); an original with capitals of its own (`Americans`) keeps
-/// them unless the spun text is all capitals.
+/// them unless the spun text is in capitals. A short word in capitals is an
+/// acronym (`USA` -> `United States`).
 ///
 /// ```
 /// use unspin::restore::match_case;
@@ -50,27 +51,28 @@ pub fn apostrophe_style(text: &str) -> char {
 /// assert_eq!(match_case("don't", "do not", '’'), "don’t");
 /// ```
 pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
-    let cased = match (Case::of(spun), Case::of(original)) {
-        (Case::Upper, _) => original.to_uppercase(),
-        (_, Case::Lower) => {
-            let spun_words: Vec<&str> = spun.split_whitespace().collect();
-            let all_capitalised = spun_words.len() > 1
-                && spun_words
-                    .iter()
-                    .all(|w| w.chars().next().is_some_and(char::is_uppercase));
-            if all_capitalised {
-                original
-                    .split(' ')
-                    .map(capitalise)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            } else if spun.chars().next().is_some_and(char::is_uppercase) {
-                capitalise(original)
-            } else {
-                original.to_string()
-            }
-        }
-        _ => original.to_string(),
+    let spun_words: Vec<&str> = spun.split_whitespace().collect();
+    // A short word in capitals is an acronym the spinner wrote ("USA" for
+    // "United States"), not text in capitals.
+    let acronym =
+        spun_words.len() == 1 && spun.chars().filter(|c| c.is_alphabetic()).count() <= 4;
+    let cased = if Case::of(spun) == Case::Upper && !acronym {
+        original.to_uppercase()
+    } else if Case::of(original) == Case::Lower
+        && spun_words.len() > 1
+        && spun_words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    {
+        original
+            .split(' ')
+            .map(capitalise)
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else if spun.chars().next().is_some_and(char::is_uppercase) {
+        capitalise(original)
+    } else {
+        original.to_string()
     };
     cased
         .chars()
@@ -133,6 +135,12 @@ mod tests {
         assert_eq!(match_case("Americans", "Individuals", '\''), "Americans");
         assert_eq!(match_case("Americans", "individuals", '\''), "Americans");
         assert_eq!(match_case("Americans", "INDIVIDUALS", '\''), "AMERICANS");
+    }
+
+    #[test]
+    fn acronyms_the_spinner_wrote_take_the_original_case() {
+        assert_eq!(match_case("United States", "USA", '\''), "United States");
+        assert_eq!(match_case("the United States", "The USA", '\''), "The United States");
     }
 
     #[test]

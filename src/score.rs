@@ -35,11 +35,22 @@ pub const MARGIN_RANGE: (f64, f64) = (-2.0, 4.0);
 /// assert!(clean < 0.1 && spun > 0.9);
 /// ```
 pub fn spin_score(findings: impl IntoIterator<Item = (f64, f64)>, words: usize) -> f64 {
+    spin_score_with(findings, words, BIAS, GAIN, PER_WORD)
+}
+
+/// [`spin_score`] with its constants given.
+pub fn spin_score_with(
+    findings: impl IntoIterator<Item = (f64, f64)>,
+    words: usize,
+    bias: f64,
+    gain: f64,
+    per_word: f64,
+) -> f64 {
     let evidence: f64 = findings
         .into_iter()
-        .map(|(w, m)| GAIN * w * m.clamp(MARGIN_RANGE.0, MARGIN_RANGE.1))
+        .map(|(w, m)| gain * w * m.clamp(MARGIN_RANGE.0, MARGIN_RANGE.1))
         .sum();
-    let z = BIAS + evidence - PER_WORD * words as f64;
+    let z = bias + evidence - per_word * words as f64;
     1.0 / (1.0 + (-z).exp())
 }
 

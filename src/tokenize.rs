@@ -149,6 +149,11 @@ fn is_hyphen(c: char) -> bool {
     c == '-' || c == '\u{2010}'
 }
 
+/// True when `token` (of `text`) is a hyphen joining two words.
+pub fn is_hyphen_token(text: &str, token: &Token) -> bool {
+    token.kind == TokenKind::Punct && text[token.span.clone()].chars().all(is_hyphen)
+}
+
 /// Splits `text` into tokens covering every byte, in order.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 3);

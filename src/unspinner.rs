@@ -218,6 +218,7 @@ impl Unspinner {
                         .filter(|p| capitalised || Case::of(&p.original) == Case::Lower)
                         .map(|p| SiteCandidate {
                             original: match_case(&p.original, written, apostrophe),
+                            intrinsic_case: Case::of(&p.original),
                             source: p.source.to_string(),
                             rank: p.rank,
                         })
@@ -246,6 +247,7 @@ impl Unspinner {
                         weight: p.weight,
                         candidates: vec![SiteCandidate {
                             original: match_case(&p.original, written, apostrophe),
+                            intrinsic_case: Case::Lower,
                             source: format!("{}:{}", numbers::SOURCE, p.rule),
                             rank: 0,
                         }],

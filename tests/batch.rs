@@ -562,6 +562,21 @@ fn out_dir_refuses_standard_input_and_an_input_directory() {
         .code(2);
 }
 
+#[test]
+fn out_dir_inside_the_input_is_never_walked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "one in all\n").unwrap();
+    for _ in 0..2 {
+        unspin()
+            .current_dir(dir.path())
+            .args(["fix", ".", "--out-dir", "clean", "--hidden"])
+            .assert()
+            .code(1);
+    }
+    let names: Vec<_> = outputs(&dir.path().join("clean")).into_keys().collect();
+    assert_eq!(names, [PathBuf::from("a.txt")]);
+}
+
 /// A tree big enough that a debug build takes a few seconds over it with
 /// one thread: text files around a JSON Lines file of many chunks.
 fn large_tree(root: &Path) {

@@ -71,6 +71,10 @@ pub fn fix(a: FixArgs) -> anyhow::Result<Outcome> {
         if stdin {
             anyhow::bail!("--out-dir needs files: standard input has no name to mirror");
         }
+        if !a.dry_run {
+            // Made now, so that a walk of an input holding it can skip it.
+            std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
+        }
         let canon = dir.canonicalize().ok();
         if canon.is_some() && inputs.iter().any(|i| i.canonicalize().ok() == canon) {
             anyhow::bail!(

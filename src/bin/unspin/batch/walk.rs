@@ -86,6 +86,12 @@ pub fn is_temp_name(name: &str) -> bool {
     name.starts_with(".unspin-") && name.ends_with(".tmp")
 }
 
+/// True for unspin's own files (temporary files, the out-dir manifest):
+/// never read as inputs, even with `--hidden`.
+pub fn is_own_name(name: &str) -> bool {
+    name.starts_with(".unspin-")
+}
+
 /// The sources of `inputs` in order: `-` is standard input, a directory is
 /// walked, anything else is a file. Files named here are taken whatever the
 /// globs say, as in ripgrep.
@@ -141,7 +147,7 @@ fn walk_dir<'a>(root: &'a Path, opts: &'a WalkOptions) -> Box<dyn Iterator<Item 
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |e| {
             let name = e.file_name().to_str();
-            if name.is_some_and(is_temp_name) {
+            if name.is_some_and(is_own_name) {
                 return false;
             }
             // A glob that matches does not make a hidden file visible.
@@ -216,6 +222,7 @@ mod tests {
             "c.md",
             ".hidden.txt",
             ".unspin-x.tmp",
+            ".unspin-manifest.jsonl",
             "sub/deep/d.txt",
             "sub/e.log",
         ] {
@@ -237,7 +244,11 @@ mod tests {
             ..Default::default()
         };
         assert!(names(&[d.to_path_buf()], &opts).contains(&".hidden.txt".to_string()));
-        assert!(!names(&[d.to_path_buf()], &opts).contains(&".unspin-x.tmp".to_string()));
+        let hidden = names(&[d.to_path_buf()], &opts);
+        assert!(
+            !hidden.iter().any(|n| n.starts_with(".unspin-")),
+            "{hidden:?}"
+        );
     }
 
     #[test]
