@@ -13,7 +13,9 @@ fn analyze(c: &mut Criterion) {
     let mut g = c.benchmark_group("analyze");
     for (name, text) in [("spun-seed-002", SPUN), ("clean-seed-003", CLEAN)] {
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_function(name, |b| b.iter(|| u.analyze(black_box(text)).restore().len()));
+        g.bench_function(name, |b| {
+            b.iter(|| u.analyze(black_box(text)).restore().len())
+        });
     }
     g.finish();
 }

@@ -82,6 +82,10 @@ pub(crate) struct Decided {
 pub(crate) struct Tuning {
     /// Scale of the language model's log-likelihood ratios.
     pub lm_scale: f64,
+    /// Share of the context-free (unigram) part of a ratio taken away: the
+    /// model prefers frequent words anywhere, the decision asks what the
+    /// context prefers.
+    pub unigram_discount: f64,
     /// Cost of each step down a table line's candidate list.
     pub rank_cost: f64,
     /// Penalty for restoring text in capitals, which the spinner never spins.
@@ -102,6 +106,9 @@ pub(crate) struct Tuning {
     pub pool_max: f64,
     /// Probabilities are clamped to [p_min, 1 - p_min] before taking log-odds.
     pub p_min: f64,
+    /// Upper clamp of the document score where it enters a site's prior: a
+    /// spun document makes substitutions likely, not certain.
+    pub doc_max: f64,
     /// The document score's bias, gain and per-word cost (see [`score`]).
     pub score_bias: f64,
     pub score_gain: f64,
@@ -110,6 +117,7 @@ pub(crate) struct Tuning {
 
 pub(crate) const TUNING: Tuning = Tuning {
     lm_scale: 0.7,
+    unigram_discount: 0.2,
     rank_cost: 0.7,
     upper_cost: 8.0,
     present_cost: 2.5,
@@ -120,6 +128,7 @@ pub(crate) const TUNING: Tuning = Tuning {
     pool_gain: 0.5,
     pool_max: 4.0,
     p_min: 0.01,
+    doc_max: 0.9,
     score_bias: score::BIAS,
     score_gain: score::GAIN,
     score_per_word: score::PER_WORD,
@@ -139,6 +148,7 @@ pub(crate) fn tuning() -> Tuning {
             }
         };
         get("LM_SCALE", &mut t.lm_scale);
+        get("UNIGRAM_DISCOUNT", &mut t.unigram_discount);
         get("RANK_COST", &mut t.rank_cost);
         get("UPPER_COST", &mut t.upper_cost);
         get("PRESENT_COST", &mut t.present_cost);
@@ -149,6 +159,7 @@ pub(crate) fn tuning() -> Tuning {
         get("POOL_GAIN", &mut t.pool_gain);
         get("POOL_MAX", &mut t.pool_max);
         get("P_MIN", &mut t.p_min);
+        get("DOC_MAX", &mut t.doc_max);
         get("SCORE_BIAS", &mut t.score_bias);
         get("SCORE_GAIN", &mut t.score_gain);
         get("SCORE_PER_WORD", &mut t.score_per_word);
@@ -191,7 +202,10 @@ pub(crate) fn decide(
     let first = doc.decode(&vec![0.0; sites.len()]);
     let evidence: Vec<f64> = first.iter().map(|d| d.best_margin()).collect();
     let doc_score = score::spin_score_with(
-        sites.iter().map(|s| s.weight as f64).zip(evidence.iter().copied()),
+        sites
+            .iter()
+            .map(|s| s.weight as f64)
+            .zip(evidence.iter().copied()),
         doc.words,
         t.score_bias,
         t.score_gain,
@@ -203,7 +217,7 @@ pub(crate) fn decide(
     for (i, key) in doc.keys.iter().enumerate() {
         by_form.entry(key.as_str()).or_default().push(i);
     }
-    let doc_logit = logit(doc_score, t.p_min);
+    let doc_logit = logit(doc_score.min(t.doc_max), t.p_min);
     let prior: Vec<f64> = (0..sites.len())
         .map(|i| {
             let others: f64 = by_form[doc.keys[i].as_str()]
@@ -260,6 +274,8 @@ struct Document<'a> {
     alternatives: Vec<Vec<Vec<Word>>>,
     /// Fixed channel cost of each candidate of each site (before the prior).
     channel: Vec<Vec<f64>>,
+    /// Unigram log-probability (natural) of each alternative of each site.
+    unigram: Vec<Vec<f64>>,
     /// Sentences as sequences of items.
     sentences: Vec<Vec<Item>>,
     /// Number of words in the document.
@@ -438,7 +454,9 @@ impl<'a> Document<'a> {
         let mut channel = Vec::with_capacity(sites.len());
         for (i, s) in sites.iter().enumerate() {
             let written = &text[s.span.clone()];
-            let capitalised_inside = !initial[i] && written.starts_with(char::is_uppercase);
+            let capitalised_inside = !initial[i]
+                && written.starts_with(char::is_uppercase)
+                && s.candidates.iter().any(|c| c.intrinsic_case != Case::Lower);
             let costs = s
                 .candidates
                 .iter()
@@ -449,7 +467,8 @@ impl<'a> Document<'a> {
                         cost -= t.upper_cost;
                     }
                     // The spinner keeps an initial capital: inside a sentence,
-                    // a capitalised form stands for a capitalised original.
+                    // a capitalised form more likely stands for an original
+                    // with capitals of its own, where the table offers one.
                     if capitalised_inside && c.intrinsic_case == Case::Lower {
                         cost -= t.capital_cost;
                     }
@@ -461,12 +480,30 @@ impl<'a> Document<'a> {
                 .collect();
             channel.push(costs);
         }
+        let unigram = alternatives
+            .iter()
+            .map(|alts| {
+                alts.iter()
+                    .map(|words| {
+                        let log10: f64 = words
+                            .iter()
+                            .map(|w| match w {
+                                Word::Known(id) => model.log10_prob(&[], *id) as f64,
+                                Word::Unknown => model.unk_log10() as f64,
+                            })
+                            .sum();
+                        log10 * std::f64::consts::LN_10
+                    })
+                    .collect()
+            })
+            .collect();
         Document {
             model,
             sites,
             keys,
             alternatives,
             channel,
+            unigram,
             sentences,
             words,
             tuning: *t,
@@ -549,7 +586,12 @@ impl<'a> Document<'a> {
             }
             v
         });
-        let lm = self.tuning.lm_scale * raw;
+        let context_free: f64 = group
+            .iter()
+            .zip(choice)
+            .map(|(&(_, i), &c)| self.unigram[i][c] - self.unigram[i][0])
+            .sum();
+        let lm = self.tuning.lm_scale * (raw - self.tuning.unigram_discount * context_free);
         let extra: f64 = group
             .iter()
             .zip(choice)
@@ -752,7 +794,10 @@ fn known_ids(words: &[Word]) -> Option<Vec<WordId>> {
 
 /// The phrases of `wanted` that occur in `plain` (`None` breaks a phrase),
 /// found in one pass.
-fn present_phrases(plain: &[Option<Word>], wanted: &FxHashSet<Vec<WordId>>) -> FxHashSet<Vec<WordId>> {
+fn present_phrases(
+    plain: &[Option<Word>],
+    wanted: &FxHashSet<Vec<WordId>>,
+) -> FxHashSet<Vec<WordId>> {
     let max_words = wanted.iter().map(Vec::len).max().unwrap_or(0);
     let firsts: FxHashSet<WordId> = wanted.iter().filter_map(|w| w.first().copied()).collect();
     let mut found = FxHashSet::default();

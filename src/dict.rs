@@ -437,11 +437,20 @@ impl Dictionary {
             if tok.kind != TokenKind::Word {
                 return best;
             }
+            // The spinner never matches words in capitals, so none is part of
+            // a spun phrase; a short one alone is an acronym it wrote ("USA").
+            let written = &text[tok.span.clone()];
+            let capitals = written.chars().filter(|c| c.is_alphabetic()).count() > 1
+                && Case::of(written) == Case::Upper;
+            let acronym = capitals && k == first && written.chars().count() <= 4;
+            if capitals && !acronym {
+                return best;
+            }
             word.clear();
             if k > first {
                 word.push(' ');
             }
-            normalize_into(&text[tok.span.clone()], &mut word);
+            normalize_into(written, &mut word);
             for b in word.bytes() {
                 let Some(ti) = node.find_input(b) else {
                     return best;
@@ -459,7 +468,7 @@ impl Dictionary {
                     entry: &self.entries[i],
                 });
             }
-            if node.is_empty() {
+            if node.is_empty() || acronym {
                 return best;
             }
             // Step over one whitespace token or one hyphen to the next word.
@@ -535,9 +544,25 @@ mod tests {
         let d = dict("far off\tfar away\nnon public\tprivate\n");
         let text = "as far-off as non-public-ish";
         let toks = tokenize(text);
-        assert_eq!(d.longest_match(text, &toks, 2).unwrap().entry.spun, "far off");
+        assert_eq!(
+            d.longest_match(text, &toks, 2).unwrap().entry.spun,
+            "far off"
+        );
         // "public" touches a second hyphen outside the match.
         assert!(d.longest_match(text, &toks, 8).is_none());
+    }
+
+    #[test]
+    fn words_in_capitals_end_a_phrase_but_a_short_acronym_matches_alone() {
+        let d = dict("the handiest\tthe most effective\nhandiest\tmost effective\nusa\tUnited States\nusa today\tx\n");
+        let text = "THE handiest USA today";
+        let toks = tokenize(text);
+        assert!(d.longest_match(text, &toks, 0).is_none());
+        assert_eq!(
+            d.longest_match(text, &toks, 2).unwrap().entry.spun,
+            "handiest"
+        );
+        assert_eq!(d.longest_match(text, &toks, 4).unwrap().entry.spun, "usa");
     }
 
     #[test]

@@ -73,7 +73,12 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
             let value = word_value(here)?;
             let glued = matches!(next_text, Some("," | "." | ":"))
                 && tokens.get(k + 2).is_some_and(|t| {
-                    t.kind == TokenKind::Number && text[t.span.clone()].len() >= 2
+                    // `000`, or digits with a unit glued on (`54pm`).
+                    let digits = text[t.span.clone()]
+                        .bytes()
+                        .take_while(u8::is_ascii_digit)
+                        .count();
+                    t.kind != TokenKind::Space && digits >= 2
                 });
             if glued {
                 return Some(NumberProposal {

@@ -54,8 +54,7 @@ pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
     let spun_words: Vec<&str> = spun.split_whitespace().collect();
     // A short word in capitals is an acronym the spinner wrote ("USA" for
     // "United States"), not text in capitals.
-    let acronym =
-        spun_words.len() == 1 && spun.chars().filter(|c| c.is_alphabetic()).count() <= 4;
+    let acronym = spun_words.len() == 1 && spun.chars().filter(|c| c.is_alphabetic()).count() <= 4;
     let cased = if Case::of(spun) == Case::Upper && !acronym {
         original.to_uppercase()
     } else if Case::of(original) == Case::Lower
@@ -140,7 +139,10 @@ mod tests {
     #[test]
     fn acronyms_the_spinner_wrote_take_the_original_case() {
         assert_eq!(match_case("United States", "USA", '\''), "United States");
-        assert_eq!(match_case("the United States", "The USA", '\''), "The United States");
+        assert_eq!(
+            match_case("the United States", "The USA", '\''),
+            "The United States"
+        );
     }
 
     #[test]

@@ -11,7 +11,11 @@ use unspin::Unspinner;
 
 fn unspinner() -> &'static Unspinner {
     static U: OnceLock<Unspinner> = OnceLock::new();
-    U.get_or_init(|| Unspinner::builder().build().expect("default unspinner builds"))
+    U.get_or_init(|| {
+        Unspinner::builder()
+            .build()
+            .expect("default unspinner builds")
+    })
 }
 
 const CLEAN_SEEDS: [&str; 4] = [
@@ -31,10 +35,22 @@ fn dev_pairs_are_restored_above_the_floors() {
     let pairs = parse_pairs(&read("corpus/dev/seed-pairs.jsonl")).unwrap();
     let f = evaluate(unspinner(), &pairs);
     eprintln!("dev pairs: {}", serde_json::to_string(&f).unwrap());
-    assert!(f.candidate_recall >= 0.95, "candidate recall {}", f.candidate_recall);
+    assert!(
+        f.candidate_recall >= 0.95,
+        "candidate recall {}",
+        f.candidate_recall
+    );
     assert!(f.wer_reduction >= 0.75, "wer reduction {}", f.wer_reduction);
-    assert!(f.change_precision >= 0.95, "change precision {}", f.change_precision);
-    assert!(f.clean_false_per_1k <= 2.0, "clean false per 1k {}", f.clean_false_per_1k);
+    assert!(
+        f.change_precision >= 0.95,
+        "change precision {}",
+        f.change_precision
+    );
+    assert!(
+        f.clean_false_per_1k <= 2.0,
+        "clean false per 1k {}",
+        f.clean_false_per_1k
+    );
 }
 
 #[test]
@@ -43,8 +59,14 @@ fn clean_seeds_are_left_alone_and_judged_clean() {
     for path in CLEAN_SEEDS {
         let a = u.analyze(&read(path));
         let per_1k = 1000.0 * a.restorations().count() as f64 / a.words() as f64;
-        eprintln!("{path}: score {:.3}, {per_1k:.2} restorations per 1,000 words", a.score());
-        assert!(per_1k <= 1.0, "{path}: {per_1k} restorations per 1,000 words");
+        eprintln!(
+            "{path}: score {:.3}, {per_1k:.2} restorations per 1,000 words",
+            a.score()
+        );
+        assert!(
+            per_1k <= 1.0,
+            "{path}: {per_1k} restorations per 1,000 words"
+        );
         assert!(!a.is_spun(), "{path}: score {}", a.score());
     }
 }
@@ -53,7 +75,11 @@ fn clean_seeds_are_left_alone_and_judged_clean() {
 fn spun_seed_scores_far_above_the_threshold_and_is_restored_throughout() {
     let text = read(SPUN_SEED);
     let a = unspinner().analyze(&text);
-    eprintln!("{SPUN_SEED}: score {:.3}, {} restorations", a.score(), a.restorations().count());
+    eprintln!(
+        "{SPUN_SEED}: score {:.3}, {} restorations",
+        a.score(),
+        a.restorations().count()
+    );
     assert!(a.score() >= 0.95, "score {}", a.score());
     // Restorations across the whole article, not only at its start.
     let last = a.restorations().last().map_or(0, |f| f.span.start);
