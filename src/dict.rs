@@ -432,18 +432,21 @@ impl Dictionary {
             return None;
         }
         let mut k = first;
+        let mut in_capitals = false;
         loop {
             let tok = tokens.get(k)?;
             if tok.kind != TokenKind::Word {
                 return best;
             }
-            // The spinner never matches words in capitals, so none is part of
-            // a spun phrase; a short one alone is an acronym it wrote ("USA").
+            // The spinner never matches words in capitals, so a phrase mixing
+            // them with other words ("THE handiest") is not its output; text
+            // wholly in capitals is matched (and its case carried over).
             let written = &text[tok.span.clone()];
             let capitals = written.chars().filter(|c| c.is_alphabetic()).count() > 1
                 && Case::of(written) == Case::Upper;
-            let acronym = capitals && k == first && written.chars().count() <= 4;
-            if capitals && !acronym {
+            if k == first {
+                in_capitals = capitals;
+            } else if capitals != in_capitals {
                 return best;
             }
             word.clear();
@@ -468,7 +471,7 @@ impl Dictionary {
                     entry: &self.entries[i],
                 });
             }
-            if node.is_empty() || acronym {
+            if node.is_empty() {
                 return best;
             }
             // Step over one whitespace token or one hyphen to the next word.
@@ -553,9 +556,9 @@ mod tests {
     }
 
     #[test]
-    fn words_in_capitals_end_a_phrase_but_a_short_acronym_matches_alone() {
-        let d = dict("the handiest\tthe most effective\nhandiest\tmost effective\nusa\tUnited States\nusa today\tx\n");
-        let text = "THE handiest USA today";
+    fn a_phrase_never_mixes_words_in_capitals_with_others() {
+        let d = dict("center east\tMiddle East\nthe handiest\tthe most effective\nhandiest\tmost effective\nusa\tUnited States\nusa today\tx\n");
+        let text = "THE handiest USA today CENTER EAST";
         let toks = tokenize(text);
         assert!(d.longest_match(text, &toks, 0).is_none());
         assert_eq!(
@@ -563,6 +566,10 @@ mod tests {
             "handiest"
         );
         assert_eq!(d.longest_match(text, &toks, 4).unwrap().entry.spun, "usa");
+        assert_eq!(
+            d.longest_match(text, &toks, 8).unwrap().entry.spun,
+            "center east"
+        );
     }
 
     #[test]

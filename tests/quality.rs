@@ -57,7 +57,8 @@ fn dev_pairs_are_restored_above_the_floors() {
 fn clean_seeds_are_left_alone_and_judged_clean() {
     let u = unspinner();
     for path in CLEAN_SEEDS {
-        let a = u.analyze(&read(path));
+        let text = read(path);
+        let a = u.analyze(&text);
         let per_1k = 1000.0 * a.restorations().count() as f64 / a.words() as f64;
         eprintln!(
             "{path}: score {:.3}, {per_1k:.2} restorations per 1,000 words",
