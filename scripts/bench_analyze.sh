@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Analysis throughput, peak memory and start-up of `unspin`.
+#
+# Usage: scripts/bench_analyze.sh        (SIZE_MB=100 by default)
+#
+# Builds a JSON Lines corpus of about SIZE_MB (and SIZE_MB/4, to show memory
+# does not grow with the input) from the shipped texts: the spun seed 002 and
+# the clean seeds and Brown press samples, whole documents, repeated, into
+# target/bench-analyze/ (never committed). Then, on one thread:
+#   - `unspin check --jsonl`: MB/s of input per CPU second and per wall
+#     second, and peak resident memory (GNU time; `apt-get install time`);
+#   - start-up: `unspin check` of an empty input, the mean of 20 runs.
+# The criterion bench (`cargo bench --bench analyze`) measures the same
+# analysis in-process, per document.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE_MB=${SIZE_MB:-100}
+WORK=target/bench-analyze
+BIN=${CARGO_TARGET_DIR:-target}/release/unspin
+mkdir -p "$WORK"
+[ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+cargo build --release --quiet
+
+make_corpus() { # $1 = MB, $2 = output
+    python3 - "$1" "$2" <<'PY'
+import json, sys, glob
+mb, out = float(sys.argv[1]), sys.argv[2]
+docs = [(p.split("/")[-1], open(p, encoding="utf-8").read()) for p in sorted(glob.glob("corpus/seeds/*.txt"))]
+docs += [(d["id"], d["text"]) for d in map(json.loads, open("corpus/brown-press.jsonl", encoding="utf-8"))]
+# Weight the spun seed so that about half of the bytes are spun text.
+spun = [d for d in docs if d[0].startswith("002")]
+clean = [d for d in docs if not d[0].startswith("002")]
+cycle = clean + spun * max(1, sum(len(t) for _, t in clean) // len(spun[0][1]))
+written, i = 0, 0
+with open(out, "w", encoding="utf-8") as f:
+    while written < mb * 1e6:
+        name, text = cycle[i % len(cycle)]
+        line = json.dumps({"id": f"{name}#{i}", "text": text}, ensure_ascii=False) + "\n"
+        f.write(line)
+        written += len(line.encode())
+        i += 1
+print(f"{out}: {written/1e6:.1f} MB, {i} documents", file=sys.stderr)
+PY
+}
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for mb in $((SIZE_MB / 4)) "$SIZE_MB"; do
+    corpus="$WORK/corpus-$mb.jsonl"
+    [ -s "$corpus" ] || make_corpus "$mb" "$corpus"
+    bytes=$(stat -c %s "$corpus")
+    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$BIN" check --jsonl --threads 1 --quiet "$corpus" >/dev/null || [ $? -eq 1 ]
+    read -r wall user sys rss < <(tail -n 1 "$WORK/time")
+    python3 -c "
+b=$bytes/1e6; cpu=$user+$sys
+print(f'check --jsonl, 1 thread, {b:.0f} MB: {b/cpu:.1f} MB/s per CPU second, {b/$wall:.1f} MB/s wall, peak memory {$rss/1024:.0f} MB')"
+done
+
+start=$(date +%s%N)
+for _ in $(seq 20); do "$BIN" check </dev/null >/dev/null; done
+end=$(date +%s%N)
+echo "start-up (check of empty input, mean of 20): $(( (end - start) / 20000000 )) ms"
