@@ -51,23 +51,43 @@ pub fn apostrophe_style(text: &str) -> char {
 /// assert_eq!(match_case("don't", "do not", '’'), "don’t");
 /// ```
 pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
-    let spun_words: Vec<&str> = spun.split_whitespace().collect();
+    // The spun form's words and the separators between them (whitespace or
+    // a hyphen: "Main-Common").
+    let spun_words: Vec<&str> = spun
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Capitalised parts of a hyphenated word are spun one by one, so their
+    // hyphen is the author's ("Major-General" -> "Main-Common"); a lower-case
+    // hyphenated form is the spinner's own output ("far away" -> "far-off").
+    let hyphenated = spun.contains('-')
+        && spun_words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
     // A short word in capitals is an acronym the spinner wrote ("USA" for
     // "United States"), not text in capitals.
     let acronym = spun_words.len() == 1 && spun.chars().filter(|c| c.is_alphabetic()).count() <= 4;
+    let original_words: Vec<&str> = original.split(' ').collect();
     let cased = if Case::of(spun) == Case::Upper && !acronym {
         original.to_uppercase()
     } else if Case::of(original) == Case::Lower
         && spun_words.len() > 1
-        && spun_words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && original_words.len() == spun_words.len()
     {
-        original
-            .split(' ')
-            .map(capitalise)
-            .collect::<Vec<_>>()
-            .join(" ")
+        // Word for word: each takes its counterpart's capital, and the
+        // spun form's hyphens ("Main-Common" -> "Major-General").
+        let mut out = String::with_capacity(original.len());
+        for (i, (o, w)) in original_words.iter().zip(&spun_words).enumerate() {
+            if i > 0 {
+                out.push(if hyphenated { '-' } else { ' ' });
+            }
+            if w.chars().next().is_some_and(char::is_uppercase) {
+                out.push_str(&capitalise(o));
+            } else {
+                out.push_str(o);
+            }
+        }
+        out
     } else if spun.chars().next().is_some_and(char::is_uppercase) {
         capitalise(original)
     } else {
@@ -134,6 +154,19 @@ mod tests {
         assert_eq!(match_case("Americans", "Individuals", '\''), "Americans");
         assert_eq!(match_case("Americans", "individuals", '\''), "Americans");
         assert_eq!(match_case("Americans", "INDIVIDUALS", '\''), "AMERICANS");
+    }
+
+    #[test]
+    fn hyphenated_forms_map_word_for_word() {
+        assert_eq!(
+            match_case("major general", "Main-Common", '\''),
+            "Major-General"
+        );
+        assert_eq!(match_case("far away", "far-off", '\''), "far away");
+        assert_eq!(
+            match_case("as well as", "In addition to", '\''),
+            "As well as"
+        );
     }
 
     #[test]
