@@ -173,6 +173,22 @@ impl Table {
         Table::parse(text, format!("dictionaries/{name}.tsv")).ok()
     }
 
+    /// A built-in table by name, or an error listing the known names.
+    pub fn builtin_named(name: &str) -> Result<Table> {
+        Table::builtin(name).ok_or_else(|| Error::Table {
+            path: PathBuf::from(format!("<builtin:{name}>")),
+            line: 0,
+            message: format!(
+                "no built-in table `{name}` (known: {})",
+                BUILTIN_TABLES
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })
+    }
+
     /// Every way `text` (the table's source) departs from the canonical form,
     /// one message a problem, each starting with `name:line:`.
     pub fn canonical_errors(&self, text: &str) -> Vec<String> {
@@ -374,20 +390,7 @@ impl Dictionary {
     pub fn builtin(names: &[&str]) -> Result<Dictionary> {
         let tables = names
             .iter()
-            .map(|n| {
-                Table::builtin(n).ok_or_else(|| Error::Table {
-                    path: PathBuf::from(format!("<builtin:{n}>")),
-                    line: 0,
-                    message: format!(
-                        "no built-in table `{n}` (known: {})",
-                        BUILTIN_TABLES
-                            .iter()
-                            .map(|(n, _)| *n)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                })
-            })
+            .map(|n| Table::builtin_named(n))
             .collect::<Result<Vec<_>>>()?;
         Dictionary::from_tables(&tables)
     }

@@ -129,19 +129,7 @@ impl Builder {
             tables.push(Table::read(path)?);
         }
         for name in &self.builtin {
-            let table = Table::builtin(name).ok_or_else(|| crate::Error::Table {
-                path: PathBuf::from(format!("<builtin:{name}>")),
-                line: 0,
-                message: format!(
-                    "no built-in table `{name}` (known: {})",
-                    crate::dict::BUILTIN_TABLES
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })?;
-            tables.push(table);
+            tables.push(Table::builtin_named(name)?);
         }
         if !(0.0..=1.0).contains(&self.settings.threshold) {
             return Err(crate::Error::Config {
