@@ -473,3 +473,100 @@ fn a_file_changed_during_the_review_is_not_overwritten() {
         "{aside}"
     );
 }
+
+#[test]
+fn a_review_whose_terminal_hangs_up_ends_without_writing() {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.txt");
+    let table = dir.path().join("t.tsv");
+    std::fs::write(&doc, "a struggle began\n").unwrap();
+    std::fs::write(&table, "struggle\twar | fight\t1.0\n").unwrap();
+    let (mut master, mut slave) = (0, 0);
+    let window = libc::winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors; the null pointers ask for no
+    // name and default termios; `window` outlives the call.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &window,
+        )
+    };
+    assert_eq!(rc, 0, "openpty failed");
+    // SAFETY: fcntl on a descriptor just opened. Reads below must not block,
+    // and the child must not inherit the master, or the terminal would never
+    // hang up.
+    unsafe {
+        let flags = libc::fcntl(master, libc::F_GETFL);
+        libc::fcntl(master, libc::F_SETFL, flags | libc::O_NONBLOCK);
+        libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC);
+    }
+    // SAFETY: both descriptors were just opened and are owned here alone.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_unspin"));
+    cmd.args(["review", "--tables", "", "--decide", "dictionary", "--dict"])
+        .arg(&table)
+        .arg(&doc)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::from(slave));
+    // SAFETY: setsid and ioctl are async-signal-safe; they make the pty the
+    // child's controlling terminal, as a terminal emulator would.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd);
+    // Wait until the review is on screen.
+    let mut parser = vt100::Parser::new(size(24), size(80), 0);
+    let mut reader = std::fs::File::from(master.try_clone().unwrap());
+    let mut buf = [0u8; 4096];
+    let started = Instant::now();
+    while !parser.screen().contents().contains("struggle")
+        && started.elapsed() < Duration::from_secs(20)
+    {
+        match reader.read(&mut buf) {
+            Ok(n) if n > 0 => parser.process(&buf[..n]),
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    let screen = parser.screen().contents();
+    assert!(
+        screen.contains("struggle"),
+        "the review never drew: {screen}"
+    );
+    // The terminal goes away.
+    drop(reader);
+    drop(master);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the review kept running after its terminal hung up");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    assert_eq!(std::fs::read_to_string(&doc).unwrap(), "a struggle began\n");
+}

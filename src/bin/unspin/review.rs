@@ -129,6 +129,7 @@ fn run_screen(app: &mut App) -> anyhow::Result<End> {
     let signals = term::Signals::catch().context("cannot catch termination signals")?;
     let theme = ui::Theme::from_env();
     let mut screen = term::Screen::enter().context("cannot set up the terminal")?;
+    exit_on_hangup();
     // Starts crossterm's event reader (and its SIGWINCH handler) before the
     // first frame, so that no resize goes unseen.
     event::poll(Duration::ZERO)?;
@@ -167,6 +168,26 @@ fn run_screen(app: &mut App) -> anyhow::Result<End> {
             _ => {}
         }
     }
+}
+
+/// Ends the process, writing nothing, when the terminal hangs up (its window
+/// closed, its pty gone): crossterm's reader then sees end of file over and
+/// over and never reports it, so the review would spin on, unseen.
+fn exit_on_hangup() {
+    std::thread::spawn(|| loop {
+        let mut fd = libc::pollfd {
+            fd: libc::STDIN_FILENO,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd and a zero timeout; poll only reads and
+        // writes that struct.
+        let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+        if ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLNVAL) != 0 {
+            std::process::exit(128 + libc::SIGHUP);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    });
 }
 
 /// True when `path` no longer holds `text` (another program wrote it while
