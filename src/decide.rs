@@ -31,7 +31,7 @@ use std::ops::Range;
 use crate::finding::Terms;
 use crate::model::{LanguageModel, WordId};
 use crate::score;
-use crate::tokenize::{normalize, normalize_into, Case, Token, TokenKind};
+use crate::tokenize::{normalize_into, normalize_phrase, Case, Token, TokenKind};
 use crate::unspinner::{DecisionMode, Settings};
 
 /// A place to decide: a spun form and its candidates.
@@ -431,13 +431,7 @@ impl<'a> Document<'a> {
         let mut phrase = |p: &str| -> Vec<Word> { p.split_whitespace().map(&mut word).collect() };
         let keys: Vec<String> = sites
             .iter()
-            .map(|s| {
-                text[s.span.clone()]
-                    .split_whitespace()
-                    .map(normalize)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
+            .map(|s| normalize_phrase(&text[s.span.clone()]))
             .collect();
         let mut alternatives: Vec<Vec<Vec<Word>>> = Vec::with_capacity(sites.len());
         for (s, key) in sites.iter().zip(&keys) {

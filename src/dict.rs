@@ -42,7 +42,7 @@ use std::sync::Arc;
 use fst::raw::Output;
 
 use crate::error::{Error, Result};
-use crate::tokenize::{is_hyphen_token, normalize_into, Case, Token, TokenKind};
+use crate::tokenize::{is_hyphen_token, normalize_into, normalize_phrase, Case, Token, TokenKind};
 
 /// The tables shipped with unspin, by name: `(name, contents)`.
 pub const BUILTIN_TABLES: &[(&str, &str)] = &[
@@ -151,18 +151,7 @@ impl Table {
     /// Reads and parses a table file.
     pub fn read(path: &Path) -> Result<Table> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let line = 1 + e.as_bytes()[..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            Error::InvalidUtf8 {
-                path: path.to_path_buf(),
-                line,
-                offset,
-            }
-        })?;
+        let text = crate::input::decode(bytes, path)?;
         Table::parse(&text, path)
     }
 
@@ -221,7 +210,7 @@ impl Table {
                 }
             }
             for (i, c) in e.candidates.iter().enumerate() {
-                if normalize_key(c) == key {
+                if normalize_phrase(c) == key {
                     errors.push(format!("{at}: candidate `{c}` is the spun form itself"));
                 }
                 if e.candidates[..i].contains(c) {
@@ -247,18 +236,6 @@ impl Table {
         }
         errors
     }
-}
-
-/// Lookup key of a phrase: normalized words joined by single spaces.
-fn normalize_key(phrase: &str) -> String {
-    let mut key = String::with_capacity(phrase.len());
-    for (i, w) in phrase.split_whitespace().enumerate() {
-        if i > 0 {
-            key.push(' ');
-        }
-        normalize_into(w, &mut key);
-    }
-    key
 }
 
 /// Where a candidate came from: a table and a line in it.
@@ -336,7 +313,7 @@ impl Dictionary {
         let mut entries: Vec<DictEntry> = Vec::new();
         for table in tables {
             for e in &table.entries {
-                let key = normalize_key(&e.spun);
+                let key = normalize_phrase(&e.spun);
                 if key.is_empty() {
                     return Err(Error::Table {
                         path: PathBuf::from(&*table.name),
@@ -355,7 +332,8 @@ impl Dictionary {
                 });
                 let entry = &mut entries[slot];
                 for c in &e.candidates {
-                    if normalize_key(c) == key || entry.candidates.iter().any(|p| &p.original == c)
+                    if normalize_phrase(c) == key
+                        || entry.candidates.iter().any(|p| &p.original == c)
                     {
                         continue;
                     }
@@ -412,7 +390,7 @@ impl Dictionary {
 
     /// The entry of a spun form (any case, any apostrophe, any spacing).
     pub fn get(&self, spun: &str) -> Option<&DictEntry> {
-        let key = normalize_key(spun);
+        let key = normalize_phrase(spun);
         self.map
             .get(key.as_bytes())
             .map(|i| &self.entries[i as usize])

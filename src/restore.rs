@@ -125,7 +125,7 @@ pub fn apply<'t, S: AsRef<str>>(
     let mut at = 0;
     for (span, replacement) in edits {
         let replacement = replacement.as_ref();
-        if span.start < at || span.end > text.len() || text.get(span.clone()).is_none() {
+        if span.start < at || text.get(span.clone()).is_none() {
             continue;
         }
         if &text[span.clone()] == replacement {

@@ -128,6 +128,23 @@ pub fn normalize(word: &str) -> String {
     out
 }
 
+/// The lookup form of a phrase: each word normalized (see [`normalize`]),
+/// joined by single spaces.
+///
+/// ```
+/// assert_eq!(unspin::tokenize::normalize_phrase(" One  in\nALL "), "one in all");
+/// ```
+pub fn normalize_phrase(phrase: &str) -> String {
+    let mut key = String::with_capacity(phrase.len());
+    for (i, w) in phrase.split_whitespace().enumerate() {
+        if i > 0 {
+            key.push(' ');
+        }
+        normalize_into(w, &mut key);
+    }
+    key
+}
+
 /// Appends the normalized form of `word` to `out` (see [`normalize`]).
 pub fn normalize_into(word: &str, out: &mut String) {
     for c in word.chars() {

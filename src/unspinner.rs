@@ -14,7 +14,7 @@ use crate::finding::{Candidate, Finding, Terms};
 use crate::model::LanguageModel;
 use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
-use crate::tokenize::{normalize, tokenize, Case, LineIndex, TokenKind};
+use crate::tokenize::{normalize_phrase, tokenize, Case, LineIndex, TokenKind};
 use crate::{diff, numbers};
 
 /// The document spin score above which a document is judged spun, by default.
@@ -144,13 +144,6 @@ impl Builder {
             allow: Arc::new(self.allow),
         })
     }
-}
-
-fn normalize_phrase(s: &str) -> String {
-    s.split_whitespace()
-        .map(normalize)
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 impl Unspinner {
