@@ -55,7 +55,7 @@ pub(crate) struct SiteCandidate {
     pub original: String,
     /// Case of the original as the table writes it (`Americans`: title).
     pub intrinsic_case: Case,
-    pub source: String,
+    pub source: std::sync::Arc<str>,
     pub rank: usize,
 }
 

@@ -245,11 +245,26 @@ pub struct Source {
     pub table: Arc<str>,
     /// 1-based line of the entry.
     pub line: usize,
+    /// `table:line`, written once and shared by every finding it proposes.
+    label: Arc<str>,
+}
+
+impl Source {
+    /// The source at `line` of `table`.
+    pub fn new(table: Arc<str>, line: usize) -> Source {
+        let label = format!("{table}:{line}").into();
+        Source { table, line, label }
+    }
+
+    /// The source as `table:line`, shared (cloning it copies no text).
+    pub fn label(&self) -> &Arc<str> {
+        &self.label
+    }
 }
 
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.table, self.line)
+        f.write_str(&self.label)
     }
 }
 
@@ -340,10 +355,7 @@ impl Dictionary {
                     entry.candidates.push(Proposal {
                         original: c.clone(),
                         rank: entry.candidates.len(),
-                        source: Source {
-                            table: table.name.clone(),
-                            line: e.line,
-                        },
+                        source: Source::new(table.name.clone(), e.line),
                     });
                 }
             }
@@ -402,14 +414,26 @@ impl Dictionary {
     /// by other punctuation. A lower-case word touching a hyphen outside the
     /// match never matches: the spinner leaves such words alone.
     pub fn longest_match(&self, text: &str, tokens: &[Token], first: usize) -> Option<Match<'_>> {
+        self.longest_match_with(text, tokens, first, &mut String::new())
+    }
+
+    /// [`Dictionary::longest_match`] with a caller's scratch buffer, so that
+    /// a scan of a whole text allocates once.
+    pub(crate) fn longest_match_with(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        first: usize,
+        word: &mut String,
+    ) -> Option<Match<'_>> {
         let fst = self.map.as_fst();
         let mut node = fst.root();
         let mut out = Output::zero();
         let mut best = None;
-        let mut word = String::new();
         let lower = |k: usize| Case::of(&text[tokens[k].span.clone()]) == Case::Lower;
         let hyphen = |k: Option<&Token>| k.is_some_and(|t| is_hyphen_token(text, t));
-        if first > 0 && hyphen(tokens.get(first - 1)) && lower(first) {
+        let start = tokens.get(first)?;
+        if start.touches_hyphen && first > 0 && hyphen(tokens.get(first - 1)) && lower(first) {
             return None;
         }
         let mut k = first;
@@ -423,8 +447,7 @@ impl Dictionary {
             // them with other words ("THE handiest") is not its output; text
             // wholly in capitals is matched (and its case carried over).
             let written = &text[tok.span.clone()];
-            let capitals = written.chars().filter(|c| c.is_alphabetic()).count() > 1
-                && Case::of(written) == Case::Upper;
+            let capitals = is_capitals(written);
             if k == first {
                 in_capitals = capitals;
             } else if capitals != in_capitals {
@@ -434,7 +457,7 @@ impl Dictionary {
             if k > first {
                 word.push(' ');
             }
-            normalize_into(written, &mut word);
+            normalize_into(written, word);
             for b in word.bytes() {
                 let Some(ti) = node.find_input(b) else {
                     return best;
@@ -443,7 +466,7 @@ impl Dictionary {
                 out = out.cat(t.out);
                 node = fst.node(t.addr);
             }
-            let hyphen_after = hyphen(tokens.get(k + 1));
+            let hyphen_after = tok.touches_hyphen && hyphen(tokens.get(k + 1));
             if node.is_final() && !(hyphen_after && lower(k)) {
                 let i = out.cat(node.final_output()).value() as usize;
                 best = Some(Match {
@@ -462,6 +485,22 @@ impl Dictionary {
             }
         }
     }
+}
+
+/// True when `word` is in capitals: two letters or more, all upper case
+/// (what [`Case::of`] calls [`Case::Upper`], decided at the first letter
+/// that is not).
+fn is_capitals(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters > 1
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! restoration chosen, if any.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -41,8 +42,9 @@ pub struct Candidate {
     /// Probability that this is what the author wrote (keep and all
     /// candidates sum to one).
     pub score: f64,
-    /// The table line or rule that proposed it (`dictionaries/news-spinner.tsv:12`).
-    pub source: String,
+    /// The table line or rule that proposed it (`dictionaries/news-spinner.tsv:12`),
+    /// shared with every other candidate from the same line.
+    pub source: Arc<str>,
     /// The terms of the decision, in natural-log units.
     pub terms: Terms,
 }

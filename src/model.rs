@@ -78,6 +78,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use once_cell::sync::Lazy;
+use std::hash::Hasher;
+use std::sync::OnceLock;
 
 use crate::{Error, Result};
 
@@ -95,6 +97,7 @@ const SECTION_TABLE: usize = 100;
 const BACKOFF_BITS: u32 = 16;
 const BLOCK: usize = 16;
 const NO_UNK: u32 = u32::MAX;
+const NO_WORD: u32 = u32::MAX;
 
 const S_BI_PROB_CB: usize = 0;
 const S_BI_BO_CB: usize = 1;
@@ -122,10 +125,16 @@ static SHIPPED: Lazy<LanguageModel> = Lazy::new(|| {
 
 /// A trigram backoff language model in the unspin format, read in place.
 ///
-/// Cheap to construct (the n-gram arrays are not parsed), `Send + Sync`, and
-/// free of interior state, so one instance can be shared by all threads.
+/// Cheap to construct (the n-gram arrays are not parsed) and `Send + Sync`,
+/// so one instance can be shared by all threads. Its only interior state is
+/// a hash index of the vocabulary, built once on the first word lookup.
 pub struct LanguageModel {
     data: Cow<'static, [u8]>,
+    /// Open-addressing hash table of word ids (`NO_WORD` when empty), a
+    /// power of two at least twice the vocabulary: a lookup hashes the word
+    /// once and compares one or two entries, where bisecting the sorted
+    /// word list compares seventeen scattered strings.
+    vocab_index: OnceLock<Box<[u32]>>,
     n_words: u32,
     n_bigrams: u32,
     n_trigrams: u32,
@@ -337,6 +346,7 @@ impl LanguageModel {
         }
         Ok(LanguageModel {
             data,
+            vocab_index: OnceLock::new(),
             n_words,
             n_bigrams,
             n_trigrams,
@@ -358,25 +368,44 @@ impl LanguageModel {
     /// Vocabulary lookup of an already-lowercased word; `None` when out of
     /// vocabulary.
     pub fn word_id(&self, word: &str) -> Option<WordId> {
-        let offsets = self.section(S_WORD_OFFSETS);
-        let bytes = self.section(S_WORD_BYTES);
-        let key = word.as_bytes();
-        let (mut lo, mut hi) = (0u32, self.n_words);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let w = word_at(offsets, bytes, mid)?;
-            match w.cmp(key) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(mid),
+        let index = self.vocab_index.get_or_init(|| self.build_vocab_index());
+        let mask = index.len() - 1;
+        let mut slot = hash_word(word.as_bytes()) & mask;
+        loop {
+            let id = index[slot];
+            if id == NO_WORD {
+                return None;
             }
+            if self.word_bytes(id) == Some(word.as_bytes()) {
+                return Some(id);
+            }
+            slot = (slot + 1) & mask;
         }
-        None
+    }
+
+    fn word_bytes(&self, id: WordId) -> Option<&[u8]> {
+        word_at(self.section(S_WORD_OFFSETS), self.section(S_WORD_BYTES), id)
+    }
+
+    fn build_vocab_index(&self) -> Box<[u32]> {
+        let size = (2 * self.n_words as usize).next_power_of_two();
+        let mut index = vec![NO_WORD; size].into_boxed_slice();
+        for id in 0..self.n_words {
+            // Every id is in range (checked when the model was read); a
+            // word the table cannot hold would only make it unfindable.
+            let Some(w) = self.word_bytes(id) else { continue };
+            let mut slot = hash_word(w) & (size - 1);
+            while index[slot] != NO_WORD {
+                slot = (slot + 1) & (size - 1);
+            }
+            index[slot] = id;
+        }
+        index
     }
 
     /// The word with the given id, if the id is in range.
     pub fn word(&self, id: WordId) -> Option<&str> {
-        let w = word_at(self.section(S_WORD_OFFSETS), self.section(S_WORD_BYTES), id)?;
+        let w = self.word_bytes(id)?;
         std::str::from_utf8(w).ok()
     }
 
@@ -536,6 +565,12 @@ impl LanguageModel {
             None => self.bigram_backoff(bi) + self.p2(h2, w),
         }
     }
+}
+
+fn hash_word(w: &[u8]) -> usize {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(w);
+    h.finish() as usize
 }
 
 fn word_at<'a>(offsets: &[u8], bytes: &'a [u8], id: WordId) -> Option<&'a [u8]> {

@@ -11,10 +11,25 @@
 //! * a lone digit 1-9 before a word (not a unit) is a number word (ambiguous:
 //!   left to the context model and the document score).
 
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+
 use crate::tokenize::{Token, TokenKind};
 
 /// Name of the rule source in findings (`<rule:numbers>`).
 pub const SOURCE: &str = "<rule:numbers>";
+
+/// The source of a finding proposed by `rule`: `<rule:numbers>:RULE`.
+pub fn source(rule: usize) -> Arc<str> {
+    // Shared labels for the three rules; numbers are common in news.
+    static LABELS: Lazy<[Arc<str>; 3]> =
+        Lazy::new(|| [1, 2, 3].map(|r| Arc::from(format!("{SOURCE}:{r}"))));
+    match rule {
+        1..=3 => LABELS[rule - 1].clone(),
+        _ => format!("{SOURCE}:{rule}").into(),
+    }
+}
 
 const WORDS: [&str; 9] = [
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",

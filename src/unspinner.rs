@@ -178,7 +178,11 @@ impl Unspinner {
     pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
         let tokens = tokenize(text);
         let apostrophe = apostrophe_style(text);
+        let allowed = |written: &str| {
+            !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
+        };
         let mut sites = Vec::new();
+        let mut scratch = String::new();
         let mut k = 0;
         while k < tokens.len() {
             let tok = &tokens[k];
@@ -187,21 +191,23 @@ impl Unspinner {
                 k += 1;
                 continue;
             }
-            if let Some(m) = self.dict.longest_match(text, &tokens, k) {
+            if let Some(m) = self.dict.longest_match_with(text, &tokens, k, &mut scratch) {
                 let span = tokens[m.first].span.start..tokens[m.last].span.end;
                 let written = &text[span.clone()];
-                if !self.allow.contains(&normalize_phrase(written)) {
+                if !allowed(written) {
                     let capitalised = written.starts_with(char::is_uppercase);
                     let candidates: Vec<SiteCandidate> = m
                         .entry
                         .candidates
                         .iter()
-                        .filter(|p| capitalised || Case::of(&p.original) == Case::Lower)
-                        .map(|p| SiteCandidate {
-                            original: match_case(&p.original, written, apostrophe),
-                            intrinsic_case: Case::of(&p.original),
-                            source: p.source.to_string(),
-                            rank: p.rank,
+                        .filter_map(|p| {
+                            let intrinsic_case = Case::of(&p.original);
+                            (capitalised || intrinsic_case == Case::Lower).then(|| SiteCandidate {
+                                original: match_case(&p.original, written, apostrophe),
+                                intrinsic_case,
+                                source: p.source.label().clone(),
+                                rank: p.rank,
+                            })
                         })
                         .collect();
                     if !candidates.is_empty() {
@@ -220,7 +226,7 @@ impl Unspinner {
             if let Some(p) = numbers::propose(text, &tokens, k) {
                 let span = tokens[k].span.clone();
                 let written = &text[span.clone()];
-                if !self.allow.contains(&normalize_phrase(written)) {
+                if !allowed(written) {
                     sites.push(Site {
                         first: k,
                         last: k,
@@ -229,7 +235,7 @@ impl Unspinner {
                         candidates: vec![SiteCandidate {
                             original: match_case(&p.original, written, apostrophe),
                             intrinsic_case: Case::Lower,
-                            source: format!("{}:{}", numbers::SOURCE, p.rule),
+                            source: numbers::source(p.rule),
                             rank: 0,
                         }],
                     });
@@ -244,36 +250,38 @@ impl Unspinner {
         let decided = decide::decide(text, &tokens, &sites, self.model, &self.settings);
         let lines = LineIndex::new(text);
         let findings = sites
-            .iter()
+            .into_iter()
             .zip(decided.sites)
             .map(|(site, d)| {
                 let (line, column) = lines.line_col(text, site.span.start);
-                let mut candidates: Vec<Candidate> = site
+                let restored = d.restore;
+                let mut candidates: Vec<(bool, Candidate)> = site
                     .candidates
-                    .iter()
+                    .into_iter()
                     .zip(d.candidates)
-                    .map(|(c, (score, terms))| Candidate {
-                        original: c.original.clone(),
-                        score: round4(score),
-                        source: c.source.clone(),
-                        terms: Terms {
-                            lm: round4(terms.lm),
-                            channel: round4(terms.channel) + 0.0,
-                            prior: round4(terms.prior),
-                        },
+                    .enumerate()
+                    .map(|(i, (c, (score, terms)))| {
+                        let candidate = Candidate {
+                            original: c.original,
+                            score: round4(score),
+                            source: c.source,
+                            terms: Terms {
+                                lm: round4(terms.lm),
+                                channel: round4(terms.channel) + 0.0,
+                                prior: round4(terms.prior),
+                            },
+                        };
+                        (restored == Some(i), candidate)
                     })
                     .collect();
-                candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-                let restoration = d
-                    .restore
-                    .map(|i| &site.candidates[i].original)
-                    .and_then(|o| candidates.iter().position(|c| &c.original == o));
+                candidates.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+                let restoration = candidates.iter().position(|(chosen, _)| *chosen);
                 Finding {
                     span: site.span.clone(),
                     line,
                     column,
-                    spun: text[site.span.clone()].to_string(),
-                    candidates,
+                    spun: text[site.span].to_string(),
+                    candidates: candidates.into_iter().map(|(_, c)| c).collect(),
                     keep: round4(d.keep),
                     restoration,
                 }
