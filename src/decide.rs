@@ -29,7 +29,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 use crate::finding::Terms;
-use crate::model::{LanguageModel, WordId};
+use crate::model::{CachedModel, LanguageModel, WordId};
 use crate::score;
 use crate::tokenize::{normalize_into, normalize_phrase, Case, Token, TokenKind};
 use crate::unspinner::{DecisionMode, Settings};
@@ -263,35 +263,68 @@ enum Word {
     Unknown,
 }
 
-/// The document prepared for decoding: its sentences as model words, with
-/// the sites as slots.
-struct Document<'a> {
-    model: &'a LanguageModel,
-    sites: &'a [Site],
-    /// Normalized spun form of each site.
-    keys: Vec<String>,
-    /// Each alternative of each site as model words: index 0 keeps the text.
-    alternatives: Vec<Vec<Vec<Word>>>,
-    /// Fixed channel cost of each candidate of each site (before the prior).
-    channel: Vec<Vec<f64>>,
-    /// Unigram log-probability (natural) of each alternative of each site.
-    unigram: Vec<Vec<f64>>,
-    /// Sentences as sequences of items.
-    sentences: Vec<Vec<Item>>,
-    /// Number of words in the document.
-    words: usize,
-    /// The constants in force.
-    tuning: Tuning,
-    /// Language-model score of each (first site of a group, assignment).
-    lm_cache: RefCell<FxHashMap<(usize, u64), f64>>,
-    /// log10 P(word | two previous words) of the contexts met so far.
-    prob_cache: RefCell<FxHashMap<(WordId, WordId, WordId), f32>>,
+impl Word {
+    fn id(self) -> Option<WordId> {
+        match self {
+            Word::Known(id) => Some(id),
+            Word::Unknown => None,
+        }
+    }
+}
+
+/// One alternative at a site: index 0 keeps the text as written, the others
+/// are the site's candidates in order.
+#[derive(Debug, Clone)]
+struct Alt {
+    /// Its words, a range of [`Document::alt_words`].
+    words: Range<usize>,
+    /// Fixed channel cost (before the prior); 0 for keeping.
+    channel: f64,
+    /// Context-free (unigram) log-probability of its words, natural log.
+    unigram: f64,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Item {
     Fixed(Word),
     Slot(usize),
+}
+
+/// Neighbouring sites of one sentence, decided jointly.
+struct Group {
+    /// The sentence's items, a range of [`Document::items`].
+    sentence: Range<usize>,
+    /// The sites as (position in the sentence, site), a range of
+    /// [`Document::members`].
+    members: Range<usize>,
+    /// The language-model term of every combination of alternatives, in
+    /// odometer order (the last site fastest); empty when there are too many
+    /// combinations to enumerate.
+    lm: Vec<f64>,
+}
+
+/// The document prepared for decoding: its sentences as model words, with
+/// the sites as slots, grouped.
+struct Document<'a> {
+    sites: &'a [Site],
+    /// Normalized spun form of each site.
+    keys: Vec<String>,
+    /// The alternatives of site `i` are `alts[site_alts[i]]`.
+    site_alts: Vec<Range<usize>>,
+    alts: Vec<Alt>,
+    alt_words: Vec<Word>,
+    /// Every sentence's items, one after another.
+    items: Vec<Item>,
+    members: Vec<(usize, usize)>,
+    groups: Vec<Group>,
+    /// Number of words in the document.
+    words: usize,
+    /// The constants in force.
+    tuning: Tuning,
+    lm: RefCell<CachedModel<'a>>,
+    /// Language-model term of each (group, assignment) of groups too large
+    /// to enumerate, met during coordinate ascent.
+    lm_cache: RefCell<FxHashMap<(usize, u64), f64>>,
 }
 
 /// The outcome of decoding one site.
@@ -360,6 +393,18 @@ fn is_sentence_end(text: &str, tokens: &[Token], k: usize) -> bool {
     }
 }
 
+/// Advances `a` to the next combination of alternatives, counting like an
+/// odometer with the last site fastest.
+fn next_combination(a: &mut [usize], sizes: impl Fn(usize) -> usize) {
+    for g in (0..a.len()).rev() {
+        a[g] += 1;
+        if a[g] < sizes(g) {
+            return;
+        }
+        a[g] = 0;
+    }
+}
+
 impl<'a> Document<'a> {
     fn new(
         text: &str,
@@ -368,7 +413,7 @@ impl<'a> Document<'a> {
         model: &'a LanguageModel,
         t: &Tuning,
     ) -> Self {
-        // Vocabulary lookups are binary searches: each distinct word once.
+        // Each distinct word is looked up in the vocabulary once.
         let mut vocab: FxHashMap<String, Word> = FxHashMap::default();
         let mut buf = String::new();
         let mut word = |w: &str| -> Word {
@@ -388,7 +433,8 @@ impl<'a> Document<'a> {
         for (i, s) in sites.iter().enumerate() {
             site_at[s.first] = Some(i);
         }
-        let mut sentences = vec![Vec::new()];
+        let mut items: Vec<Item> = Vec::with_capacity(tokens.len() / 2);
+        let mut sentence_starts = vec![0];
         // Whether each site starts its sentence (a capital there says nothing).
         let mut initial = vec![false; sites.len()];
         let mut words = 0;
@@ -396,12 +442,13 @@ impl<'a> Document<'a> {
         // Words outside sites, in order, with `None` at sites and sentence
         // ends, for "the original is present" checks.
         let mut plain: Vec<Option<Word>> = Vec::with_capacity(tokens.len() / 2);
+        let in_sentence = |items: &Vec<Item>, starts: &Vec<usize>| {
+            items.len() > starts.last().copied().unwrap_or(0)
+        };
         while k < tokens.len() {
             if let Some(i) = site_at[k] {
-                if let Some(s) = sentences.last_mut() {
-                    initial[i] = s.is_empty();
-                    s.push(Item::Slot(i));
-                }
+                initial[i] = !in_sentence(&items, &sentence_starts);
+                items.push(Item::Slot(i));
                 words += 1;
                 plain.push(None);
                 k = sites[i].last + 1;
@@ -413,51 +460,59 @@ impl<'a> Document<'a> {
                     let w = word(&text[tok.span.clone()]);
                     words += 1;
                     plain.push(Some(w));
-                    if let Some(s) = sentences.last_mut() {
-                        s.push(Item::Fixed(w));
-                    }
+                    items.push(Item::Fixed(w));
                 }
                 _ => {
                     if is_sentence_end(text, tokens, k) {
                         plain.push(None);
-                        if sentences.last().is_some_and(|s| !s.is_empty()) {
-                            sentences.push(Vec::new());
+                        if in_sentence(&items, &sentence_starts) {
+                            sentence_starts.push(items.len());
                         }
                     }
                 }
             }
             k += 1;
         }
-        let mut phrase = |p: &str| -> Vec<Word> { p.split_whitespace().map(&mut word).collect() };
+        sentence_starts.push(items.len());
         let keys: Vec<String> = sites
             .iter()
             .map(|s| normalize_phrase(&text[s.span.clone()]))
             .collect();
-        let mut alternatives: Vec<Vec<Vec<Word>>> = Vec::with_capacity(sites.len());
+        let mut alt_words: Vec<Word> = Vec::with_capacity(4 * sites.len());
+        let mut phrase = |p: &str| -> Range<usize> {
+            let start = alt_words.len();
+            alt_words.extend(p.split_whitespace().map(&mut word));
+            start..alt_words.len()
+        };
+        let mut alt_spans: Vec<Range<usize>> = Vec::with_capacity(4 * sites.len());
+        let mut site_alts = Vec::with_capacity(sites.len());
         for (s, key) in sites.iter().zip(&keys) {
-            let mut alts = Vec::with_capacity(s.candidates.len() + 1);
-            alts.push(phrase(key));
-            alts.extend(s.candidates.iter().map(|c| phrase(&c.original)));
-            alternatives.push(alts);
+            let start = alt_spans.len();
+            alt_spans.push(phrase(key));
+            alt_spans.extend(s.candidates.iter().map(|c| phrase(&c.original)));
+            site_alts.push(start..alt_spans.len());
         }
-        let wanted: FxHashSet<Vec<WordId>> = alternatives
+        let ids = |r: &Range<usize>| -> Option<Vec<WordId>> {
+            alt_words[r.clone()].iter().map(|w| w.id()).collect()
+        };
+        let wanted: FxHashSet<Vec<WordId>> = site_alts
             .iter()
-            .flat_map(|alts| alts[1..].iter().filter_map(|a| known_ids(a)))
+            .flat_map(|r| alt_spans[r.start + 1..r.end].iter().filter_map(ids))
             .collect();
         let present = present_phrases(&plain, &wanted);
-        let mut channel = Vec::with_capacity(sites.len());
+        let mut alts = Vec::with_capacity(alt_spans.len());
         for (i, s) in sites.iter().enumerate() {
             let written = &text[s.span.clone()];
             let capitalised_inside = !initial[i]
                 && written.starts_with(char::is_uppercase)
                 && s.candidates.iter().any(|c| c.intrinsic_case != Case::Lower);
-            let costs = s
-                .candidates
-                .iter()
-                .zip(&alternatives[i][1..])
-                .map(|(c, words)| {
-                    let mut cost = -t.rank_cost * c.rank as f64;
-                    if in_capitals(written) {
+            let capitals = in_capitals(written);
+            for (a, span) in alt_spans[site_alts[i].clone()].iter().enumerate() {
+                let mut cost = 0.0;
+                if a > 0 {
+                    let c = &s.candidates[a - 1];
+                    cost -= t.rank_cost * c.rank as f64;
+                    if capitals {
                         cost -= t.upper_cost;
                     }
                     // The spinner keeps an initial capital: inside a sentence,
@@ -466,77 +521,98 @@ impl<'a> Document<'a> {
                     if capitalised_inside && c.intrinsic_case == Case::Lower {
                         cost -= t.capital_cost;
                     }
-                    if known_ids(words).is_some_and(|ids| present.contains(&ids)) {
+                    if ids(span).is_some_and(|ids| present.contains(&ids)) {
                         cost -= t.present_cost;
                     }
-                    cost
-                })
-                .collect();
-            channel.push(costs);
-        }
-        let unigram = alternatives
-            .iter()
-            .map(|alts| {
-                alts.iter()
-                    .map(|words| {
-                        let log10: f64 = words
-                            .iter()
-                            .map(|w| match w {
-                                Word::Known(id) => model.log10_prob(&[], *id) as f64,
-                                Word::Unknown => model.unk_log10() as f64,
-                            })
-                            .sum();
-                        log10 * std::f64::consts::LN_10
+                }
+                let log10: f64 = alt_words[span.clone()]
+                    .iter()
+                    .map(|w| match w {
+                        Word::Known(id) => model.log10_prob(&[], *id) as f64,
+                        Word::Unknown => model.unk_log10() as f64,
                     })
-                    .collect()
-            })
-            .collect();
-        Document {
-            model,
+                    .sum();
+                alts.push(Alt {
+                    words: span.clone(),
+                    channel: cost,
+                    unigram: log10 * std::f64::consts::LN_10,
+                });
+            }
+        }
+        // Group the sites of each sentence that lie within CONTEXT words of
+        // each other.
+        let mut members = Vec::with_capacity(sites.len());
+        let mut groups: Vec<Group> = Vec::new();
+        for bounds in sentence_starts.windows(2) {
+            let sentence = bounds[0]..bounds[1];
+            let mut last_pos = None;
+            for (pos, item) in items[sentence.clone()].iter().enumerate() {
+                let Item::Slot(i) = *item else { continue };
+                match (groups.last_mut(), last_pos) {
+                    (Some(g), Some(last)) if pos - last <= CONTEXT + 1 => g.members.end += 1,
+                    _ => groups.push(Group {
+                        sentence: sentence.clone(),
+                        members: members.len()..members.len() + 1,
+                        lm: Vec::new(),
+                    }),
+                }
+                members.push((pos, i));
+                last_pos = Some(pos);
+            }
+        }
+        let mut doc = Document {
             sites,
             keys,
-            alternatives,
-            channel,
-            unigram,
-            sentences,
+            site_alts,
+            alts,
+            alt_words,
+            items,
+            members,
+            groups,
             words,
             tuning: *t,
+            lm: RefCell::new(CachedModel::new(model)),
             lm_cache: RefCell::new(FxHashMap::default()),
-            prob_cache: RefCell::new(FxHashMap::default()),
+        };
+        // Both passes score the same combinations: the language model's part
+        // of each is computed once, here.
+        for g in 0..doc.groups.len() {
+            let group = &doc.groups[g];
+            let members = &doc.members[group.members.clone()];
+            let size = |m: usize| doc.site_alts[members[m].1].len();
+            let combos = (0..members.len()).try_fold(1usize, |acc, m| acc.checked_mul(size(m)));
+            let Some(n) = combos.filter(|&n| n <= MAX_COMBOS) else {
+                continue;
+            };
+            let mut a = vec![0; members.len()];
+            let mut lm = Vec::with_capacity(n);
+            for _ in 0..n {
+                lm.push(doc.lm_term(g, &a));
+                next_combination(&mut a, size);
+            }
+            doc.groups[g].lm = lm;
         }
+        doc
     }
 
-    /// Decodes every sentence with `prior[i]`, the log-odds that site `i`
-    /// is a substitution.
+    /// The alternatives of site `i`.
+    fn alts(&self, i: usize) -> &[Alt] {
+        &self.alts[self.site_alts[i].clone()]
+    }
+
+    /// Decodes every group with `prior[i]`, the log-odds that site `i` is a
+    /// substitution.
     fn decode(&self, prior: &[f64]) -> Vec<Outcome> {
         let mut out: Vec<Option<Outcome>> = (0..self.sites.len()).map(|_| None).collect();
-        for sentence in &self.sentences {
-            let slots: Vec<(usize, usize)> = sentence
-                .iter()
-                .enumerate()
-                .filter_map(|(pos, it)| match it {
-                    Item::Slot(i) => Some((pos, *i)),
-                    Item::Fixed(_) => None,
-                })
-                .collect();
-            // Group slots within CONTEXT words of each other.
-            let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
-            for &(pos, i) in &slots {
-                match groups.last_mut() {
-                    Some(g) if pos - g.last().map_or(0, |x| x.0) <= CONTEXT + 1 => g.push((pos, i)),
-                    _ => groups.push(vec![(pos, i)]),
-                }
-            }
-            for group in groups {
-                for (i, o) in self.decode_group(sentence, &group, prior) {
-                    out[i] = Some(o);
-                }
+        for g in 0..self.groups.len() {
+            for (i, o) in self.decode_group(g, prior) {
+                out[i] = Some(o);
             }
         }
         out.into_iter()
             .enumerate()
             .map(|(i, o)| {
-                let n = self.alternatives[i].len();
+                let n = self.site_alts[i].len();
                 o.unwrap_or_else(|| Outcome {
                     best: vec![0.0; n],
                     mass: vec![0.0; n],
@@ -546,147 +622,145 @@ impl<'a> Document<'a> {
             .collect()
     }
 
-    /// Total and language-model score of one assignment of a group.
-    fn assignment_score(
-        &self,
-        sentence: &[Item],
-        group: &[(usize, usize)],
-        choice: &[usize],
-        prior: &[f64],
-    ) -> (f64, f64) {
-        let start = group[0].0;
-        let end = (group[group.len() - 1].0 + CONTEXT + 1).min(sentence.len());
-        // Both passes score the same assignments: the model's part is cached,
-        // keyed by the group's first site and the choices in mixed radix.
-        let mut code = 0u64;
-        let mut fits = true;
-        for (&(_, i), &c) in group.iter().zip(choice) {
-            let radix = self.alternatives[i].len() as u64;
-            match code.checked_mul(radix) {
-                Some(v) => code = v + c as u64,
-                None => fits = false,
-            }
-        }
-        let key = (group[0].1, code);
-        let cached = if fits {
-            self.lm_cache.borrow().get(&key).copied()
-        } else {
-            None
-        };
-        let raw = cached.unwrap_or_else(|| {
-            let v = self.lm_score(sentence, start, end, group, choice);
-            if fits {
-                self.lm_cache.borrow_mut().insert(key, v);
-            }
-            v
-        });
-        let context_free: f64 = group
+    /// The language-model term of one assignment of group `g`: the scaled
+    /// log-likelihood of its window with the context-free part discounted.
+    fn lm_term(&self, g: usize, choice: &[usize]) -> f64 {
+        let group = &self.groups[g];
+        let members = &self.members[group.members.clone()];
+        let raw = self.lm_score(&self.items[group.sentence.clone()], members, choice);
+        let context_free: f64 = members
             .iter()
             .zip(choice)
-            .map(|(&(_, i), &c)| self.unigram[i][c] - self.unigram[i][0])
+            .map(|(&(_, i), &c)| self.alts(i)[c].unigram - self.alts(i)[0].unigram)
             .sum();
-        let lm = self.tuning.lm_scale * (raw - self.tuning.unigram_discount * context_free);
-        let extra: f64 = group
+        self.tuning.lm_scale * (raw - self.tuning.unigram_discount * context_free)
+    }
+
+    /// The prior and channel terms of one assignment.
+    fn extra(&self, members: &[(usize, usize)], choice: &[usize], prior: &[f64]) -> f64 {
+        members
             .iter()
             .zip(choice)
             .map(|(&(_, i), &c)| {
                 if c == 0 {
                     0.0
                 } else {
-                    prior[i] + self.channel[i][c - 1]
+                    prior[i] + self.alts(i)[c].channel
                 }
             })
-            .sum();
-        (lm + extra, lm)
+            .sum()
     }
 
-    fn decode_group(
-        &self,
-        sentence: &[Item],
-        group: &[(usize, usize)],
-        prior: &[f64],
-    ) -> Vec<(usize, Outcome)> {
-        let sizes: Vec<usize> = group
+    /// Total and language-model score of one assignment of a group too large
+    /// to enumerate.
+    fn ascent_score(&self, g: usize, choice: &[usize], prior: &[f64]) -> (f64, f64) {
+        let members = &self.members[self.groups[g].members.clone()];
+        // Keyed by the choices in mixed radix, when they fit in 64 bits.
+        let mut code = Some(0u64);
+        for (&(_, i), &c) in members.iter().zip(choice) {
+            let radix = self.site_alts[i].len() as u64;
+            code = code
+                .and_then(|v| v.checked_mul(radix))
+                .map(|v| v + c as u64);
+        }
+        let cached = code.and_then(|c| self.lm_cache.borrow().get(&(g, c)).copied());
+        let lm = cached.unwrap_or_else(|| {
+            let v = self.lm_term(g, choice);
+            if let Some(c) = code {
+                self.lm_cache.borrow_mut().insert((g, c), v);
+            }
+            v
+        });
+        (lm + self.extra(members, choice, prior), lm)
+    }
+
+    fn decode_group(&self, g: usize, prior: &[f64]) -> Vec<(usize, Outcome)> {
+        let group = &self.groups[g];
+        let members = &self.members[group.members.clone()];
+        let sizes: Vec<usize> = members
             .iter()
-            .map(|&(_, i)| self.alternatives[i].len())
+            .map(|&(_, i)| self.site_alts[i].len())
             .collect();
-        let n_sites = group.len();
+        let n_sites = members.len();
         let mut best: Vec<Vec<f64>> = sizes.iter().map(|&n| vec![f64::NEG_INFINITY; n]).collect();
         let mut best_lm = best.clone();
         let mut mass = best.clone();
-        let mut record = |a: &[usize], total: f64, lm: f64| {
-            for g in 0..n_sites {
-                let c = a[g];
-                if total > best[g][c] {
-                    best[g][c] = total;
-                    best_lm[g][c] = lm;
-                }
-                mass[g][c] = log_add(mass[g][c], total);
-            }
-        };
         let mut a = vec![0; n_sites];
-        let combos = sizes.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n));
-        match combos {
-            Some(n) if n <= MAX_COMBOS => {
-                // Every combination, counted like an odometer.
-                for _ in 0..n {
-                    let (t, l) = self.assignment_score(sentence, group, &a, prior);
-                    record(&a, t, l);
-                    for g in (0..n_sites).rev() {
-                        a[g] += 1;
-                        if a[g] < sizes[g] {
-                            break;
-                        }
-                        a[g] = 0;
+        if !group.lm.is_empty() {
+            // Every combination, counted like an odometer.
+            let mut totals = Vec::with_capacity(group.lm.len());
+            for &lm in &group.lm {
+                let total = lm + self.extra(members, &a, prior);
+                for m in 0..n_sites {
+                    if total > best[m][a[m]] {
+                        best[m][a[m]] = total;
+                        best_lm[m][a[m]] = lm;
                     }
+                }
+                totals.push(total);
+                next_combination(&mut a, |m| sizes[m]);
+            }
+            // Log-sum-exp of the totals of the combinations with each
+            // alternative, relative to the best total.
+            let top = totals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let mut sums: Vec<Vec<f64>> = sizes.iter().map(|&n| vec![0.0; n]).collect();
+            for total in totals {
+                let e = (total - top).exp();
+                for m in 0..n_sites {
+                    sums[m][a[m]] += e;
+                }
+                next_combination(&mut a, |m| sizes[m]);
+            }
+            for (mass, sums) in mass.iter_mut().zip(sums) {
+                for (m, s) in mass.iter_mut().zip(sums) {
+                    *m = s.ln() + top;
                 }
             }
-            _ => {
-                // Coordinate ascent from "keep everything"; then each site's
-                // alternatives are weighed with the others at their choice.
-                for _ in 0..3 {
-                    for g in 0..n_sites {
-                        let mut top = (f64::NEG_INFINITY, 0);
-                        for c in 0..sizes[g] {
-                            a[g] = c;
-                            let (t, _) = self.assignment_score(sentence, group, &a, prior);
-                            if t > top.0 {
-                                top = (t, c);
-                            }
+        } else {
+            // Coordinate ascent from "keep everything"; then each site's
+            // alternatives are weighed with the others at their choice.
+            for _ in 0..3 {
+                for m in 0..n_sites {
+                    let mut top = (f64::NEG_INFINITY, 0);
+                    for c in 0..sizes[m] {
+                        a[m] = c;
+                        let (t, _) = self.ascent_score(g, &a, prior);
+                        if t > top.0 {
+                            top = (t, c);
                         }
-                        a[g] = top.1;
                     }
+                    a[m] = top.1;
                 }
-                for g in 0..n_sites {
-                    let keep = a[g];
-                    for c in 0..sizes[g] {
-                        a[g] = c;
-                        let (t, l) = self.assignment_score(sentence, group, &a, prior);
-                        // Only site g varies here: record it alone.
-                        if t > best[g][c] {
-                            best[g][c] = t;
-                            best_lm[g][c] = l;
-                        }
-                        mass[g][c] = log_add(mass[g][c], t);
+            }
+            for m in 0..n_sites {
+                let keep = a[m];
+                for c in 0..sizes[m] {
+                    a[m] = c;
+                    let (t, l) = self.ascent_score(g, &a, prior);
+                    // Only site m varies here: record it alone.
+                    if t > best[m][c] {
+                        best[m][c] = t;
+                        best_lm[m][c] = l;
                     }
-                    a[g] = keep;
+                    mass[m][c] = log_add(mass[m][c], t);
                 }
+                a[m] = keep;
             }
         }
-        group
+        members
             .iter()
             .enumerate()
-            .map(|(g, &(_, i))| {
-                let terms = (1..sizes[g])
+            .map(|(m, &(_, i))| {
+                let terms = (1..sizes[m])
                     .map(|c| Terms {
-                        lm: best_lm[g][c] - best_lm[g][0],
-                        channel: self.channel[i][c - 1],
+                        lm: best_lm[m][c] - best_lm[m][0],
+                        channel: self.alts(i)[c].channel,
                         prior: prior[i],
                     })
                     .collect();
                 let outcome = Outcome {
-                    best: std::mem::take(&mut best[g]),
-                    mass: std::mem::take(&mut mass[g]),
+                    best: std::mem::take(&mut best[m]),
+                    mass: std::mem::take(&mut mass[m]),
                     terms,
                 };
                 (i, outcome)
@@ -694,18 +768,15 @@ impl<'a> Document<'a> {
             .collect()
     }
 
-    /// Natural-log probability of the sentence words from `start` to `end`
-    /// (plus the sentence end when it is within reach), with the group's
-    /// sites set to the alternatives in `choice`.
-    fn lm_score(
-        &self,
-        sentence: &[Item],
-        start: usize,
-        end: usize,
-        group: &[(usize, usize)],
-        choice: &[usize],
-    ) -> f64 {
-        let m = self.model;
+    /// Natural-log probability of a group's window of `sentence`: from its
+    /// first site to CONTEXT words past its last (plus the sentence end when
+    /// it is within reach), with the group's sites set to the alternatives in
+    /// `choice`.
+    fn lm_score(&self, sentence: &[Item], members: &[(usize, usize)], choice: &[usize]) -> f64 {
+        let start = members[0].0;
+        let end = (members[members.len() - 1].0 + CONTEXT + 1).min(sentence.len());
+        let mut lm = self.lm.borrow_mut();
+        let m = lm.model();
         // The last two words, most recent last; None is an unknown word, which
         // cuts the context.
         let mut h: [Option<WordId>; 2] = [None, None];
@@ -717,40 +788,21 @@ impl<'a> Document<'a> {
         }
         let mut total = 0.0f64;
         let mut push = |w: Word| {
-            let p = match w {
-                Word::Known(id) => {
-                    // Enumerated assignments share most of their contexts.
-                    const NONE: WordId = WordId::MAX;
-                    let key = (h[0].unwrap_or(NONE), h[1].unwrap_or(NONE), id);
-                    let cached = self.prob_cache.borrow().get(&key).copied();
-                    cached.unwrap_or_else(|| {
-                        let p = match h {
-                            [Some(a), Some(b)] => m.log10_prob(&[a, b], id),
-                            [_, Some(b)] => m.log10_prob(&[b], id),
-                            _ => m.log10_prob(&[], id),
-                        };
-                        self.prob_cache.borrow_mut().insert(key, p);
-                        p
-                    })
-                }
+            total += match w {
+                Word::Known(id) => lm.log10_prob(h, id),
                 Word::Unknown => m.unk_log10(),
-            };
-            total += p as f64;
-            h = [
-                h[1],
-                match w {
-                    Word::Known(id) => Some(id),
-                    Word::Unknown => None,
-                },
-            ];
+            } as f64;
+            h = [h[1], w.id()];
         };
         for (pos, it) in sentence.iter().enumerate().take(end).skip(start) {
             match it {
                 Item::Fixed(w) => push(*w),
                 Item::Slot(i) => {
-                    let g = group.iter().position(|&(p, _)| p == pos);
-                    let alt = g.map_or(0, |g| choice[g]);
-                    for &w in &self.alternatives[*i][alt] {
+                    let alt = members
+                        .iter()
+                        .position(|&(p, _)| p == pos)
+                        .map_or(0, |g| choice[g]);
+                    for &w in &self.alt_words[self.alts(*i)[alt].words.clone()] {
                         push(w);
                     }
                 }
@@ -764,26 +816,13 @@ impl<'a> Document<'a> {
 
     fn fixed_word(&self, it: &Item) -> Option<WordId> {
         match it {
-            Item::Fixed(Word::Known(id)) => Some(*id),
+            Item::Fixed(w) => w.id(),
             // Outside the group a site reads as written.
-            Item::Slot(i) => match self.alternatives[*i][0].last() {
-                Some(Word::Known(id)) => Some(*id),
-                _ => None,
-            },
-            Item::Fixed(Word::Unknown) => None,
+            Item::Slot(i) => self.alt_words[self.alts(*i)[0].words.clone()]
+                .last()
+                .and_then(|w| w.id()),
         }
     }
-}
-
-/// The ids of `words`, or `None` if one is out of the vocabulary.
-fn known_ids(words: &[Word]) -> Option<Vec<WordId>> {
-    words
-        .iter()
-        .map(|w| match w {
-            Word::Known(id) => Some(*id),
-            Word::Unknown => None,
-        })
-        .collect()
 }
 
 /// The phrases of `wanted` that occur in `plain` (`None` breaks a phrase),

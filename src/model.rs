@@ -545,11 +545,19 @@ impl LanguageModel {
             .unwrap_or(0.0)
     }
 
+    #[inline]
+    fn bi_prob(&self, code: u32) -> f32 {
+        rd_f32(self.section(S_BI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
+    }
+
+    #[inline]
+    fn tri_prob(&self, code: u32) -> f32 {
+        rd_f32(self.section(S_TRI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
+    }
+
     fn p2(&self, h: WordId, w: WordId) -> f32 {
         match self.bigram(h, w) {
-            Some((_, code)) => {
-                rd_f32(self.section(S_BI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
-            }
+            Some((_, code)) => self.bi_prob(code),
             None => self.uni_backoff(h) + self.p1(w),
         }
     }
@@ -559,10 +567,98 @@ impl LanguageModel {
             return self.p2(h2, w);
         };
         match self.trigram(bi, w) {
-            Some(code) => {
-                rd_f32(self.section(S_TRI_PROB_CB), 4 * code as usize).unwrap_or(self.unk_log10)
-            }
+            Some(code) => self.tri_prob(code),
             None => self.bigram_backoff(bi) + self.p2(h2, w),
+        }
+    }
+}
+
+/// A language model with a memory of the probabilities asked for, for
+/// scoring many overlapping word sequences of one document: decoding asks
+/// the same trigrams again for every combination of candidates, and a
+/// trigram's backoff looks up the bigram that the next word's context needs.
+///
+/// ```
+/// use unspin::model::{CachedModel, LanguageModel};
+/// let m = LanguageModel::shipped();
+/// let id = |w| m.word_id(w).unwrap();
+/// let mut cached = CachedModel::new(m);
+/// let p = cached.log10_prob([Some(id("the")), Some(id("united"))], id("states"));
+/// assert_eq!(p, m.log10_prob(&[id("the"), id("united")], id("states")));
+/// ```
+pub struct CachedModel<'m> {
+    model: &'m LanguageModel,
+    /// log10 P(w | h1 h2), keyed by the three ids packed (`NONE` for a cut
+    /// history).
+    probs: rustc_hash::FxHashMap<u64, f32>,
+    /// Index and probability code of bigram (w1, w2), or none.
+    bigrams: rustc_hash::FxHashMap<u64, Option<(usize, u32)>>,
+}
+
+impl<'m> CachedModel<'m> {
+    /// An empty cache over `model`.
+    pub fn new(model: &'m LanguageModel) -> CachedModel<'m> {
+        CachedModel {
+            model,
+            probs: Default::default(),
+            bigrams: Default::default(),
+        }
+    }
+
+    /// The model behind the cache.
+    pub fn model(&self) -> &'m LanguageModel {
+        self.model
+    }
+
+    /// log10 P(word | history) as [`LanguageModel::log10_prob`] gives it, with
+    /// the two previous words oldest first; `None` is a word out of the
+    /// vocabulary, which cuts the history before it.
+    pub fn log10_prob(&mut self, history: [Option<WordId>; 2], word: WordId) -> f32 {
+        let m = self.model;
+        if word >= m.n_words {
+            return m.unk_log10;
+        }
+        // Ids take at most 24 bits (checked when the model was read).
+        const NONE: u64 = (1 << 24) - 1;
+        let [h1, h2] = match history {
+            [Some(a), Some(b)] if a < m.n_words && b < m.n_words => [a as u64, b as u64],
+            [_, Some(b)] if b < m.n_words => [NONE, b as u64],
+            _ => [NONE, NONE],
+        };
+        let key = h1 << 48 | h2 << 24 | word as u64;
+        if let Some(&p) = self.probs.get(&key) {
+            return p;
+        }
+        let p = match (h1, h2) {
+            (NONE, NONE) => m.p1(word),
+            (NONE, b) => self.p2(b as WordId, word),
+            (a, b) => {
+                let (a, b) = (a as WordId, b as WordId);
+                match self.bigram(a, b) {
+                    None => self.p2(b, word),
+                    Some((bi, _)) => match m.trigram(bi, word) {
+                        Some(code) => m.tri_prob(code),
+                        None => m.bigram_backoff(bi) + self.p2(b, word),
+                    },
+                }
+            }
+        };
+        self.probs.insert(key, p);
+        p
+    }
+
+    fn bigram(&mut self, w1: WordId, w2: WordId) -> Option<(usize, u32)> {
+        let m = self.model;
+        *self
+            .bigrams
+            .entry((w1 as u64) << 32 | w2 as u64)
+            .or_insert_with(|| m.bigram(w1, w2))
+    }
+
+    fn p2(&mut self, h: WordId, w: WordId) -> f32 {
+        match self.bigram(h, w) {
+            Some((_, code)) => self.model.bi_prob(code),
+            None => self.model.uni_backoff(h) + self.model.p1(w),
         }
     }
 }
