@@ -290,6 +290,14 @@ enum Item {
     Slot(usize),
 }
 
+/// What a window walk of one group needs (see [`Document::lm_table`]).
+struct Walk<'w> {
+    sentence: &'w [Item],
+    members: &'w [(usize, usize)],
+    /// End of the window in the sentence.
+    end: usize,
+}
+
 /// Neighbouring sites of one sentence, decided jointly.
 struct Group {
     /// The sentence's items, a range of [`Document::items`].
@@ -584,12 +592,8 @@ impl<'a> Document<'a> {
             let Some(n) = combos.filter(|&n| n <= MAX_COMBOS) else {
                 continue;
             };
-            let mut a = vec![0; members.len()];
             let mut lm = Vec::with_capacity(n);
-            for _ in 0..n {
-                lm.push(doc.lm_term(g, &a));
-                next_combination(&mut a, size);
-            }
+            doc.lm_table(g, &mut lm);
             doc.groups[g].lm = lm;
         }
         doc
@@ -634,6 +638,93 @@ impl<'a> Document<'a> {
             .map(|(&(_, i), &c)| self.alts(i)[c].unigram - self.alts(i)[0].unigram)
             .sum();
         self.tuning.lm_scale * (raw - self.tuning.unigram_discount * context_free)
+    }
+
+    /// Appends to `out` the language-model term (as [`Document::lm_term`]
+    /// gives it) of every combination of group `g`, in odometer order.
+    ///
+    /// Combinations that agree on their first sites share the window up to
+    /// the next site, so the window is walked depth first, each prefix once.
+    fn lm_table(&self, g: usize, out: &mut Vec<f64>) {
+        let group = &self.groups[g];
+        let sentence = &self.items[group.sentence.clone()];
+        let members = &self.members[group.members.clone()];
+        let end = (members[members.len() - 1].0 + CONTEXT + 1).min(sentence.len());
+        let mut lm = self.lm.borrow_mut();
+        let h = self.history(sentence, members[0].0, lm.model());
+        let walk = Walk {
+            sentence,
+            members,
+            end,
+        };
+        self.walk(&walk, &mut lm, 0, h, 0.0, 0.0, out);
+    }
+
+    /// The window walk below site `m` of a group, with history `h`, log10
+    /// likelihood `acc` and context-free difference `cf` so far.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &self,
+        w: &Walk<'_>,
+        lm: &mut CachedModel<'_>,
+        m: usize,
+        h: [Option<WordId>; 2],
+        acc: f64,
+        cf: f64,
+        out: &mut Vec<f64>,
+    ) {
+        let (pos, i) = w.members[m];
+        let alts = self.alts(i);
+        let next = w.members.get(m + 1).map_or(w.end, |&(p, _)| p);
+        let model = lm.model();
+        for alt in alts {
+            let (mut h, mut acc) = (h, acc);
+            let mut push = |word: Word| {
+                acc += match word {
+                    Word::Known(id) => lm.log10_prob(h, id),
+                    Word::Unknown => model.unk_log10(),
+                } as f64;
+                h = [h[1], word.id()];
+            };
+            for &word in &self.alt_words[alt.words.clone()] {
+                push(word);
+            }
+            for item in &w.sentence[pos + 1..next] {
+                match item {
+                    Item::Fixed(word) => push(*word),
+                    // Every site inside the window is in the group.
+                    Item::Slot(j) => {
+                        for &word in &self.alt_words[self.alts(*j)[0].words.clone()] {
+                            push(word);
+                        }
+                    }
+                }
+            }
+            let cf = cf + (alt.unigram - alts[0].unigram);
+            if m + 1 < w.members.len() {
+                self.walk(w, lm, m + 1, h, acc, cf, out);
+            } else {
+                if w.end == w.sentence.len() {
+                    push(Word::Known(model.sentence_end()));
+                }
+                let raw = acc * std::f64::consts::LN_10;
+                out.push(self.tuning.lm_scale * (raw - self.tuning.unigram_discount * cf));
+            }
+        }
+    }
+
+    /// The history of the word at `start` of `sentence`: the two words
+    /// before it, oldest first, sites read as written.
+    fn history(&self, sentence: &[Item], start: usize, m: &LanguageModel) -> [Option<WordId>; 2] {
+        // None is an unknown word, which cuts the context.
+        let mut h: [Option<WordId>; 2] = [None, None];
+        if start < CONTEXT {
+            h[1] = Some(m.sentence_start());
+        }
+        for it in &sentence[start.saturating_sub(CONTEXT)..start] {
+            h = [h[1], self.fixed_word(it)];
+        }
+        h
     }
 
     /// The prior and channel terms of one assignment.
@@ -777,15 +868,7 @@ impl<'a> Document<'a> {
         let end = (members[members.len() - 1].0 + CONTEXT + 1).min(sentence.len());
         let mut lm = self.lm.borrow_mut();
         let m = lm.model();
-        // The last two words, most recent last; None is an unknown word, which
-        // cuts the context.
-        let mut h: [Option<WordId>; 2] = [None, None];
-        if start < CONTEXT {
-            h[1] = Some(m.sentence_start());
-        }
-        for it in &sentence[start.saturating_sub(CONTEXT)..start] {
-            h = [h[1], self.fixed_word(it)];
-        }
+        let mut h = self.history(sentence, start, m);
         let mut total = 0.0f64;
         let mut push = |w: Word| {
             total += match w {

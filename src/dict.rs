@@ -1,5 +1,6 @@
 //! Substitution tables (spun form -> original candidates) and their
-//! compiled form, an [`fst::Map`] walked word by word across the text.
+//! compiled form: an [`fst::Map`] from spun form to entry, and a trie over
+//! whole words that scans text for the forms.
 //!
 //! # Table format
 //!
@@ -39,7 +40,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use fst::raw::Output;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
 use crate::tokenize::{is_hyphen_token, normalize_into, normalize_phrase, Case, Token, TokenKind};
@@ -293,12 +294,66 @@ pub struct DictEntry {
 }
 
 /// Substitution tables compiled into an fst map from normalized spun form
-/// to an index into the entry list.
+/// to an index into the entry list, with a word-level index of the same
+/// forms for scanning text.
 ///
 /// Cheap to share: it is immutable, `Send` and `Sync`.
 pub struct Dictionary {
     map: fst::Map<Vec<u8>>,
     entries: Vec<DictEntry>,
+    words: WordTrie,
+}
+
+/// The spun forms as a trie over whole words.
+///
+/// Scanning text asks at every word whether a form starts there and how far
+/// it goes; walking the fst byte by byte decodes a node per byte, which cost
+/// more than the rest of the analysis of clean text. Here each word costs
+/// two hash lookups, and most words of a text are in no form at all.
+#[derive(Default)]
+struct WordTrie {
+    /// Each word of a spun form, with its id.
+    ids: FxHashMap<Box<str>, u32>,
+    /// The child of a node by a word: `node << 32 | word id`.
+    children: FxHashMap<u64, u32>,
+    /// At each node (0 is the root): the entry ending there, if any, and
+    /// whether longer forms go on from it.
+    nodes: Vec<(Option<u32>, bool)>,
+}
+
+impl WordTrie {
+    fn new(entries: &[DictEntry]) -> WordTrie {
+        let mut trie = WordTrie {
+            nodes: vec![(None, false)],
+            ..WordTrie::default()
+        };
+        for (i, e) in entries.iter().enumerate() {
+            let mut node = 0u32;
+            for w in e.spun.split(' ') {
+                let next_id = trie.ids.len() as u32;
+                let id = *trie.ids.entry(w.into()).or_insert(next_id);
+                let next_node = trie.nodes.len() as u32;
+                trie.nodes[node as usize].1 = true;
+                node = *trie
+                    .children
+                    .entry(u64::from(node) << 32 | u64::from(id))
+                    .or_insert(next_node);
+                if node == next_node {
+                    trie.nodes.push((None, false));
+                }
+            }
+            trie.nodes[node as usize].0 = Some(i as u32);
+        }
+        trie
+    }
+
+    /// The node reached from `node` by the normalized `word`.
+    fn step(&self, node: u32, word: &str) -> Option<u32> {
+        let id = *self.ids.get(word)?;
+        self.children
+            .get(&(u64::from(node) << 32 | u64::from(id)))
+            .copied()
+    }
 }
 
 impl fmt::Debug for Dictionary {
@@ -373,7 +428,12 @@ impl Dictionary {
             line: 0,
             message: format!("building the fst failed: {e}"),
         })?;
-        Ok(Dictionary { map, entries })
+        let words = WordTrie::new(&entries);
+        Ok(Dictionary {
+            map,
+            entries,
+            words,
+        })
     }
 
     /// The dictionary of the built-in tables named (see [`BUILTIN_TABLES`]).
@@ -426,9 +486,7 @@ impl Dictionary {
         first: usize,
         word: &mut String,
     ) -> Option<Match<'_>> {
-        let fst = self.map.as_fst();
-        let mut node = fst.root();
-        let mut out = Output::zero();
+        let mut node = 0;
         let mut best = None;
         let lower = |k: usize| Case::of(&text[tokens[k].span.clone()]) == Case::Lower;
         let hyphen = |k: Option<&Token>| k.is_some_and(|t| is_hyphen_token(text, t));
@@ -454,28 +512,21 @@ impl Dictionary {
                 return best;
             }
             word.clear();
-            if k > first {
-                word.push(' ');
-            }
             normalize_into(written, word);
-            for b in word.bytes() {
-                let Some(ti) = node.find_input(b) else {
-                    return best;
-                };
-                let t = node.transition(ti);
-                out = out.cat(t.out);
-                node = fst.node(t.addr);
-            }
+            let Some(next) = self.words.step(node, word) else {
+                return best;
+            };
+            node = next;
+            let (entry, goes_on) = self.words.nodes[node as usize];
             let hyphen_after = tok.touches_hyphen && hyphen(tokens.get(k + 1));
-            if node.is_final() && !(hyphen_after && lower(k)) {
-                let i = out.cat(node.final_output()).value() as usize;
+            if let Some(i) = entry.filter(|_| !(hyphen_after && lower(k))) {
                 best = Some(Match {
                     first,
                     last: k,
-                    entry: &self.entries[i],
+                    entry: &self.entries[i as usize],
                 });
             }
-            if node.is_empty() {
+            if !goes_on {
                 return best;
             }
             // Step over one whitespace token or one hyphen to the next word.

@@ -51,6 +51,10 @@ pub fn apostrophe_style(text: &str) -> char {
 /// assert_eq!(match_case("don't", "do not", '’'), "don’t");
 /// ```
 pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
+    if !spun.chars().any(char::is_uppercase) {
+        // Lower-case text takes the original as the table writes it.
+        return with_apostrophe(original, apostrophe);
+    }
     // The spun form's words and the separators between them (whitespace or
     // a hyphen: "Main-Common").
     let spun_words: Vec<&str> = spun
@@ -93,8 +97,15 @@ pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
     } else {
         original.to_string()
     };
-    cased
-        .chars()
+    with_apostrophe(&cased, apostrophe)
+}
+
+/// `text` with every apostrophe written as `apostrophe`.
+fn with_apostrophe(text: &str, apostrophe: char) -> String {
+    if !text.contains(is_apostrophe) {
+        return text.to_string();
+    }
+    text.chars()
         .map(|c| if is_apostrophe(c) { apostrophe } else { c })
         .collect()
 }

@@ -147,6 +147,13 @@ pub fn normalize_phrase(phrase: &str) -> String {
 
 /// Appends the normalized form of `word` to `out` (see [`normalize`]).
 pub fn normalize_into(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        // Most words: no curly apostrophe, no case mapping beyond ASCII.
+        let start = out.len();
+        out.push_str(word);
+        out[start..].make_ascii_lowercase();
+        return;
+    }
     for c in word.chars() {
         if is_apostrophe(c) {
             out.push('\'');
