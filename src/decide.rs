@@ -200,7 +200,9 @@ pub(crate) fn decide(
     let doc = Document::new(text, tokens, sites, model, &t);
     // Pass 1: no prior, to measure the evidence of each site (model and channel).
     let first = doc.decode(&vec![0.0; sites.len()]);
-    let evidence: Vec<f64> = first.iter().map(|d| d.best_margin()).collect();
+    let evidence: Vec<f64> = (0..sites.len())
+        .map(|i| first.best_margin(doc.site_alts[i].clone()))
+        .collect();
     let doc_score = score::spin_score_with(
         sites
             .iter()
@@ -235,7 +237,9 @@ pub(crate) fn decide(
     let second = doc.decode(&prior);
     Decided {
         score: doc_score,
-        sites: second.into_iter().map(|d| d.into_decision()).collect(),
+        sites: (0..sites.len())
+            .map(|i| doc.decision(&second, i, prior[i]))
+            .collect(),
     }
 }
 
@@ -314,7 +318,6 @@ struct Group {
 /// The document prepared for decoding: its sentences as model words, with
 /// the sites as slots, grouped.
 struct Document<'a> {
-    sites: &'a [Site],
     /// Normalized spun form of each site.
     keys: Vec<String>,
     /// The alternatives of site `i` are `alts[site_alts[i]]`.
@@ -335,44 +338,25 @@ struct Document<'a> {
     lm_cache: RefCell<FxHashMap<(usize, u64), f64>>,
 }
 
-/// The outcome of decoding one site.
-struct Outcome {
-    /// Log score (natural) of the best combination with each alternative of
-    /// this site: index 0 keeps.
+/// The outcome of decoding: for every alternative (indexed as
+/// [`Document::alts`]), the best total log score (natural) of a combination
+/// that chooses it, the language-model part of that combination, and the
+/// log-sum-exp of the totals of all combinations that choose it.
+struct Scores {
     best: Vec<f64>,
-    /// Log-sum-exp over combinations with each alternative (for probabilities).
+    best_lm: Vec<f64>,
     mass: Vec<f64>,
-    /// Terms of each candidate (alternative i + 1).
-    terms: Vec<Terms>,
 }
 
-impl Outcome {
-    /// How much better the best restoration scores than keeping.
-    fn best_margin(&self) -> f64 {
-        let keep = self.best[0];
-        self.best[1..]
+impl Scores {
+    /// How much better the best restoration of the site with alternatives
+    /// `alts` scores than keeping it.
+    fn best_margin(&self, alts: Range<usize>) -> f64 {
+        let keep = self.best[alts.start];
+        self.best[alts.start + 1..alts.end]
             .iter()
             .map(|b| b - keep)
             .fold(f64::NEG_INFINITY, f64::max)
-    }
-
-    fn into_decision(self) -> SiteDecision {
-        let max = self.mass.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let z: f64 = self.mass.iter().map(|m| (m - max).exp()).sum();
-        let probs: Vec<f64> = self.mass.iter().map(|m| (m - max).exp() / z).collect();
-        let (best, _) =
-            self.best
-                .iter()
-                .enumerate()
-                .fold(
-                    (0, f64::NEG_INFINITY),
-                    |acc, (i, &b)| if b > acc.1 { (i, b) } else { acc },
-                );
-        SiteDecision {
-            keep: probs[0],
-            candidates: probs[1..].iter().copied().zip(self.terms).collect(),
-            restore: (best > 0).then(|| best - 1),
-        }
     }
 }
 
@@ -421,21 +405,23 @@ impl<'a> Document<'a> {
         model: &'a LanguageModel,
         t: &Tuning,
     ) -> Self {
-        // Each distinct word is looked up in the vocabulary once.
-        let mut vocab: FxHashMap<String, Word> = FxHashMap::default();
+        let keys: Vec<String> = sites
+            .iter()
+            .map(|s| normalize_phrase(&text[s.span.clone()]))
+            .collect();
+        // Each distinct spelling is looked up in the vocabulary once.
+        let mut vocab: FxHashMap<&str, Word> = FxHashMap::default();
+        vocab.reserve(tokens.len() / 4);
         let mut buf = String::new();
-        let mut word = |w: &str| -> Word {
-            buf.clear();
-            normalize_into(w, &mut buf);
-            if let Some(&id) = vocab.get(buf.as_str()) {
-                return id;
-            }
-            let id = match model.word_id(&buf) {
-                Some(id) => Word::Known(id),
-                None => Word::Unknown,
-            };
-            vocab.insert(buf.clone(), id);
-            id
+        let mut word = |w| -> Word {
+            *vocab.entry(w).or_insert_with(|| {
+                buf.clear();
+                normalize_into(w, &mut buf);
+                match model.word_id(&buf) {
+                    Some(id) => Word::Known(id),
+                    None => Word::Unknown,
+                }
+            })
         };
         let mut site_at: Vec<Option<usize>> = vec![None; tokens.len()];
         for (i, s) in sites.iter().enumerate() {
@@ -482,22 +468,17 @@ impl<'a> Document<'a> {
             k += 1;
         }
         sentence_starts.push(items.len());
-        let keys: Vec<String> = sites
-            .iter()
-            .map(|s| normalize_phrase(&text[s.span.clone()]))
-            .collect();
         let mut alt_words: Vec<Word> = Vec::with_capacity(4 * sites.len());
-        let mut phrase = |p: &str| -> Range<usize> {
-            let start = alt_words.len();
-            alt_words.extend(p.split_whitespace().map(&mut word));
-            start..alt_words.len()
-        };
         let mut alt_spans: Vec<Range<usize>> = Vec::with_capacity(4 * sites.len());
         let mut site_alts = Vec::with_capacity(sites.len());
         for (s, key) in sites.iter().zip(&keys) {
             let start = alt_spans.len();
-            alt_spans.push(phrase(key));
-            alt_spans.extend(s.candidates.iter().map(|c| phrase(&c.original)));
+            let originals = s.candidates.iter().map(|c| c.original.as_str());
+            for phrase in std::iter::once(key.as_str()).chain(originals) {
+                let from = alt_words.len();
+                alt_words.extend(phrase.split_whitespace().map(&mut word));
+                alt_spans.push(from..alt_words.len());
+            }
             site_alts.push(start..alt_spans.len());
         }
         let ids = |r: &Range<usize>| -> Option<Vec<WordId>> {
@@ -569,7 +550,6 @@ impl<'a> Document<'a> {
             }
         }
         let mut doc = Document {
-            sites,
             keys,
             site_alts,
             alts,
@@ -606,24 +586,50 @@ impl<'a> Document<'a> {
 
     /// Decodes every group with `prior[i]`, the log-odds that site `i` is a
     /// substitution.
-    fn decode(&self, prior: &[f64]) -> Vec<Outcome> {
-        let mut out: Vec<Option<Outcome>> = (0..self.sites.len()).map(|_| None).collect();
+    fn decode(&self, prior: &[f64]) -> Scores {
+        let n = self.alts.len();
+        let mut scores = Scores {
+            best: vec![f64::NEG_INFINITY; n],
+            best_lm: vec![f64::NEG_INFINITY; n],
+            mass: vec![f64::NEG_INFINITY; n],
+        };
+        let mut totals = Vec::new();
         for g in 0..self.groups.len() {
-            for (i, o) in self.decode_group(g, prior) {
-                out[i] = Some(o);
-            }
+            self.decode_group(g, prior, &mut scores, &mut totals);
         }
-        out.into_iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let n = self.site_alts[i].len();
-                o.unwrap_or_else(|| Outcome {
-                    best: vec![0.0; n],
-                    mass: vec![0.0; n],
-                    terms: vec![Terms::default(); n - 1],
+        scores
+    }
+
+    /// The decision at site `i` from the scores of the second pass.
+    fn decision(&self, scores: &Scores, i: usize, prior: f64) -> SiteDecision {
+        let r = self.site_alts[i].clone();
+        let mass = &scores.mass[r.clone()];
+        let best = &scores.best[r.clone()];
+        let best_lm = &scores.best_lm[r.clone()];
+        let max = mass.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let z: f64 = mass.iter().map(|m| (m - max).exp()).sum();
+        let prob = |c: usize| (mass[c] - max).exp() / z;
+        let (top, _) = best.iter().enumerate().fold((0, f64::NEG_INFINITY), |acc, (c, &b)| {
+            if b > acc.1 {
+                (c, b)
+            } else {
+                acc
+            }
+        });
+        SiteDecision {
+            keep: prob(0),
+            candidates: (1..r.len())
+                .map(|c| {
+                    let terms = Terms {
+                        lm: best_lm[c] - best_lm[0],
+                        channel: self.alts[r.start + c].channel,
+                        prior,
+                    };
+                    (prob(c), terms)
                 })
-            })
-            .collect()
+                .collect(),
+            restore: (top > 0).then(|| top - 1),
+        }
     }
 
     /// The language-model term of one assignment of group `g`: the scaled
@@ -765,27 +771,28 @@ impl<'a> Document<'a> {
         (lm + self.extra(members, choice, prior), lm)
     }
 
-    fn decode_group(&self, g: usize, prior: &[f64]) -> Vec<(usize, Outcome)> {
+    /// Decodes group `g` into `scores` (`totals` is scratch space).
+    fn decode_group(&self, g: usize, prior: &[f64], scores: &mut Scores, totals: &mut Vec<f64>) {
         let group = &self.groups[g];
         let members = &self.members[group.members.clone()];
         let sizes: Vec<usize> = members
             .iter()
             .map(|&(_, i)| self.site_alts[i].len())
             .collect();
+        // Index in `scores` of alternative c of member m.
+        let at = |m: usize, c: usize| self.site_alts[members[m].1].start + c;
         let n_sites = members.len();
-        let mut best: Vec<Vec<f64>> = sizes.iter().map(|&n| vec![f64::NEG_INFINITY; n]).collect();
-        let mut best_lm = best.clone();
-        let mut mass = best.clone();
         let mut a = vec![0; n_sites];
         if !group.lm.is_empty() {
             // Every combination, counted like an odometer.
-            let mut totals = Vec::with_capacity(group.lm.len());
+            totals.clear();
             for &lm in &group.lm {
                 let total = lm + self.extra(members, &a, prior);
-                for m in 0..n_sites {
-                    if total > best[m][a[m]] {
-                        best[m][a[m]] = total;
-                        best_lm[m][a[m]] = lm;
+                for (m, &c) in a.iter().enumerate() {
+                    let k = at(m, c);
+                    if total > scores.best[k] {
+                        scores.best[k] = total;
+                        scores.best_lm[k] = lm;
                     }
                 }
                 totals.push(total);
@@ -794,17 +801,19 @@ impl<'a> Document<'a> {
             // Log-sum-exp of the totals of the combinations with each
             // alternative, relative to the best total.
             let top = totals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let mut sums: Vec<Vec<f64>> = sizes.iter().map(|&n| vec![0.0; n]).collect();
-            for total in totals {
+            for (m, &n) in sizes.iter().enumerate() {
+                scores.mass[at(m, 0)..at(m, n)].fill(0.0);
+            }
+            for &total in totals.iter() {
                 let e = (total - top).exp();
-                for m in 0..n_sites {
-                    sums[m][a[m]] += e;
+                for (m, &c) in a.iter().enumerate() {
+                    scores.mass[at(m, c)] += e;
                 }
                 next_combination(&mut a, |m| sizes[m]);
             }
-            for (mass, sums) in mass.iter_mut().zip(sums) {
-                for (m, s) in mass.iter_mut().zip(sums) {
-                    *m = s.ln() + top;
+            for (m, &n) in sizes.iter().enumerate() {
+                for x in &mut scores.mass[at(m, 0)..at(m, n)] {
+                    *x = x.ln() + top;
                 }
             }
         } else {
@@ -829,34 +838,16 @@ impl<'a> Document<'a> {
                     a[m] = c;
                     let (t, l) = self.ascent_score(g, &a, prior);
                     // Only site m varies here: record it alone.
-                    if t > best[m][c] {
-                        best[m][c] = t;
-                        best_lm[m][c] = l;
+                    let k = at(m, c);
+                    if t > scores.best[k] {
+                        scores.best[k] = t;
+                        scores.best_lm[k] = l;
                     }
-                    mass[m][c] = log_add(mass[m][c], t);
+                    scores.mass[k] = log_add(scores.mass[k], t);
                 }
                 a[m] = keep;
             }
         }
-        members
-            .iter()
-            .enumerate()
-            .map(|(m, &(_, i))| {
-                let terms = (1..sizes[m])
-                    .map(|c| Terms {
-                        lm: best_lm[m][c] - best_lm[m][0],
-                        channel: self.alts(i)[c].channel,
-                        prior: prior[i],
-                    })
-                    .collect();
-                let outcome = Outcome {
-                    best: std::mem::take(&mut best[m]),
-                    mass: std::mem::take(&mut mass[m]),
-                    terms,
-                };
-                (i, outcome)
-            })
-            .collect()
     }
 
     /// Natural-log probability of a group's window of `sentence`: from its
