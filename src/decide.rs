@@ -1,10 +1,11 @@
 //! Deciding each finding: keep the text as written, or restore one of its
 //! candidates.
 //!
-//! The decision is a noisy channel. For every sentence the language model
-//! scores the text with each combination of choices at the findings that lie
-//! within two words of each other (so "navy motion" is decided together with
-//! "military action"), and adds for each restored finding
+//! The decision is a noisy channel. Findings of a sentence that lie within
+//! two words of each other form a group, decided jointly (so "navy motion"
+//! is decided together with "military action"): a combination of choices
+//! scores the language model's log-likelihood of the group's words, plus for
+//! each restored finding
 //!
 //! * a **channel** term: how likely the spinner is to write this form for
 //!   this original (the candidate's rank in its table line, a strong penalty
@@ -17,12 +18,18 @@
 //!   occurrences of the same form in the document (the spinner rewrites one
 //!   form the same way throughout).
 //!
+//! A trigram model couples each finding only with the two before it, so a
+//! group is decoded exactly by dynamic programming over its findings
+//! (forward and backward over pairs of neighbouring choices): max-product
+//! gives the best combination with each alternative of each finding,
+//! sum-product its probability. The cost grows linearly with the length of a
+//! group, where enumerating combinations grows exponentially.
+//!
 //! The document score itself comes from the same evidence (see
 //! [`crate::score`]): a first pass with a neutral prior measures how much
 //! better each finding reads restored; the score sets the prior of the
 //! second pass, which makes the decisions.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -168,9 +175,6 @@ pub(crate) fn tuning() -> Tuning {
     *T
 }
 
-/// Most combinations enumerated for one group of neighbouring findings;
-/// larger groups are decided by coordinate ascent.
-const MAX_COMBOS: usize = 64;
 /// Words of context the language model sees on each side.
 const CONTEXT: usize = 2;
 
@@ -294,14 +298,6 @@ enum Item {
     Slot(usize),
 }
 
-/// What a window walk of one group needs (see [`Document::lm_table`]).
-struct Walk<'w> {
-    sentence: &'w [Item],
-    members: &'w [(usize, usize)],
-    /// End of the window in the sentence.
-    end: usize,
-}
-
 /// Neighbouring sites of one sentence, decided jointly.
 struct Group {
     /// The sentence's items, a range of [`Document::items`].
@@ -309,15 +305,20 @@ struct Group {
     /// The sites as (position in the sentence, site), a range of
     /// [`Document::members`].
     members: Range<usize>,
-    /// The language-model term of every combination of alternatives, in
-    /// odometer order (the last site fastest); empty when there are too many
-    /// combinations to enumerate.
-    lm: Vec<f64>,
+    /// The language-model part of the segment of each site `m` (its words
+    /// and the fixed words up to the next site, or to the end of the window
+    /// for the last): for every choice `a` at site m-2, `b` at m-1 and `c`
+    /// at m, at `(a * K(m-1) + b) * K(m) + c`, where K is a site's number of
+    /// alternatives and a site before the first has one.
+    segments: Vec<Vec<f64>>,
+    /// The same, as `exp(segment - max)`: sum-product runs in probability
+    /// space, and the segments are the same in both passes.
+    factors: Vec<Vec<f64>>,
 }
 
 /// The document prepared for decoding: its sentences as model words, with
 /// the sites as slots, grouped.
-struct Document<'a> {
+struct Document {
     /// Normalized spun form of each site.
     keys: Vec<String>,
     /// The alternatives of site `i` are `alts[site_alts[i]]`.
@@ -332,10 +333,6 @@ struct Document<'a> {
     words: usize,
     /// The constants in force.
     tuning: Tuning,
-    lm: RefCell<CachedModel<'a>>,
-    /// Language-model term of each (group, assignment) of groups too large
-    /// to enumerate, met during coordinate ascent.
-    lm_cache: RefCell<FxHashMap<(usize, u64), f64>>,
 }
 
 /// The outcome of decoding: for every alternative (indexed as
@@ -385,24 +382,12 @@ fn is_sentence_end(text: &str, tokens: &[Token], k: usize) -> bool {
     }
 }
 
-/// Advances `a` to the next combination of alternatives, counting like an
-/// odometer with the last site fastest.
-fn next_combination(a: &mut [usize], sizes: impl Fn(usize) -> usize) {
-    for g in (0..a.len()).rev() {
-        a[g] += 1;
-        if a[g] < sizes(g) {
-            return;
-        }
-        a[g] = 0;
-    }
-}
-
-impl<'a> Document<'a> {
+impl Document {
     fn new(
         text: &str,
         tokens: &[Token],
-        sites: &'a [Site],
-        model: &'a LanguageModel,
+        sites: &[Site],
+        model: &LanguageModel,
         t: &Tuning,
     ) -> Self {
         let keys: Vec<String> = sites
@@ -542,7 +527,8 @@ impl<'a> Document<'a> {
                     _ => groups.push(Group {
                         sentence: sentence.clone(),
                         members: members.len()..members.len() + 1,
-                        lm: Vec::new(),
+                        segments: Vec::new(),
+                        factors: Vec::new(),
                     }),
                 }
                 members.push((pos, i));
@@ -559,22 +545,21 @@ impl<'a> Document<'a> {
             groups,
             words,
             tuning: *t,
-            lm: RefCell::new(CachedModel::new(model)),
-            lm_cache: RefCell::new(FxHashMap::default()),
         };
-        // Both passes score the same combinations: the language model's part
-        // of each is computed once, here.
+        // The language model's part is the same in both passes: computed
+        // once, here.
+        let mut lm = CachedModel::new(model);
         for g in 0..doc.groups.len() {
-            let group = &doc.groups[g];
-            let members = &doc.members[group.members.clone()];
-            let size = |m: usize| doc.site_alts[members[m].1].len();
-            let combos = (0..members.len()).try_fold(1usize, |acc, m| acc.checked_mul(size(m)));
-            let Some(n) = combos.filter(|&n| n <= MAX_COMBOS) else {
-                continue;
-            };
-            let mut lm = Vec::with_capacity(n);
-            doc.lm_table(g, &mut lm);
-            doc.groups[g].lm = lm;
+            let segments = doc.segments(g, &mut lm);
+            let factors = segments
+                .iter()
+                .map(|seg| {
+                    let top = seg.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    seg.iter().map(|x| (x - top).exp()).collect()
+                })
+                .collect();
+            doc.groups[g].segments = segments;
+            doc.groups[g].factors = factors;
         }
         doc
     }
@@ -593,9 +578,9 @@ impl<'a> Document<'a> {
             best_lm: vec![f64::NEG_INFINITY; n],
             mass: vec![f64::NEG_INFINITY; n],
         };
-        let mut totals = Vec::new();
+        let mut dp = Dp::default();
         for g in 0..self.groups.len() {
-            self.decode_group(g, prior, &mut scores, &mut totals);
+            self.decode_group(g, prior, &mut scores, &mut dp);
         }
         scores
     }
@@ -632,91 +617,90 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// The language-model term of one assignment of group `g`: the scaled
-    /// log-likelihood of its window with the context-free part discounted.
-    fn lm_term(&self, g: usize, choice: &[usize]) -> f64 {
-        let group = &self.groups[g];
-        let members = &self.members[group.members.clone()];
-        let raw = self.lm_score(&self.items[group.sentence.clone()], members, choice);
-        let context_free: f64 = members
-            .iter()
-            .zip(choice)
-            .map(|(&(_, i), &c)| self.alts(i)[c].unigram - self.alts(i)[0].unigram)
-            .sum();
-        self.tuning.lm_scale * (raw - self.tuning.unigram_discount * context_free)
-    }
-
-    /// Appends to `out` the language-model term (as [`Document::lm_term`]
-    /// gives it) of every combination of group `g`, in odometer order.
-    ///
-    /// Combinations that agree on their first sites share the window up to
-    /// the next site, so the window is walked depth first, each prefix once.
-    fn lm_table(&self, g: usize, out: &mut Vec<f64>) {
+    /// The segment scores of group `g` (see [`Group::segments`]), scaled
+    /// language-model log-likelihoods with the context-free part discounted.
+    fn segments(&self, g: usize, lm: &mut CachedModel<'_>) -> Vec<Vec<f64>> {
         let group = &self.groups[g];
         let sentence = &self.items[group.sentence.clone()];
         let members = &self.members[group.members.clone()];
-        let end = (members[members.len() - 1].0 + CONTEXT + 1).min(sentence.len());
-        let mut lm = self.lm.borrow_mut();
-        let h = self.history(sentence, members[0].0, lm.model());
-        let walk = Walk {
-            sentence,
-            members,
-            end,
-        };
-        self.walk(&walk, &mut lm, 0, h, 0.0, 0.0, out);
-    }
-
-    /// The window walk below site `m` of a group, with history `h`, log10
-    /// likelihood `acc` and context-free difference `cf` so far.
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
-        &self,
-        w: &Walk<'_>,
-        lm: &mut CachedModel<'_>,
-        m: usize,
-        h: [Option<WordId>; 2],
-        acc: f64,
-        cf: f64,
-        out: &mut Vec<f64>,
-    ) {
-        let (pos, i) = w.members[m];
-        let alts = self.alts(i);
-        let next = w.members.get(m + 1).map_or(w.end, |&(p, _)| p);
         let model = lm.model();
-        for alt in alts {
-            let (mut h, mut acc) = (h, acc);
-            let mut push = |word: Word| {
-                acc += match word {
-                    Word::Known(id) => lm.log10_prob(h, id),
-                    Word::Unknown => model.unk_log10(),
-                } as f64;
-                h = [h[1], word.id()];
-            };
-            for &word in &self.alt_words[alt.words.clone()] {
-                push(word);
-            }
-            for item in &w.sentence[pos + 1..next] {
-                match item {
-                    Item::Fixed(word) => push(*word),
-                    // Every site inside the window is in the group.
-                    Item::Slot(j) => {
-                        for &word in &self.alt_words[self.alts(*j)[0].words.clone()] {
-                            push(word);
+        let n = members.len();
+        let end = (members[n - 1].0 + CONTEXT + 1).min(sentence.len());
+        let k = |m: usize| self.site_alts[members[m].1].len();
+        // The words of each site's segment with each of its alternatives:
+        // `flat[spans[m][c]]`.
+        let mut flat: Vec<Word> = Vec::new();
+        let spans: Vec<Vec<Range<usize>>> = (0..n)
+            .map(|m| {
+                let (pos, i) = members[m];
+                let next = members.get(m + 1).map_or(end, |&(p, _)| p);
+                self.alts(i)
+                    .iter()
+                    .map(|alt| {
+                        let from = flat.len();
+                        flat.extend_from_slice(&self.alt_words[alt.words.clone()]);
+                        // Every site inside the window is in the group.
+                        flat.extend(sentence[pos + 1..next].iter().map(|it| match it {
+                            Item::Fixed(word) => *word,
+                            Item::Slot(j) => self.written(*j),
+                        }));
+                        from..flat.len()
+                    })
+                    .collect()
+            })
+            .collect();
+        let words = |m: usize, c: usize| &flat[spans[m][c].clone()];
+        let last_id = |w: &[Word]| w.last().and_then(|w| w.id());
+        let start = self.history(sentence, members[0].0, model);
+        let (scale, discount) = (self.tuning.lm_scale, self.tuning.unigram_discount);
+        let mut out = Vec::with_capacity(n);
+        for m in 0..n {
+            let ka = if m >= 2 { k(m - 2) } else { 1 };
+            let kb = if m >= 1 { k(m - 1) } else { 1 };
+            let alts = self.alts(members[m].1);
+            let mut seg = Vec::with_capacity(ka * kb * k(m));
+            for a in 0..ka {
+                for b in 0..kb {
+                    // The two words before the segment: a segment holds a
+                    // word at least, so they come from the two before it.
+                    let h = match m {
+                        0 => start,
+                        _ => {
+                            let prev = words(m - 1, b);
+                            match prev.len() {
+                                1 if m == 1 => [start[1], last_id(prev)],
+                                1 => [last_id(words(m - 2, a)), last_id(prev)],
+                                _ => [prev[prev.len() - 2].id(), last_id(prev)],
+                            }
                         }
+                    };
+                    if a > 0 && words(m - 1, b).len() > 1 {
+                        // The choice two sites back is out of reach.
+                        let from = ((a - 1) * kb + b) * k(m);
+                        seg.extend_from_within(from..from + k(m));
+                        continue;
+                    }
+                    for c in 0..k(m) {
+                        let w = words(m, c);
+                        let mut h = h;
+                        let mut log10 = 0.0f64;
+                        let ending = (m + 1 == n && end == sentence.len())
+                            .then(|| Word::Known(model.sentence_end()));
+                        for &word in w.iter().chain(ending.iter()) {
+                            log10 += match word {
+                                Word::Known(id) => lm.log10_prob(h, id),
+                                Word::Unknown => model.unk_log10(),
+                            } as f64;
+                            h = [h[1], word.id()];
+                        }
+                        let context_free = alts[c].unigram - alts[0].unigram;
+                        seg.push(scale * (log10 * std::f64::consts::LN_10 - discount * context_free));
                     }
                 }
             }
-            let cf = cf + (alt.unigram - alts[0].unigram);
-            if m + 1 < w.members.len() {
-                self.walk(w, lm, m + 1, h, acc, cf, out);
-            } else {
-                if w.end == w.sentence.len() {
-                    push(Word::Known(model.sentence_end()));
-                }
-                let raw = acc * std::f64::consts::LN_10;
-                out.push(self.tuning.lm_scale * (raw - self.tuning.unigram_discount * cf));
-            }
+            out.push(seg);
         }
+        out
     }
 
     /// The history of the word at `start` of `sentence`: the two words
@@ -728,173 +712,185 @@ impl<'a> Document<'a> {
             h[1] = Some(m.sentence_start());
         }
         for it in &sentence[start.saturating_sub(CONTEXT)..start] {
-            h = [h[1], self.fixed_word(it)];
+            let w = match it {
+                Item::Fixed(w) => *w,
+                Item::Slot(i) => self.written(*i),
+            };
+            h = [h[1], w.id()];
         }
         h
     }
 
-    /// The prior and channel terms of one assignment.
-    fn extra(&self, members: &[(usize, usize)], choice: &[usize], prior: &[f64]) -> f64 {
-        members
-            .iter()
-            .zip(choice)
-            .map(|(&(_, i), &c)| {
-                if c == 0 {
-                    0.0
-                } else {
-                    prior[i] + self.alts(i)[c].channel
-                }
-            })
-            .sum()
+    /// The last word of site `i` as written (what the model sees of a site
+    /// outside the group being decided).
+    fn written(&self, i: usize) -> Word {
+        self.alt_words[self.alts(i)[0].words.clone()]
+            .last()
+            .copied()
+            .unwrap_or(Word::Unknown)
     }
 
-    /// Total and language-model score of one assignment of a group too large
-    /// to enumerate.
-    fn ascent_score(&self, g: usize, choice: &[usize], prior: &[f64]) -> (f64, f64) {
-        let members = &self.members[self.groups[g].members.clone()];
-        // Keyed by the choices in mixed radix, when they fit in 64 bits.
-        let mut code = Some(0u64);
-        for (&(_, i), &c) in members.iter().zip(choice) {
-            let radix = self.site_alts[i].len() as u64;
-            code = code
-                .and_then(|v| v.checked_mul(radix))
-                .map(|v| v + c as u64);
-        }
-        let cached = code.and_then(|c| self.lm_cache.borrow().get(&(g, c)).copied());
-        let lm = cached.unwrap_or_else(|| {
-            let v = self.lm_term(g, choice);
-            if let Some(c) = code {
-                self.lm_cache.borrow_mut().insert((g, c), v);
-            }
-            v
-        });
-        (lm + self.extra(members, choice, prior), lm)
-    }
-
-    /// Decodes group `g` into `scores` (`totals` is scratch space).
-    fn decode_group(&self, g: usize, prior: &[f64], scores: &mut Scores, totals: &mut Vec<f64>) {
+    /// Decodes group `g` into `scores`: forward and backward over its sites,
+    /// the state at site m being the choices at m-1 and m.
+    fn decode_group(&self, g: usize, prior: &[f64], scores: &mut Scores, dp: &mut Dp) {
         let group = &self.groups[g];
         let members = &self.members[group.members.clone()];
-        let sizes: Vec<usize> = members
-            .iter()
-            .map(|&(_, i)| self.site_alts[i].len())
-            .collect();
-        // Index in `scores` of alternative c of member m.
-        let at = |m: usize, c: usize| self.site_alts[members[m].1].start + c;
-        let n_sites = members.len();
-        let mut a = vec![0; n_sites];
-        if !group.lm.is_empty() {
-            // Every combination, counted like an odometer.
-            totals.clear();
-            for &lm in &group.lm {
-                let total = lm + self.extra(members, &a, prior);
-                for (m, &c) in a.iter().enumerate() {
-                    let k = at(m, c);
-                    if total > scores.best[k] {
-                        scores.best[k] = total;
-                        scores.best_lm[k] = lm;
-                    }
-                }
-                totals.push(total);
-                next_combination(&mut a, |m| sizes[m]);
+        let n = members.len();
+        let k = |m: usize| self.site_alts[members[m].1].len();
+        // Choices at the site before m (one for the first).
+        let kb = |m: usize| if m >= 1 { k(m - 1) } else { 1 };
+        // The prior and channel of choice c at site m, and its exponential.
+        dp.unary.clear();
+        dp.unary_exp.clear();
+        dp.unary_at.clear();
+        for (m, &(_, i)) in members.iter().enumerate() {
+            dp.unary_at.push(dp.unary.len());
+            for (c, alt) in self.alts(i).iter().enumerate() {
+                let u = if c == 0 { 0.0 } else { prior[i] + alt.channel };
+                dp.unary.push(u);
+                dp.unary_exp.push(u.exp());
             }
-            // Log-sum-exp of the totals of the combinations with each
-            // alternative, relative to the best total.
-            let top = totals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            for (m, &n) in sizes.iter().enumerate() {
-                scores.mass[at(m, 0)..at(m, n)].fill(0.0);
-            }
-            for &total in totals.iter() {
-                let e = (total - top).exp();
-                for (m, &c) in a.iter().enumerate() {
-                    scores.mass[at(m, c)] += e;
-                }
-                next_combination(&mut a, |m| sizes[m]);
-            }
-            for (m, &n) in sizes.iter().enumerate() {
-                for x in &mut scores.mass[at(m, 0)..at(m, n)] {
-                    *x = x.ln() + top;
-                }
-            }
-        } else {
-            // Coordinate ascent from "keep everything"; then each site's
-            // alternatives are weighed with the others at their choice.
-            for _ in 0..3 {
-                for m in 0..n_sites {
-                    let mut top = (f64::NEG_INFINITY, 0);
-                    for c in 0..sizes[m] {
-                        a[m] = c;
-                        let (t, _) = self.ascent_score(g, &a, prior);
-                        if t > top.0 {
-                            top = (t, c);
+            debug_assert_eq!(dp.unary.len() - dp.unary_at[m], k(m));
+        }
+        dp.reset(states_of(n, &k, &kb));
+        let Dp {
+            unary,
+            unary_exp,
+            unary_at,
+            fmax,
+            fmax_lm,
+            fsum,
+            bmax,
+            bmax_lm,
+            bsum,
+        } = dp;
+        let unary_exp = |m: usize, c: usize| unary_exp[unary_at[m] + c];
+        let unary = |m: usize, c: usize| unary[unary_at[m] + c];
+        // State (b, c) of site m sits at at[m] + b * k(m) + c.
+        let mut at = Vec::with_capacity(n + 1);
+        at.push(0);
+        for m in 0..n {
+            at.push(at[m] + kb(m) * k(m));
+        }
+        // Forward: the best (and summed) score of the sites up to m, ending
+        // in each state; the language-model part of the best alongside.
+        for m in 0..n {
+            let ka = if m >= 2 { k(m - 2) } else { 1 };
+            let (seg, fac) = (&group.segments[m], &group.factors[m]);
+            let mut total = 0.0;
+            for b in 0..kb(m) {
+                for c in 0..k(m) {
+                    let s = at[m] + b * k(m) + c;
+                    let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);
+                    for a in 0..ka {
+                        let x = (a * kb(m) + b) * k(m) + c;
+                        let (v, l, f) = if m == 0 {
+                            (0.0, 0.0, 1.0)
+                        } else {
+                            let p = at[m - 1] + a * k(m - 1) + b;
+                            (fmax[p], fmax_lm[p], fsum[p])
+                        };
+                        if v + seg[x] > best {
+                            best = v + seg[x];
+                            best_lm = l + seg[x];
                         }
+                        sum += f * fac[x];
                     }
-                    a[m] = top.1;
+                    fmax[s] = best + unary(m, c);
+                    fmax_lm[s] = best_lm;
+                    fsum[s] = sum * unary_exp(m, c);
+                    total += fsum[s];
                 }
             }
-            for m in 0..n_sites {
-                let keep = a[m];
-                for c in 0..sizes[m] {
-                    a[m] = c;
-                    let (t, l) = self.ascent_score(g, &a, prior);
-                    // Only site m varies here: record it alone.
-                    let k = at(m, c);
-                    if t > scores.best[k] {
-                        scores.best[k] = t;
-                        scores.best_lm[k] = l;
+            // Sums are only compared within a site: rescale to stay in range.
+            if total > 0.0 {
+                fsum[at[m]..at[m + 1]].iter_mut().for_each(|x| *x /= total);
+            }
+        }
+        // Backward: the best (and summed) score of the sites after m, given
+        // the state at m.
+        for m in (0..n).rev() {
+            let mut total = 0.0;
+            for b in 0..kb(m) {
+                for c in 0..k(m) {
+                    let s = at[m] + b * k(m) + c;
+                    if m + 1 == n {
+                        (bmax[s], bmax_lm[s], bsum[s]) = (0.0, 0.0, 1.0);
+                    } else {
+                        let (seg, fac) = (&group.segments[m + 1], &group.factors[m + 1]);
+                        let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);
+                        for d in 0..k(m + 1) {
+                            let x = (b * k(m) + c) * k(m + 1) + d;
+                            let q = at[m + 1] + c * k(m + 1) + d;
+                            let v = seg[x] + unary(m + 1, d) + bmax[q];
+                            if v > best {
+                                best = v;
+                                best_lm = seg[x] + bmax_lm[q];
+                            }
+                            sum += fac[x] * unary_exp(m + 1, d) * bsum[q];
+                        }
+                        (bmax[s], bmax_lm[s], bsum[s]) = (best, best_lm, sum);
                     }
-                    scores.mass[k] = log_add(scores.mass[k], t);
+                    total += bsum[s];
                 }
-                a[m] = keep;
+            }
+            if total > 0.0 {
+                bsum[at[m]..at[m + 1]].iter_mut().for_each(|x| *x /= total);
+            }
+        }
+        // Each alternative's best combination and mass, over the choices at
+        // the site before it.
+        for (m, &(_, i)) in members.iter().enumerate() {
+            let first = self.site_alts[i].start;
+            for c in 0..k(m) {
+                let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);
+                for b in 0..kb(m) {
+                    let s = at[m] + b * k(m) + c;
+                    if fmax[s] + bmax[s] > best {
+                        best = fmax[s] + bmax[s];
+                        best_lm = fmax_lm[s] + bmax_lm[s];
+                    }
+                    sum += fsum[s] * bsum[s];
+                }
+                scores.best[first + c] = best;
+                scores.best_lm[first + c] = best_lm;
+                scores.mass[first + c] = sum.ln();
             }
         }
     }
+}
 
-    /// Natural-log probability of a group's window of `sentence`: from its
-    /// first site to CONTEXT words past its last (plus the sentence end when
-    /// it is within reach), with the group's sites set to the alternatives in
-    /// `choice`.
-    fn lm_score(&self, sentence: &[Item], members: &[(usize, usize)], choice: &[usize]) -> f64 {
-        let start = members[0].0;
-        let end = (members[members.len() - 1].0 + CONTEXT + 1).min(sentence.len());
-        let mut lm = self.lm.borrow_mut();
-        let m = lm.model();
-        let mut h = self.history(sentence, start, m);
-        let mut total = 0.0f64;
-        let mut push = |w: Word| {
-            total += match w {
-                Word::Known(id) => lm.log10_prob(h, id),
-                Word::Unknown => m.unk_log10(),
-            } as f64;
-            h = [h[1], w.id()];
-        };
-        for (pos, it) in sentence.iter().enumerate().take(end).skip(start) {
-            match it {
-                Item::Fixed(w) => push(*w),
-                Item::Slot(i) => {
-                    let alt = members
-                        .iter()
-                        .position(|&(p, _)| p == pos)
-                        .map_or(0, |g| choice[g]);
-                    for &w in &self.alt_words[self.alts(*i)[alt].words.clone()] {
-                        push(w);
-                    }
-                }
-            }
-        }
-        if end == sentence.len() {
-            push(Word::Known(m.sentence_end()));
-        }
-        total * std::f64::consts::LN_10
-    }
+/// Number of states of a group of `n` sites: pairs of choices at m-1 and m.
+fn states_of(n: usize, k: impl Fn(usize) -> usize, kb: impl Fn(usize) -> usize) -> usize {
+    (0..n).map(|m| kb(m) * k(m)).sum()
+}
 
-    fn fixed_word(&self, it: &Item) -> Option<WordId> {
-        match it {
-            Item::Fixed(w) => w.id(),
-            // Outside the group a site reads as written.
-            Item::Slot(i) => self.alt_words[self.alts(*i)[0].words.clone()]
-                .last()
-                .and_then(|w| w.id()),
+/// Scratch space of [`Document::decode_group`], reused across groups.
+#[derive(Default)]
+struct Dp {
+    unary: Vec<f64>,
+    unary_exp: Vec<f64>,
+    unary_at: Vec<usize>,
+    fmax: Vec<f64>,
+    fmax_lm: Vec<f64>,
+    fsum: Vec<f64>,
+    bmax: Vec<f64>,
+    bmax_lm: Vec<f64>,
+    bsum: Vec<f64>,
+}
+
+impl Dp {
+    fn reset(&mut self, states: usize) {
+        for v in [
+            &mut self.fmax,
+            &mut self.fmax_lm,
+            &mut self.fsum,
+            &mut self.bmax,
+            &mut self.bmax_lm,
+            &mut self.bsum,
+        ] {
+            v.clear();
+            v.resize(states, 0.0);
         }
     }
 }
@@ -938,15 +934,4 @@ fn in_capitals(written: &str) -> bool {
     written
         .split_whitespace()
         .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1 && Case::of(w) == Case::Upper)
-}
-
-fn log_add(a: f64, b: f64) -> f64 {
-    if a == f64::NEG_INFINITY {
-        return b;
-    }
-    if b == f64::NEG_INFINITY {
-        return a;
-    }
-    let m = a.max(b);
-    m + ((a - m).exp() + (b - m).exp()).ln()
 }
