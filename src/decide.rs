@@ -314,6 +314,23 @@ struct Group {
     /// The same, as `exp(segment - max)`: sum-product runs in probability
     /// space, and the segments are the same in both passes.
     factors: Vec<Vec<f64>>,
+    /// Number of alternatives of each site.
+    k: Vec<usize>,
+    /// Where the states of each site start: the state (b, c) of site m,
+    /// choices b at m-1 and c at m, is `at[m] + b * k[m] + c`.
+    at: Vec<usize>,
+}
+
+impl Group {
+    /// Number of alternatives of the site `back` places before site `m`
+    /// (one before the first site).
+    fn k_back(&self, m: usize, back: usize) -> usize {
+        if m >= back {
+            self.k[m - back]
+        } else {
+            1
+        }
+    }
 }
 
 /// The document prepared for decoding: its sentences as model words, with
@@ -529,6 +546,8 @@ impl Document {
                         members: members.len()..members.len() + 1,
                         segments: Vec::new(),
                         factors: Vec::new(),
+                        k: Vec::new(),
+                        at: Vec::new(),
                     }),
                 }
                 members.push((pos, i));
@@ -550,6 +569,18 @@ impl Document {
         // once, here.
         let mut lm = CachedModel::new(model);
         for g in 0..doc.groups.len() {
+            let group = &doc.groups[g];
+            let k: Vec<usize> = doc.members[group.members.clone()]
+                .iter()
+                .map(|&(_, i)| doc.site_alts[i].len())
+                .collect();
+            let mut at = vec![0];
+            for m in 0..k.len() {
+                let before = if m > 0 { k[m - 1] } else { 1 };
+                at.push(at[m] + before * k[m]);
+            }
+            doc.groups[g].k = k;
+            doc.groups[g].at = at;
             let segments = doc.segments(g, &mut lm);
             let factors = segments
                 .iter()
@@ -626,7 +657,7 @@ impl Document {
         let model = lm.model();
         let n = members.len();
         let end = (members[n - 1].0 + CONTEXT + 1).min(sentence.len());
-        let k = |m: usize| self.site_alts[members[m].1].len();
+        let k = |m: usize| group.k[m];
         // The words of each site's segment with each of its alternatives:
         // `flat[spans[m][c]]`.
         let mut flat: Vec<Word> = Vec::new();
@@ -654,10 +685,9 @@ impl Document {
         let start = self.history(sentence, members[0].0, model);
         let (scale, discount) = (self.tuning.lm_scale, self.tuning.unigram_discount);
         let mut out = Vec::with_capacity(n);
-        for m in 0..n {
-            let ka = if m >= 2 { k(m - 2) } else { 1 };
-            let kb = if m >= 1 { k(m - 1) } else { 1 };
-            let alts = self.alts(members[m].1);
+        for (m, &(_, i)) in members.iter().enumerate() {
+            let (ka, kb) = (group.k_back(m, 2), group.k_back(m, 1));
+            let alts = self.alts(i);
             let mut seg = Vec::with_capacity(ka * kb * k(m));
             for a in 0..ka {
                 for b in 0..kb {
@@ -735,28 +765,23 @@ impl Document {
     fn decode_group(&self, g: usize, prior: &[f64], scores: &mut Scores, dp: &mut Dp) {
         let group = &self.groups[g];
         let members = &self.members[group.members.clone()];
+        let (k, at) = (&group.k, &group.at);
         let n = members.len();
-        let k = |m: usize| self.site_alts[members[m].1].len();
-        // Choices at the site before m (one for the first).
-        let kb = |m: usize| if m >= 1 { k(m - 1) } else { 1 };
-        // The prior and channel of choice c at site m, and its exponential.
+        // The prior and channel of choice c at site m, and its exponential,
+        // at at_unary[m] + c.
         dp.unary.clear();
         dp.unary_exp.clear();
-        dp.unary_at.clear();
-        for (m, &(_, i)) in members.iter().enumerate() {
-            dp.unary_at.push(dp.unary.len());
+        for &(_, i) in members {
             for (c, alt) in self.alts(i).iter().enumerate() {
                 let u = if c == 0 { 0.0 } else { prior[i] + alt.channel };
                 dp.unary.push(u);
                 dp.unary_exp.push(u.exp());
             }
-            debug_assert_eq!(dp.unary.len() - dp.unary_at[m], k(m));
         }
-        dp.reset(states_of(n, &k, &kb));
+        dp.reset(at[n]);
         let Dp {
             unary,
             unary_exp,
-            unary_at,
             fmax,
             fmax_lm,
             fsum,
@@ -764,30 +789,23 @@ impl Document {
             bmax_lm,
             bsum,
         } = dp;
-        let unary_exp = |m: usize, c: usize| unary_exp[unary_at[m] + c];
-        let unary = |m: usize, c: usize| unary[unary_at[m] + c];
-        // State (b, c) of site m sits at at[m] + b * k(m) + c.
-        let mut at = Vec::with_capacity(n + 1);
-        at.push(0);
-        for m in 0..n {
-            at.push(at[m] + kb(m) * k(m));
-        }
+        let mut unary_at = 0;
         // Forward: the best (and summed) score of the sites up to m, ending
         // in each state; the language-model part of the best alongside.
         for m in 0..n {
-            let ka = if m >= 2 { k(m - 2) } else { 1 };
+            let (ka, kb) = (group.k_back(m, 2), group.k_back(m, 1));
             let (seg, fac) = (&group.segments[m], &group.factors[m]);
-            let mut total = 0.0;
-            for b in 0..kb(m) {
-                for c in 0..k(m) {
-                    let s = at[m] + b * k(m) + c;
+            let (u, ue) = (&unary[unary_at..], &unary_exp[unary_at..]);
+            unary_at += k[m];
+            for b in 0..kb {
+                for c in 0..k[m] {
                     let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);
                     for a in 0..ka {
-                        let x = (a * kb(m) + b) * k(m) + c;
+                        let x = (a * kb + b) * k[m] + c;
                         let (v, l, f) = if m == 0 {
                             (0.0, 0.0, 1.0)
                         } else {
-                            let p = at[m - 1] + a * k(m - 1) + b;
+                            let p = at[m - 1] + a * k[m - 1] + b;
                             (fmax[p], fmax_lm[p], fsum[p])
                         };
                         if v + seg[x] > best {
@@ -796,56 +814,53 @@ impl Document {
                         }
                         sum += f * fac[x];
                     }
-                    fmax[s] = best + unary(m, c);
+                    let s = at[m] + b * k[m] + c;
+                    fmax[s] = best + u[c];
                     fmax_lm[s] = best_lm;
-                    fsum[s] = sum * unary_exp(m, c);
-                    total += fsum[s];
+                    fsum[s] = sum * ue[c];
                 }
             }
-            // Sums are only compared within a site: rescale to stay in range.
-            if total > 0.0 {
-                fsum[at[m]..at[m + 1]].iter_mut().for_each(|x| *x /= total);
-            }
+            normalize(&mut fsum[at[m]..at[m + 1]]);
         }
         // Backward: the best (and summed) score of the sites after m, given
         // the state at m.
         for m in (0..n).rev() {
-            let mut total = 0.0;
-            for b in 0..kb(m) {
-                for c in 0..k(m) {
-                    let s = at[m] + b * k(m) + c;
+            let kb = group.k_back(m, 1);
+            unary_at -= k[m];
+            for b in 0..kb {
+                for c in 0..k[m] {
+                    let s = at[m] + b * k[m] + c;
                     if m + 1 == n {
                         (bmax[s], bmax_lm[s], bsum[s]) = (0.0, 0.0, 1.0);
-                    } else {
-                        let (seg, fac) = (&group.segments[m + 1], &group.factors[m + 1]);
-                        let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);
-                        for d in 0..k(m + 1) {
-                            let x = (b * k(m) + c) * k(m + 1) + d;
-                            let q = at[m + 1] + c * k(m + 1) + d;
-                            let v = seg[x] + unary(m + 1, d) + bmax[q];
-                            if v > best {
-                                best = v;
-                                best_lm = seg[x] + bmax_lm[q];
-                            }
-                            sum += fac[x] * unary_exp(m + 1, d) * bsum[q];
-                        }
-                        (bmax[s], bmax_lm[s], bsum[s]) = (best, best_lm, sum);
+                        continue;
                     }
-                    total += bsum[s];
+                    let (seg, fac) = (&group.segments[m + 1], &group.factors[m + 1]);
+                    let next = unary_at + k[m];
+                    let (u, ue) = (&unary[next..], &unary_exp[next..]);
+                    let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);
+                    for d in 0..k[m + 1] {
+                        let x = (b * k[m] + c) * k[m + 1] + d;
+                        let q = at[m + 1] + c * k[m + 1] + d;
+                        let v = seg[x] + u[d] + bmax[q];
+                        if v > best {
+                            best = v;
+                            best_lm = seg[x] + bmax_lm[q];
+                        }
+                        sum += fac[x] * ue[d] * bsum[q];
+                    }
+                    (bmax[s], bmax_lm[s], bsum[s]) = (best, best_lm, sum);
                 }
             }
-            if total > 0.0 {
-                bsum[at[m]..at[m + 1]].iter_mut().for_each(|x| *x /= total);
-            }
+            normalize(&mut bsum[at[m]..at[m + 1]]);
         }
         // Each alternative's best combination and mass, over the choices at
         // the site before it.
         for (m, &(_, i)) in members.iter().enumerate() {
             let first = self.site_alts[i].start;
-            for c in 0..k(m) {
+            for c in 0..k[m] {
                 let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);
-                for b in 0..kb(m) {
-                    let s = at[m] + b * k(m) + c;
+                for b in 0..group.k_back(m, 1) {
+                    let s = at[m] + b * k[m] + c;
                     if fmax[s] + bmax[s] > best {
                         best = fmax[s] + bmax[s];
                         best_lm = fmax_lm[s] + bmax_lm[s];
@@ -860,9 +875,13 @@ impl Document {
     }
 }
 
-/// Number of states of a group of `n` sites: pairs of choices at m-1 and m.
-fn states_of(n: usize, k: impl Fn(usize) -> usize, kb: impl Fn(usize) -> usize) -> usize {
-    (0..n).map(|m| kb(m) * k(m)).sum()
+/// Scales `sums` to add up to one: sums are only compared within a site,
+/// and scaling keeps a long group's products in range.
+fn normalize(sums: &mut [f64]) {
+    let total: f64 = sums.iter().sum();
+    if total > 0.0 {
+        sums.iter_mut().for_each(|x| *x /= total);
+    }
 }
 
 /// Scratch space of [`Document::decode_group`], reused across groups.
@@ -870,7 +889,6 @@ fn states_of(n: usize, k: impl Fn(usize) -> usize, kb: impl Fn(usize) -> usize) 
 struct Dp {
     unary: Vec<f64>,
     unary_exp: Vec<f64>,
-    unary_at: Vec<usize>,
     fmax: Vec<f64>,
     fmax_lm: Vec<f64>,
     fsum: Vec<f64>,
