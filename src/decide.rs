@@ -30,7 +30,6 @@
 //! better each finding reads restored; the score sets the prior of the
 //! second pass, which makes the decisions.
 
-use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
@@ -219,7 +218,7 @@ pub(crate) fn decide(
     );
     // Pass 2: the prior of each site from the document score, the form's
     // weight, and the evidence of the form's other occurrences.
-    let mut by_form: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_form: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, key) in doc.keys.iter().enumerate() {
         by_form.entry(key.as_str()).or_default().push(i);
     }

@@ -17,14 +17,15 @@ use crate::tokenize::{is_apostrophe, Case};
 pub fn apostrophe_style(text: &str) -> char {
     let mut curly = 0usize;
     let mut straight = 0usize;
-    let mut prev_alnum = false;
-    for c in text.chars() {
-        if prev_alnum && c == '\u{2019}' {
-            curly += 1;
-        } else if prev_alnum && c == '\'' {
-            straight += 1;
+    // Only the apostrophes are looked at, and the character before each.
+    for (i, a) in text.match_indices(['\'', '\u{2019}']) {
+        if text[..i].chars().next_back().is_some_and(char::is_alphanumeric) {
+            if a == "'" {
+                straight += 1;
+            } else {
+                curly += 1;
+            }
         }
-        prev_alnum = c.is_alphanumeric();
     }
     if curly > straight {
         '\u{2019}'

@@ -267,9 +267,13 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     tokens
 }
 
+#[inline]
 fn next_char(text: &str, i: usize) -> char {
-    // `i` is always on a char boundary: every step advances by whole chars.
-    text[i..].chars().next().unwrap_or('\0')
+    match text.as_bytes().get(i) {
+        Some(&b) if b.is_ascii() => b as char,
+        // `i` is always on a char boundary: every step advances by whole chars.
+        _ => text[i..].chars().next().unwrap_or('\0'),
+    }
 }
 
 /// Converts byte offsets to 1-based line and column (in characters) numbers.
@@ -293,6 +297,44 @@ impl LineIndex {
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
         let col = text.get(start..offset).map_or(0, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// A cursor for offsets visited in increasing order: each column is
+    /// counted on from the previous offset instead of from the line start.
+    pub fn cursor<'i, 't>(&'i self, text: &'t str) -> LineCursor<'i, 't> {
+        LineCursor {
+            index: self,
+            text,
+            at: (0, 0, 0),
+        }
+    }
+}
+
+/// Line and column lookups in increasing order of offset (see
+/// [`LineIndex::cursor`]).
+#[derive(Debug)]
+pub struct LineCursor<'i, 't> {
+    index: &'i LineIndex,
+    text: &'t str,
+    /// The last offset looked up, its 0-based line and column.
+    at: (usize, usize, usize),
+}
+
+impl LineCursor<'_, '_> {
+    /// The 1-based line and column of byte `offset`; an offset before the
+    /// previous one is looked up from its line start.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let (last, line, col) = self.at;
+        let next_line = self.index.starts.get(line + 1).copied();
+        let (line, col) = if offset >= last && next_line.is_none_or(|s| offset < s) {
+            let more = self.text.get(last..offset).map_or(0, |s| s.chars().count());
+            (line, col + more)
+        } else {
+            let (l, c) = self.index.line_col(self.text, offset);
+            (l - 1, c - 1)
+        };
+        self.at = (offset, line, col);
         (line + 1, col + 1)
     }
 }
@@ -368,5 +410,16 @@ mod tests {
         assert_eq!(idx.line_col(text, 0), (1, 1));
         assert_eq!(idx.line_col(text, 3), (2, 1));
         assert_eq!(idx.line_col(text, 6), (2, 3));
+    }
+
+    #[test]
+    fn line_cursor_agrees_with_the_index_in_any_order() {
+        let text = "ab\nçd éf\n\nx’y z\n";
+        let idx = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let mut cursor = idx.cursor(text);
+        for &o in offsets.iter().chain(offsets.iter().rev()).chain(&offsets) {
+            assert_eq!(cursor.line_col(o), idx.line_col(text, o), "offset {o}");
+        }
     }
 }

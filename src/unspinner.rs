@@ -249,11 +249,12 @@ impl Unspinner {
             .count();
         let decided = decide::decide(text, &tokens, &sites, self.model, &self.settings);
         let lines = LineIndex::new(text);
+        let mut lines = lines.cursor(text);
         let findings = sites
             .into_iter()
             .zip(decided.sites)
             .map(|(site, d)| {
-                let (line, column) = lines.line_col(text, site.span.start);
+                let (line, column) = lines.line_col(site.span.start);
                 let restored = d.restore;
                 let mut candidates: Vec<(bool, Candidate)> = site
                     .candidates
