@@ -309,10 +309,8 @@ struct Group {
     /// for the last): for every choice `a` at site m-2, `b` at m-1 and `c`
     /// at m, at `(a * K(m-1) + b) * K(m) + c`, where K is a site's number of
     /// alternatives and a site before the first has one.
-    segments: Vec<Vec<f64>>,
-    /// The same, as `exp(segment - max)`: sum-product runs in probability
-    /// space, and the segments are the same in both passes.
-    factors: Vec<Vec<f64>>,
+    /// They lie at `segments[seg_at[m]..seg_at[m + 1]]` of the document.
+    seg_at: Vec<usize>,
     /// Number of alternatives of each site.
     k: Vec<usize>,
     /// Where the states of each site start: the state (b, c) of site m,
@@ -349,6 +347,12 @@ struct Document {
     words: usize,
     /// The constants in force.
     tuning: Tuning,
+    /// Segment scores of every group (see [`Group::seg_at`]).
+    segments: Vec<f64>,
+    /// The same, as `exp(score - max)` over each site's segments: sum-product
+    /// runs in probability space, and the segments are the same in both
+    /// passes.
+    factors: Vec<f64>,
 }
 
 /// The outcome of decoding: for every alternative (indexed as
@@ -543,8 +547,7 @@ impl Document {
                     _ => groups.push(Group {
                         sentence: sentence.clone(),
                         members: members.len()..members.len() + 1,
-                        segments: Vec::new(),
-                        factors: Vec::new(),
+                        seg_at: Vec::new(),
                         k: Vec::new(),
                         at: Vec::new(),
                     }),
@@ -563,10 +566,13 @@ impl Document {
             groups,
             words,
             tuning: *t,
+            segments: Vec::with_capacity(16 * sites.len()),
+            factors: Vec::new(),
         };
         // The language model's part is the same in both passes: computed
         // once, here.
-        let mut lm = CachedModel::new(model);
+        let mut lm = CachedModel::with_capacity(model, 8 * sites.len());
+        let mut scratch = (Vec::new(), Vec::new());
         for g in 0..doc.groups.len() {
             let group = &doc.groups[g];
             let k: Vec<usize> = doc.members[group.members.clone()]
@@ -580,17 +586,20 @@ impl Document {
             }
             doc.groups[g].k = k;
             doc.groups[g].at = at;
-            let segments = doc.segments(g, &mut lm);
-            let factors = segments
-                .iter()
-                .map(|seg| {
-                    let top = seg.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    seg.iter().map(|x| (x - top).exp()).collect()
-                })
-                .collect();
-            doc.groups[g].segments = segments;
-            doc.groups[g].factors = factors;
+            let mut segments = std::mem::take(&mut doc.segments);
+            let seg_at = doc.segments(g, &mut lm, &mut segments, &mut scratch);
+            doc.segments = segments;
+            doc.groups[g].seg_at = seg_at;
         }
+        let mut factors = Vec::with_capacity(doc.segments.len());
+        for group in &doc.groups {
+            for m in 0..group.k.len() {
+                let seg = &doc.segments[group.seg_at[m]..group.seg_at[m + 1]];
+                let top = seg.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                factors.extend(seg.iter().map(|x| (x - top).exp()));
+            }
+        }
+        doc.factors = factors;
         doc
     }
 
@@ -647,9 +656,16 @@ impl Document {
         }
     }
 
-    /// The segment scores of group `g` (see [`Group::segments`]), scaled
-    /// language-model log-likelihoods with the context-free part discounted.
-    fn segments(&self, g: usize, lm: &mut CachedModel<'_>) -> Vec<Vec<f64>> {
+    /// Appends to `out` the segment scores of group `g` (see
+    /// [`Group::seg_at`]), scaled language-model log-likelihoods with the
+    /// context-free part discounted; returns where each site's start.
+    fn segments(
+        &self,
+        g: usize,
+        lm: &mut CachedModel<'_>,
+        out: &mut Vec<f64>,
+        (flat, spans): &mut (Vec<Word>, Vec<Range<usize>>),
+    ) -> Vec<usize> {
         let group = &self.groups[g];
         let sentence = &self.items[group.sentence.clone()];
         let members = &self.members[group.members.clone()];
@@ -658,36 +674,36 @@ impl Document {
         let end = (members[n - 1].0 + CONTEXT + 1).min(sentence.len());
         let k = |m: usize| group.k[m];
         // The words of each site's segment with each of its alternatives:
-        // `flat[spans[m][c]]`.
-        let mut flat: Vec<Word> = Vec::new();
-        let spans: Vec<Vec<Range<usize>>> = (0..n)
-            .map(|m| {
-                let (pos, i) = members[m];
-                let next = members.get(m + 1).map_or(end, |&(p, _)| p);
-                self.alts(i)
-                    .iter()
-                    .map(|alt| {
-                        let from = flat.len();
-                        flat.extend_from_slice(&self.alt_words[alt.words.clone()]);
-                        // Every site inside the window is in the group.
-                        flat.extend(sentence[pos + 1..next].iter().map(|it| match it {
-                            Item::Fixed(word) => *word,
-                            Item::Slot(j) => self.written(*j),
-                        }));
-                        from..flat.len()
-                    })
-                    .collect()
-            })
-            .collect();
-        let words = |m: usize, c: usize| &flat[spans[m][c].clone()];
+        // `flat[spans[alt_at[m] + c]]`.
+        flat.clear();
+        spans.clear();
+        let mut alt_at = Vec::with_capacity(n);
+        for (m, &(pos, i)) in members.iter().enumerate() {
+            alt_at.push(spans.len());
+            let next = members.get(m + 1).map_or(end, |&(p, _)| p);
+            for alt in self.alts(i) {
+                let from = flat.len();
+                flat.extend_from_slice(&self.alt_words[alt.words.clone()]);
+                // Every site inside the window is in the group.
+                flat.extend(sentence[pos + 1..next].iter().map(|it| match it {
+                    Item::Fixed(word) => *word,
+                    Item::Slot(j) => self.written(*j),
+                }));
+                spans.push(from..flat.len());
+            }
+        }
+        let (flat, spans) = (&*flat, &*spans);
+        let words = |m: usize, c: usize| &flat[spans[alt_at[m] + c].clone()];
         let last_id = |w: &[Word]| w.last().and_then(|w| w.id());
         let start = self.history(sentence, members[0].0, model);
         let (scale, discount) = (self.tuning.lm_scale, self.tuning.unigram_discount);
-        let mut out = Vec::with_capacity(n);
+        let mut seg_at = Vec::with_capacity(n + 1);
         for (m, &(_, i)) in members.iter().enumerate() {
             let (ka, kb) = (group.k_back(m, 2), group.k_back(m, 1));
             let alts = self.alts(i);
-            let mut seg = Vec::with_capacity(ka * kb * k(m));
+            seg_at.push(out.len());
+            let seg = &mut *out;
+            let base = seg.len();
             for a in 0..ka {
                 for b in 0..kb {
                     // The two words before the segment: a segment holds a
@@ -705,7 +721,7 @@ impl Document {
                     };
                     if a > 0 && words(m - 1, b).len() > 1 {
                         // The choice two sites back is out of reach.
-                        let from = ((a - 1) * kb + b) * k(m);
+                        let from = base + ((a - 1) * kb + b) * k(m);
                         seg.extend_from_within(from..from + k(m));
                         continue;
                     }
@@ -727,9 +743,9 @@ impl Document {
                     }
                 }
             }
-            out.push(seg);
         }
-        out
+        seg_at.push(out.len());
+        seg_at
     }
 
     /// The history of the word at `start` of `sentence`: the two words
@@ -793,7 +809,8 @@ impl Document {
         // in each state; the language-model part of the best alongside.
         for m in 0..n {
             let (ka, kb) = (group.k_back(m, 2), group.k_back(m, 1));
-            let (seg, fac) = (&group.segments[m], &group.factors[m]);
+            let r = group.seg_at[m]..group.seg_at[m + 1];
+            let (seg, fac) = (&self.segments[r.clone()], &self.factors[r]);
             let (u, ue) = (&unary[unary_at..], &unary_exp[unary_at..]);
             unary_at += k[m];
             for b in 0..kb {
@@ -833,7 +850,8 @@ impl Document {
                         (bmax[s], bmax_lm[s], bsum[s]) = (0.0, 0.0, 1.0);
                         continue;
                     }
-                    let (seg, fac) = (&group.segments[m + 1], &group.factors[m + 1]);
+                    let r = group.seg_at[m + 1]..group.seg_at[m + 2];
+                    let (seg, fac) = (&self.segments[r.clone()], &self.factors[r]);
                     let next = unary_at + k[m];
                     let (u, ue) = (&unary[next..], &unary_exp[next..]);
                     let (mut best, mut best_lm, mut sum) = (f64::NEG_INFINITY, 0.0, 0.0);

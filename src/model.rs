@@ -605,6 +605,20 @@ impl<'m> CachedModel<'m> {
         }
     }
 
+    /// An empty cache over `model` with room for about `queries` distinct
+    /// queries before it grows.
+    pub fn with_capacity(model: &'m LanguageModel, queries: usize) -> CachedModel<'m> {
+        let mut probs = rustc_hash::FxHashMap::default();
+        probs.reserve(queries);
+        let mut bigrams = rustc_hash::FxHashMap::default();
+        bigrams.reserve(queries);
+        CachedModel {
+            model,
+            probs,
+            bigrams,
+        }
+    }
+
     /// The model behind the cache.
     pub fn model(&self) -> &'m LanguageModel {
         self.model

@@ -180,7 +180,8 @@ pub fn is_hyphen_token(text: &str, token: &Token) -> bool {
 
 /// Splits `text` into tokens covering every byte, in order.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 3);
+    // About two tokens (a word and a space) per six bytes of English.
+    let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
