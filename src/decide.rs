@@ -486,10 +486,16 @@ impl Document {
             }
             site_alts.push(start..alt_spans.len());
         }
-        let ids = |r: &Range<usize>| -> Option<Vec<WordId>> {
-            alt_words[r.clone()].iter().map(|w| w.id()).collect()
+        // The ids of an alternative's words, when the model knows them all.
+        let alt_ids: Vec<WordId> = alt_words
+            .iter()
+            .map(|w| w.id().unwrap_or(WordId::MAX))
+            .collect();
+        let ids = |r: &Range<usize>| -> Option<&[WordId]> {
+            let ids = &alt_ids[r.clone()];
+            (!ids.contains(&WordId::MAX)).then_some(ids)
         };
-        let wanted: FxHashSet<Vec<WordId>> = site_alts
+        let wanted: FxHashSet<&[WordId]> = site_alts
             .iter()
             .flat_map(|r| alt_spans[r.start + 1..r.end].iter().filter_map(ids))
             .collect();
@@ -515,7 +521,7 @@ impl Document {
                     if capitalised_inside && c.intrinsic_case == Case::Lower {
                         cost -= t.capital_cost;
                     }
-                    if ids(span).is_some_and(|ids| present.contains(&ids)) {
+                    if ids(span).is_some_and(|ids| present.contains(ids)) {
                         cost -= t.present_cost;
                     }
                 }
@@ -932,11 +938,11 @@ impl Dp {
 
 /// The phrases of `wanted` that occur in `plain` (`None` breaks a phrase),
 /// found in one pass.
-fn present_phrases(
+fn present_phrases<'w>(
     plain: &[Option<Word>],
-    wanted: &FxHashSet<Vec<WordId>>,
-) -> FxHashSet<Vec<WordId>> {
-    let max_words = wanted.iter().map(Vec::len).max().unwrap_or(0);
+    wanted: &FxHashSet<&'w [WordId]>,
+) -> FxHashSet<&'w [WordId]> {
+    let max_words = wanted.iter().map(|w| w.len()).max().unwrap_or(0);
     let firsts: FxHashSet<WordId> = wanted.iter().filter_map(|w| w.first().copied()).collect();
     let mut found = FxHashSet::default();
     let mut phrase = Vec::with_capacity(max_words);
@@ -949,8 +955,8 @@ fn present_phrases(
         for w in plain[i..].iter().take(max_words) {
             let Some(Word::Known(id)) = w else { break };
             phrase.push(*id);
-            if wanted.contains(&phrase) {
-                found.insert(phrase.clone());
+            if let Some(&p) = wanted.get(phrase.as_slice()) {
+                found.insert(p);
             }
         }
     }

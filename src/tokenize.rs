@@ -192,6 +192,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let mut end = i;
             let mut j = i;
             loop {
+                // ASCII letters and digits, the bulk of a word, byte by byte.
+                while let Some(&b) = bytes.get(j) {
+                    if !b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    has_letter |= b.is_ascii_alphabetic();
+                    j += 1;
+                    end = j;
+                }
                 if j >= text.len() {
                     break;
                 }
@@ -233,6 +242,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             });
         } else if c.is_whitespace() {
             let mut j = i;
+            while bytes.get(j).is_some_and(|b| matches!(b, b' ' | b'\n')) {
+                j += 1;
+            }
             while j < text.len() {
                 let d = next_char(text, j);
                 if !d.is_whitespace() {
