@@ -347,18 +347,30 @@ fn json_line(
             check_text(out, &format!("{name}:{lineno}"), &a, kept, all, explain);
         }
         Task::CheckJson => {
-            let mut rec = document_json(&a, kept);
-            rec.insert("path".into(), name.into());
-            rec.insert("line".into(), lineno.into());
-            if let Some(id) = obj.get("id") {
-                rec.insert("id".into(), id.clone());
+            // Written straight out: a line of millions goes through no
+            // `Value` tree.
+            #[derive(serde::Serialize)]
+            struct Line<'r, 'a> {
+                #[serde(flatten)]
+                record: DocumentRecord<'a>,
+                path: &'r str,
+                line: usize,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                id: Option<&'r Value>,
             }
-            push_json_line(out, &Value::Object(rec));
+            let line = Line {
+                record: document_record(&a, kept),
+                path: name,
+                line: lineno,
+                id: obj.get("id"),
+            };
+            // Writing JSON into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, &line);
+            out.push(b'\n');
         }
         Task::CheckEcho | Task::Fix => {
-            let findings = document_json(&a, kept)
-                .remove("findings")
-                .unwrap_or_default();
+            let findings =
+                serde_json::to_value(document_record(&a, kept).findings).unwrap_or_default();
             let score = round4(a.score());
             let restored = match opts.task {
                 Task::Fix if !kept => match a.restore() {
@@ -382,7 +394,7 @@ fn json_line(
 
 /// The document's JSON record; `kept` (under `--min-score`) reports every
 /// finding as kept and no restoration.
-fn document_json(a: &Analysis<'_>, kept: bool) -> Map<String, Value> {
+fn document_record<'a>(a: &'a Analysis<'_>, kept: bool) -> DocumentRecord<'a> {
     let mut rec = DocumentRecord::new(a);
     if kept {
         rec.restorations = 0;
@@ -391,7 +403,11 @@ fn document_json(a: &Analysis<'_>, kept: bool) -> Map<String, Value> {
             f.score = f.keep;
         }
     }
-    match serde_json::to_value(rec) {
+    rec
+}
+
+fn document_json(a: &Analysis<'_>, kept: bool) -> Map<String, Value> {
+    match serde_json::to_value(document_record(a, kept)) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     }
