@@ -599,6 +599,11 @@ impl Document {
         }
         let mut factors = Vec::with_capacity(doc.segments.len());
         for group in &doc.groups {
+            if group.k.len() == 1 {
+                // A lone site is decoded in log space (see `decode_group`).
+                factors.resize(group.seg_at[1], 0.0);
+                continue;
+            }
             for m in 0..group.k.len() {
                 let seg = &doc.segments[group.seg_at[m]..group.seg_at[m + 1]];
                 let top = seg.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -788,6 +793,19 @@ impl Document {
         let members = &self.members[group.members.clone()];
         let (k, at) = (&group.k, &group.at);
         let n = members.len();
+        if n == 1 {
+            // One site: each alternative is a combination of its own.
+            let i = members[0].1;
+            let seg = &self.segments[group.seg_at[0]..group.seg_at[1]];
+            for (c, alt) in self.alts(i).iter().enumerate() {
+                let u = if c == 0 { 0.0 } else { prior[i] + alt.channel };
+                let a = self.site_alts[i].start + c;
+                scores.best[a] = seg[c] + u;
+                scores.best_lm[a] = seg[c];
+                scores.mass[a] = seg[c] + u;
+            }
+            return;
+        }
         // The prior and channel of choice c at site m, and its exponential,
         // at at_unary[m] + c.
         dp.unary.clear();

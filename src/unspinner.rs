@@ -255,34 +255,41 @@ impl Unspinner {
             .zip(decided.sites)
             .map(|(site, d)| {
                 let (line, column) = lines.line_col(site.span.start);
-                let restored = d.restore;
-                let mut candidates: Vec<(bool, Candidate)> = site
+                let mut candidates: Vec<Candidate> = site
                     .candidates
                     .into_iter()
                     .zip(d.candidates)
-                    .enumerate()
-                    .map(|(i, (c, (score, terms)))| {
-                        let candidate = Candidate {
-                            original: c.original,
-                            score: round4(score),
-                            source: c.source,
-                            terms: Terms {
-                                lm: round4(terms.lm),
-                                channel: round4(terms.channel) + 0.0,
-                                prior: round4(terms.prior),
-                            },
-                        };
-                        (restored == Some(i), candidate)
+                    .map(|(c, (score, terms))| Candidate {
+                        original: c.original,
+                        score: round4(score),
+                        source: c.source,
+                        terms: Terms {
+                            lm: round4(terms.lm),
+                            channel: round4(terms.channel) + 0.0,
+                            prior: round4(terms.prior),
+                        },
                     })
                     .collect();
-                candidates.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
-                let restoration = candidates.iter().position(|(chosen, _)| *chosen);
+                // Where the restored candidate lands in the stable sort below.
+                let restoration = d.restore.map(|r| {
+                    let score = candidates[r].score;
+                    candidates
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, c)| match c.score.total_cmp(&score) {
+                            std::cmp::Ordering::Greater => true,
+                            std::cmp::Ordering::Equal => i < r,
+                            std::cmp::Ordering::Less => false,
+                        })
+                        .count()
+                });
+                candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
                 Finding {
                     span: site.span.clone(),
                     line,
                     column,
                     spun: text[site.span].to_string(),
-                    candidates: candidates.into_iter().map(|(_, c)| c).collect(),
+                    candidates,
                     keep: round4(d.keep),
                     restoration,
                 }
