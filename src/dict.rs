@@ -274,6 +274,9 @@ impl fmt::Display for Source {
 pub struct Proposal {
     /// The original wording, in the table's case.
     pub original: String,
+    /// The case of the original as the table writes it (`Americans`:
+    /// title case, a capital of its own).
+    pub case: Case,
     /// Its rank among the entry's candidates (0 = listed first).
     pub rank: usize,
     /// The table line that proposed it.
@@ -408,6 +411,7 @@ impl Dictionary {
                         continue;
                     }
                     entry.candidates.push(Proposal {
+                        case: Case::of(c),
                         original: c.clone(),
                         rank: entry.candidates.len(),
                         source: Source::new(table.name.clone(), e.line),

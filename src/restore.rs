@@ -54,42 +54,43 @@ pub fn apostrophe_style(text: &str) -> char {
 pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
     if !spun.chars().any(char::is_uppercase) {
         // Lower-case text takes the original as the table writes it.
-        return with_apostrophe(original, apostrophe);
+        return with_apostrophe(original.to_string(), apostrophe);
     }
     // The spun form's words and the separators between them (whitespace or
     // a hyphen: "Main-Common").
-    let spun_words: Vec<&str> = spun
-        .split(|c: char| c.is_whitespace() || c == '-')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let spun_words = || {
+        spun.split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+    };
+    let n_spun = spun_words().count();
     // Capitalised parts of a hyphenated word are spun one by one, so their
     // hyphen is the author's ("Major-General" -> "Main-Common"); a lower-case
     // hyphenated form is the spinner's own output ("far away" -> "far-off").
     let hyphenated = spun.contains('-')
-        && spun_words
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        && spun_words().all(|w| w.chars().next().is_some_and(char::is_uppercase));
     // A short word in capitals is an acronym the spinner wrote ("USA" for
     // "United States"), not text in capitals.
-    let acronym = spun_words.len() == 1 && spun.chars().filter(|c| c.is_alphabetic()).count() <= 4;
-    let original_words: Vec<&str> = original.split(' ').collect();
+    let acronym = n_spun == 1 && spun.chars().filter(|c| c.is_alphabetic()).count() <= 4;
     let cased = if Case::of(spun) == Case::Upper && !acronym {
         original.to_uppercase()
     } else if Case::of(original) == Case::Lower
-        && spun_words.len() > 1
-        && original_words.len() == spun_words.len()
+        && n_spun > 1
+        && original.split(' ').count() == n_spun
     {
         // Word for word: each takes its counterpart's capital, and the
         // spun form's hyphens ("Main-Common" -> "Major-General").
         let mut out = String::with_capacity(original.len());
-        for (i, (o, w)) in original_words.iter().zip(&spun_words).enumerate() {
+        for (i, (o, w)) in original.split(' ').zip(spun_words()).enumerate() {
             if i > 0 {
                 out.push(if hyphenated { '-' } else { ' ' });
             }
-            if w.chars().next().is_some_and(char::is_uppercase) {
-                out.push_str(&capitalise(o));
-            } else {
-                out.push_str(o);
+            let mut chars = o.chars();
+            match chars.next() {
+                Some(first) if w.chars().next().is_some_and(char::is_uppercase) => {
+                    out.extend(first.to_uppercase());
+                    out.push_str(chars.as_str());
+                }
+                _ => out.push_str(o),
             }
         }
         out
@@ -98,13 +99,13 @@ pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
     } else {
         original.to_string()
     };
-    with_apostrophe(&cased, apostrophe)
+    with_apostrophe(cased, apostrophe)
 }
 
 /// `text` with every apostrophe written as `apostrophe`.
-fn with_apostrophe(text: &str, apostrophe: char) -> String {
+fn with_apostrophe(text: String, apostrophe: char) -> String {
     if !text.contains(is_apostrophe) {
-        return text.to_string();
+        return text;
     }
     text.chars()
         .map(|c| if is_apostrophe(c) { apostrophe } else { c })

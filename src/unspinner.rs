@@ -201,7 +201,7 @@ impl Unspinner {
                         .candidates
                         .iter()
                         .filter_map(|p| {
-                            let intrinsic_case = Case::of(&p.original);
+                            let intrinsic_case = p.case;
                             (capitalised || intrinsic_case == Case::Lower).then(|| SiteCandidate {
                                 original: match_case(&p.original, written, apostrophe),
                                 intrinsic_case,
