@@ -14,7 +14,7 @@ use crate::finding::{Candidate, Finding, Terms};
 use crate::model::LanguageModel;
 use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
-use crate::tokenize::{normalize_phrase, tokenize, Case, LineIndex, TokenKind};
+use crate::tokenize::{normalize_phrase, tokenize, Case, LineIndex, Token, TokenKind};
 use crate::{diff, numbers};
 
 /// The document spin score above which a document is judged spun, by default.
@@ -177,72 +177,7 @@ impl Unspinner {
     /// restoration.
     pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
         let tokens = tokenize(text);
-        let apostrophe = apostrophe_style(text);
-        let allowed = |written: &str| {
-            !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
-        };
-        let mut sites = Vec::new();
-        let mut scratch = String::new();
-        let mut k = 0;
-        while k < tokens.len() {
-            let tok = &tokens[k];
-            let kind_ok = matches!(tok.kind, TokenKind::Word | TokenKind::Number);
-            if !kind_ok {
-                k += 1;
-                continue;
-            }
-            if let Some(m) = self.dict.longest_match_with(text, &tokens, k, &mut scratch) {
-                let span = tokens[m.first].span.start..tokens[m.last].span.end;
-                let written = &text[span.clone()];
-                if !allowed(written) {
-                    let capitalised = written.starts_with(char::is_uppercase);
-                    let candidates: Vec<SiteCandidate> = m
-                        .entry
-                        .candidates
-                        .iter()
-                        .filter_map(|p| {
-                            let intrinsic_case = p.case;
-                            (capitalised || intrinsic_case == Case::Lower).then(|| SiteCandidate {
-                                original: match_case(&p.original, written, apostrophe),
-                                intrinsic_case,
-                                source: p.source.label().clone(),
-                                rank: p.rank,
-                            })
-                        })
-                        .collect();
-                    if !candidates.is_empty() {
-                        sites.push(Site {
-                            first: m.first,
-                            last: m.last,
-                            span,
-                            weight: m.entry.weight,
-                            candidates,
-                        });
-                        k = m.last + 1;
-                        continue;
-                    }
-                }
-            }
-            if let Some(p) = numbers::propose(text, &tokens, k) {
-                let span = tokens[k].span.clone();
-                let written = &text[span.clone()];
-                if !allowed(written) {
-                    sites.push(Site {
-                        first: k,
-                        last: k,
-                        span,
-                        weight: p.weight,
-                        candidates: vec![SiteCandidate {
-                            original: match_case(&p.original, written, apostrophe),
-                            intrinsic_case: Case::Lower,
-                            source: numbers::source(p.rule),
-                            rank: 0,
-                        }],
-                    });
-                }
-            }
-            k += 1;
-        }
+        let sites = self.sites(text, &tokens);
         let words = tokens
             .iter()
             .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
@@ -302,6 +237,78 @@ impl Unspinner {
             words,
             threshold: self.settings.threshold,
         }
+    }
+
+    /// The places in `text` (tokenized as `tokens`) that the dictionary or
+    /// the number rules know, with their candidates, in text order.
+    pub(crate) fn sites(&self, text: &str, tokens: &[Token]) -> Vec<Site> {
+        let apostrophe = apostrophe_style(text);
+        let allowed = |written: &str| {
+            !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
+        };
+        let mut sites = Vec::new();
+        let mut scratch = String::new();
+        let mut k = 0;
+        while k < tokens.len() {
+            let tok = &tokens[k];
+            let kind_ok = matches!(tok.kind, TokenKind::Word | TokenKind::Number);
+            if !kind_ok {
+                k += 1;
+                continue;
+            }
+            if let Some(m) = self.dict.longest_match_with(text, tokens, k, &mut scratch) {
+                let span = tokens[m.first].span.start..tokens[m.last].span.end;
+                let written = &text[span.clone()];
+                if !allowed(written) {
+                    let capitalised = written.starts_with(char::is_uppercase);
+                    let candidates: Vec<SiteCandidate> = m
+                        .entry
+                        .candidates
+                        .iter()
+                        .filter_map(|p| {
+                            let intrinsic_case = p.case;
+                            (capitalised || intrinsic_case == Case::Lower).then(|| SiteCandidate {
+                                original: match_case(&p.original, written, apostrophe),
+                                intrinsic_case,
+                                source: p.source.label().clone(),
+                                rank: p.rank,
+                            })
+                        })
+                        .collect();
+                    if !candidates.is_empty() {
+                        sites.push(Site {
+                            first: m.first,
+                            last: m.last,
+                            span,
+                            weight: m.entry.weight,
+                            candidates,
+                        });
+                        k = m.last + 1;
+                        continue;
+                    }
+                }
+            }
+            if let Some(p) = numbers::propose(text, tokens, k) {
+                let span = tokens[k].span.clone();
+                let written = &text[span.clone()];
+                if !allowed(written) {
+                    sites.push(Site {
+                        first: k,
+                        last: k,
+                        span,
+                        weight: p.weight,
+                        candidates: vec![SiteCandidate {
+                            original: match_case(&p.original, written, apostrophe),
+                            intrinsic_case: Case::Lower,
+                            source: numbers::source(p.rule),
+                            rank: 0,
+                        }],
+                    });
+                }
+            }
+            k += 1;
+        }
+        sites
     }
 }
 
