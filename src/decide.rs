@@ -994,3 +994,138 @@ fn in_capitals(written: &str) -> bool {
         .split_whitespace()
         .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1 && Case::of(w) == Case::Upper)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokenize::tokenize;
+    use crate::Unspinner;
+
+    const SPUN: &str = include_str!("../corpus/seeds/002_e90d1dc293122756.txt");
+
+    /// Every combination of group `g` scored from scratch with the uncached
+    /// model: (choices, total).
+    fn enumerate(doc: &Document, g: usize, prior: &[f64], model: &LanguageModel) -> Vec<(Vec<usize>, f64)> {
+        let group = &doc.groups[g];
+        let sentence = &doc.items[group.sentence.clone()];
+        let members = &doc.members[group.members.clone()];
+        let end = (members[members.len() - 1].0 + CONTEXT + 1).min(sentence.len());
+        let mut out = Vec::new();
+        let mut a = vec![0; members.len()];
+        loop {
+            // The words scored, after a history that may be cut by unknowns.
+            let mut known: Vec<WordId> = match doc.history(sentence, members[0].0, model) {
+                [Some(x), Some(y)] => vec![x, y],
+                [_, Some(y)] => vec![y],
+                _ => Vec::new(),
+            };
+            let mut words: Vec<Word> = Vec::new();
+            for (pos, item) in sentence.iter().enumerate().take(end).skip(members[0].0) {
+                match item {
+                    Item::Fixed(w) => words.push(*w),
+                    Item::Slot(i) => {
+                        let m = members.iter().position(|&(p, _)| p == pos).unwrap();
+                        let alt = &doc.alts(*i)[a[m]];
+                        words.extend_from_slice(&doc.alt_words[alt.words.clone()]);
+                    }
+                }
+            }
+            if end == sentence.len() {
+                words.push(Word::Known(model.sentence_end()));
+            }
+            let mut log10 = 0.0f64;
+            for w in words {
+                match w {
+                    Word::Known(id) => {
+                        let from = known.len().saturating_sub(2);
+                        log10 += model.log10_prob(&known[from..], id) as f64;
+                        known.push(id);
+                    }
+                    Word::Unknown => {
+                        log10 += model.unk_log10() as f64;
+                        known.clear();
+                    }
+                }
+            }
+            let t = &doc.tuning;
+            let mut total = t.lm_scale * log10 * std::f64::consts::LN_10;
+            for (&(_, i), &c) in members.iter().zip(&a) {
+                let alts = doc.alts(i);
+                total -= t.lm_scale * t.unigram_discount * (alts[c].unigram - alts[0].unigram);
+                if c > 0 {
+                    total += prior[i] + alts[c].channel;
+                }
+            }
+            out.push((a.clone(), total));
+            // Next combination, the last site fastest.
+            let mut m = members.len();
+            loop {
+                if m == 0 {
+                    return out;
+                }
+                m -= 1;
+                a[m] += 1;
+                if a[m] < group.k[m] {
+                    break;
+                }
+                a[m] = 0;
+            }
+        }
+    }
+
+    #[test]
+    fn dynamic_programming_agrees_with_enumerating_every_combination() {
+        let model = LanguageModel::shipped();
+        let u = Unspinner::builder().build().unwrap();
+        let text = &SPUN[..SPUN.len().min(12_000)];
+        let tokens = tokenize(text);
+        let sites = u.sites(text, &tokens);
+        let doc = Document::new(text, &tokens, &sites, model, &TUNING);
+        let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
+        let scores = doc.decode(&prior);
+        let mut checked = 0;
+        for g in 0..doc.groups.len() {
+            if doc.groups[g].k.iter().product::<usize>() > 4096 {
+                continue;
+            }
+            let combos = enumerate(&doc, g, &prior, model);
+            let members = &doc.members[doc.groups[g].members.clone()];
+            for (m, &(_, i)) in members.iter().enumerate() {
+                let r = doc.site_alts[i].clone();
+                let mut mass = vec![f64::NEG_INFINITY; r.len()];
+                for c in 0..r.len() {
+                    let with_c = combos.iter().filter(|(a, _)| a[m] == c).map(|(_, t)| *t);
+                    let best = with_c.clone().fold(f64::NEG_INFINITY, f64::max);
+                    assert!(
+                        (best - scores.best[r.start + c]).abs() < 1e-6,
+                        "group {g} site {m} alternative {c}: {best} vs {}",
+                        scores.best[r.start + c]
+                    );
+                    mass[c] = best + with_c.map(|t| (t - best).exp()).sum::<f64>().ln();
+                }
+                // Probabilities within the site agree.
+                let norm = |v: &[f64]| {
+                    let top = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let z: f64 = v.iter().map(|x| (x - top).exp()).sum();
+                    v.iter().map(|x| (x - top).exp() / z).collect::<Vec<_>>()
+                };
+                for (p, q) in norm(&mass).iter().zip(norm(&scores.mass[r.clone()])) {
+                    assert!((p - q).abs() < 1e-9, "group {g} site {m}: {p} vs {q}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} sites checked");
+        assert!(doc.groups.iter().any(|g| g.k.len() >= 4), "no long group");
+    }
+
+    #[test]
+    fn neighbouring_findings_are_restored_together() {
+        let u = Unspinner::builder().build().unwrap();
+        let a = u.analyze("Trump mentioned the navy motion in the Center East was one in all the largest.");
+        assert_eq!(
+            a.restore(),
+            "Trump said the military action in the Middle East was one of the largest."
+        );
+    }
+}

@@ -839,6 +839,29 @@ mod tests {
     }
 
     #[test]
+    fn the_cached_model_agrees_with_the_model() {
+        let m = lm();
+        let mut cached = CachedModel::new(m);
+        let words = ["the", "united", "states", "said", "navy", "of", "zzzz"];
+        let ids: Vec<Option<WordId>> = words.iter().map(|w| m.word_id(w)).collect();
+        // Twice: the second round answers from the cache.
+        for _ in 0..2 {
+            for &a in &ids {
+                for &b in &ids {
+                    for &w in ids.iter().flatten() {
+                        let history: Vec<WordId> = match (a, b) {
+                            (Some(a), Some(b)) => vec![a, b],
+                            (_, Some(b)) => vec![b],
+                            _ => vec![],
+                        };
+                        assert_eq!(cached.log10_prob([a, b], w), m.log10_prob(&history, w));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn from_bytes_rejects_garbage() {
         let bad: [Vec<u8>; 3] = [vec![], b"UNSPINLM".to_vec(), vec![0u8; 4096]];
         for b in bad {
