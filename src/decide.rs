@@ -414,19 +414,22 @@ impl Document {
             .iter()
             .map(|s| normalize_phrase(&text[s.span.clone()]))
             .collect();
-        // Each distinct spelling is looked up in the vocabulary once.
-        let mut vocab: FxHashMap<&str, Word> = FxHashMap::default();
-        vocab.reserve(tokens.len() / 4);
+        let mut memo = VocabMemo::take(model);
         let mut buf = String::new();
-        let mut word = |w| -> Word {
-            *vocab.entry(w).or_insert_with(|| {
-                buf.clear();
-                normalize_into(w, &mut buf);
-                match model.word_id(&buf) {
-                    Some(id) => Word::Known(id),
-                    None => Word::Unknown,
-                }
-            })
+        let mut word = |w: &str| -> Word {
+            if let Some(&id) = memo.ids.get(w) {
+                return id;
+            }
+            buf.clear();
+            normalize_into(w, &mut buf);
+            let id = match model.word_id(&buf) {
+                Some(id) => Word::Known(id),
+                None => Word::Unknown,
+            };
+            if memo.ids.len() < VocabMemo::MAX {
+                memo.ids.insert(w.into(), id);
+            }
+            id
         };
         let mut site_at: Vec<Option<usize>> = vec![None; tokens.len()];
         for (i, s) in sites.iter().enumerate() {
@@ -562,6 +565,7 @@ impl Document {
                 last_pos = Some(pos);
             }
         }
+        memo.put_back();
         let mut doc = Document {
             keys,
             site_alts,
@@ -922,6 +926,40 @@ fn normalize(sums: &mut [f64]) {
     let total: f64 = sums.iter().sum();
     if total > 0.0 {
         sums.iter_mut().for_each(|x| *x /= total);
+    }
+}
+
+/// The vocabulary ids of the spellings a thread has met, kept from one
+/// document to the next: words recur across documents (a few thousand make
+/// up most of any news text), and a lookup in the model's index touches
+/// three scattered cache lines.
+#[derive(Default)]
+struct VocabMemo {
+    /// The model the ids belong to ([`LanguageModel::serial`]; 0 is none).
+    model: u64,
+    ids: FxHashMap<Box<str>, Word>,
+}
+
+thread_local! {
+    static VOCAB_MEMO: std::cell::RefCell<VocabMemo> = Default::default();
+}
+
+impl VocabMemo {
+    /// Spellings kept at most, so that memory stays bounded (a few MB).
+    const MAX: usize = 1 << 16;
+
+    /// This thread's memo, for `model` (emptied if it was another's).
+    fn take(model: &LanguageModel) -> VocabMemo {
+        let mut memo = VOCAB_MEMO.with_borrow_mut(std::mem::take);
+        if memo.model != model.serial() {
+            memo.ids.clear();
+            memo.model = model.serial();
+        }
+        memo
+    }
+
+    fn put_back(self) {
+        VOCAB_MEMO.with_borrow_mut(|memo| *memo = self);
     }
 }
 

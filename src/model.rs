@@ -135,6 +135,8 @@ pub struct LanguageModel {
     /// once and compares one or two entries, where bisecting the sorted
     /// word list compares seventeen scattered strings.
     vocab_index: OnceLock<Box<[u32]>>,
+    /// Unique among the models of this process, for memos of its lookups.
+    serial: u64,
     n_words: u32,
     n_bigrams: u32,
     n_trigrams: u32,
@@ -347,6 +349,10 @@ impl LanguageModel {
         Ok(LanguageModel {
             data,
             vocab_index: OnceLock::new(),
+            serial: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             n_words,
             n_bigrams,
             n_trigrams,
@@ -401,6 +407,12 @@ impl LanguageModel {
             index[slot] = id;
         }
         index
+    }
+
+    /// A number no other model of this process has, for keeping memos of
+    /// its lookups apart.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// The word with the given id, if the id is in range.
