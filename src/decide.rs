@@ -30,7 +30,6 @@
 //! better each finding reads restored; the score sets the prior of the
 //! second pass, which makes the decisions.
 
-
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
@@ -648,13 +647,19 @@ impl Document {
         let max = mass.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let z: f64 = mass.iter().map(|m| (m - max).exp()).sum();
         let prob = |c: usize| (mass[c] - max).exp() / z;
-        let (top, _) = best.iter().enumerate().fold((0, f64::NEG_INFINITY), |acc, (c, &b)| {
-            if b > acc.1 {
-                (c, b)
-            } else {
-                acc
-            }
-        });
+        let (top, _) = best
+            .iter()
+            .enumerate()
+            .fold(
+                (0, f64::NEG_INFINITY),
+                |acc, (c, &b)| {
+                    if b > acc.1 {
+                        (c, b)
+                    } else {
+                        acc
+                    }
+                },
+            );
         SiteDecision {
             keep: prob(0),
             candidates: (1..r.len())
@@ -754,7 +759,9 @@ impl Document {
                             h = [h[1], word.id()];
                         }
                         let context_free = alts[c].unigram - alts[0].unigram;
-                        seg.push(scale * (log10 * std::f64::consts::LN_10 - discount * context_free));
+                        seg.push(
+                            scale * (log10 * std::f64::consts::LN_10 - discount * context_free),
+                        );
                     }
                 }
             }
@@ -1043,7 +1050,12 @@ mod tests {
 
     /// Every combination of group `g` scored from scratch with the uncached
     /// model: (choices, total).
-    fn enumerate(doc: &Document, g: usize, prior: &[f64], model: &LanguageModel) -> Vec<(Vec<usize>, f64)> {
+    fn enumerate(
+        doc: &Document,
+        g: usize,
+        prior: &[f64],
+        model: &LanguageModel,
+    ) -> Vec<(Vec<usize>, f64)> {
         let group = &doc.groups[g];
         let sentence = &doc.items[group.sentence.clone()];
         let members = &doc.members[group.members.clone()];
@@ -1131,7 +1143,7 @@ mod tests {
             for (m, &(_, i)) in members.iter().enumerate() {
                 let r = doc.site_alts[i].clone();
                 let mut mass = vec![f64::NEG_INFINITY; r.len()];
-                for c in 0..r.len() {
+                for (c, mass) in mass.iter_mut().enumerate() {
                     let with_c = combos.iter().filter(|(a, _)| a[m] == c).map(|(_, t)| *t);
                     let best = with_c.clone().fold(f64::NEG_INFINITY, f64::max);
                     assert!(
@@ -1139,7 +1151,7 @@ mod tests {
                         "group {g} site {m} alternative {c}: {best} vs {}",
                         scores.best[r.start + c]
                     );
-                    mass[c] = best + with_c.map(|t| (t - best).exp()).sum::<f64>().ln();
+                    *mass = best + with_c.map(|t| (t - best).exp()).sum::<f64>().ln();
                 }
                 // Probabilities within the site agree.
                 let norm = |v: &[f64]| {
@@ -1160,7 +1172,9 @@ mod tests {
     #[test]
     fn neighbouring_findings_are_restored_together() {
         let u = Unspinner::builder().build().unwrap();
-        let a = u.analyze("Trump mentioned the navy motion in the Center East was one in all the largest.");
+        let a = u.analyze(
+            "Trump mentioned the navy motion in the Center East was one in all the largest.",
+        );
         assert_eq!(
             a.restore(),
             "Trump said the military action in the Middle East was one of the largest."

@@ -399,7 +399,9 @@ impl LanguageModel {
         for id in 0..self.n_words {
             // Every id is in range (checked when the model was read); a
             // word the table cannot hold would only make it unfindable.
-            let Some(w) = self.word_bytes(id) else { continue };
+            let Some(w) = self.word_bytes(id) else {
+                continue;
+            };
             let mut slot = hash_word(w) & (size - 1);
             while index[slot] != NO_WORD {
                 slot = (slot + 1) & (size - 1);
@@ -587,8 +589,7 @@ impl LanguageModel {
 
 /// A language model with a memory of the probabilities asked for, for
 /// scoring many overlapping word sequences of one document: decoding asks
-/// the same trigrams again for every combination of candidates, and a
-/// trigram's backoff looks up the bigram that the next word's context needs.
+/// the same trigrams again for neighbouring combinations of candidates.
 ///
 /// ```
 /// use unspin::model::{CachedModel, LanguageModel};
@@ -603,8 +604,6 @@ pub struct CachedModel<'m> {
     /// log10 P(w | h1 h2), keyed by the three ids packed (`NONE` for a cut
     /// history).
     probs: rustc_hash::FxHashMap<u64, f32>,
-    /// Index and probability code of bigram (w1, w2), or none.
-    bigrams: rustc_hash::FxHashMap<u64, Option<(usize, u32)>>,
 }
 
 impl<'m> CachedModel<'m> {
@@ -613,7 +612,6 @@ impl<'m> CachedModel<'m> {
         CachedModel {
             model,
             probs: Default::default(),
-            bigrams: Default::default(),
         }
     }
 
@@ -622,13 +620,7 @@ impl<'m> CachedModel<'m> {
     pub fn with_capacity(model: &'m LanguageModel, queries: usize) -> CachedModel<'m> {
         let mut probs = rustc_hash::FxHashMap::default();
         probs.reserve(queries);
-        let mut bigrams = rustc_hash::FxHashMap::default();
-        bigrams.reserve(queries);
-        CachedModel {
-            model,
-            probs,
-            bigrams,
-        }
+        CachedModel { model, probs }
     }
 
     /// The model behind the cache.
@@ -640,52 +632,34 @@ impl<'m> CachedModel<'m> {
     /// the two previous words oldest first; `None` is a word out of the
     /// vocabulary, which cuts the history before it.
     pub fn log10_prob(&mut self, history: [Option<WordId>; 2], word: WordId) -> f32 {
-        let m = self.model;
-        if word >= m.n_words {
-            return m.unk_log10;
-        }
-        // Ids take at most 24 bits (checked when the model was read).
-        const NONE: u64 = (1 << 24) - 1;
-        let [h1, h2] = match history {
-            [Some(a), Some(b)] if a < m.n_words && b < m.n_words => [a as u64, b as u64],
-            [_, Some(b)] if b < m.n_words => [NONE, b as u64],
-            _ => [NONE, NONE],
-        };
-        let key = h1 << 48 | h2 << 24 | word as u64;
-        if let Some(&p) = self.probs.get(&key) {
-            return p;
-        }
-        let p = match (h1, h2) {
-            (NONE, NONE) => m.p1(word),
-            (NONE, b) => self.p2(b as WordId, word),
-            (a, b) => {
-                let (a, b) = (a as WordId, b as WordId);
-                match self.bigram(a, b) {
-                    None => self.p2(b, word),
-                    Some((bi, _)) => match m.trigram(bi, word) {
-                        Some(code) => m.tri_prob(code),
-                        None => m.bigram_backoff(bi) + self.p2(b, word),
-                    },
-                }
+        let n = self.model.n_words;
+        let known = |w: Option<WordId>| w.filter(|&w| w < n);
+        let ids: [WordId; 2];
+        let history: &[WordId] = match (known(history[0]), known(history[1])) {
+            (Some(a), Some(b)) => {
+                ids = [a, b];
+                &ids
             }
+            (_, Some(b)) => {
+                ids = [b, b];
+                &ids[1..]
+            }
+            _ => &[],
         };
-        self.probs.insert(key, p);
-        p
-    }
-
-    fn bigram(&mut self, w1: WordId, w2: WordId) -> Option<(usize, u32)> {
-        let m = self.model;
+        // Ids take at most 24 bits (checked when the model was read); an
+        // absent history word packs as all ones.
+        const NONE: u64 = (1 << 24) - 1;
+        let at = |k: usize| {
+            history
+                .len()
+                .checked_sub(k)
+                .map_or(NONE, |i| u64::from(history[i]))
+        };
+        let key = at(2) << 48 | at(1) << 24 | u64::from(word);
         *self
-            .bigrams
-            .entry((w1 as u64) << 32 | w2 as u64)
-            .or_insert_with(|| m.bigram(w1, w2))
-    }
-
-    fn p2(&mut self, h: WordId, w: WordId) -> f32 {
-        match self.bigram(h, w) {
-            Some((_, code)) => self.model.bi_prob(code),
-            None => self.model.uni_backoff(h) + self.model.p1(w),
-        }
+            .probs
+            .entry(key)
+            .or_insert_with(|| self.model.log10_prob(history, word))
     }
 }
 

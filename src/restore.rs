@@ -19,7 +19,11 @@ pub fn apostrophe_style(text: &str) -> char {
     let mut straight = 0usize;
     // Only the apostrophes are looked at, and the character before each.
     for (i, a) in text.match_indices(['\'', '\u{2019}']) {
-        if text[..i].chars().next_back().is_some_and(char::is_alphanumeric) {
+        if text[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        {
             if a == "'" {
                 straight += 1;
             } else {

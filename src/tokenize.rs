@@ -429,7 +429,9 @@ mod tests {
     fn line_cursor_agrees_with_the_index_in_any_order() {
         let text = "ab\nçd éf\n\nx’y z\n";
         let idx = LineIndex::new(text);
-        let offsets: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
         let mut cursor = idx.cursor(text);
         for &o in offsets.iter().chain(offsets.iter().rev()).chain(&offsets) {
             assert_eq!(cursor.line_col(o), idx.line_col(text, o), "offset {o}");
