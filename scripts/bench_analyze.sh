@@ -7,11 +7,15 @@
 # does not grow with the input) from the shipped texts: the spun seed 002 and
 # the clean seeds and Brown press samples, whole documents, repeated, into
 # target/bench-analyze/ (never committed). Then, on one thread:
-#   - `unspin check --jsonl`: MB/s of input per CPU second and per wall
+#   - the analysis alone, in-process (`cargo bench --bench throughput`): MB/s
+#     of text per second of `Unspinner::analyze`, and peak memory;
+#   - `unspin check --jsonl`, end to end (reading JSON, analysing, writing
+#     every finding as JSON): MB/s of input per CPU second and per wall
 #     second, and peak resident memory (GNU time; `apt-get install time`);
 #   - start-up: `unspin check` of an empty input, the mean of 20 runs.
-# The criterion bench (`cargo bench --bench analyze`) measures the same
-# analysis in-process, per document.
+# The criterion bench (`cargo bench --bench analyze`) times single documents.
+# The corpus repeats a few documents; the analysis keeps nothing from one
+# document to the next except a bounded memo of vocabulary lookups.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE_MB=${SIZE_MB:-100}
@@ -47,6 +51,7 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for mb in $((SIZE_MB / 4)) "$SIZE_MB"; do
     corpus="$WORK/corpus-$mb.jsonl"
     [ -s "$corpus" ] || make_corpus "$mb" "$corpus"
+    cargo bench --quiet --bench throughput -- "$corpus" 2>/dev/null | sed 's/^/in-process: /'
     bytes=$(stat -c %s "$corpus")
     /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$BIN" check --jsonl --threads 1 --quiet "$corpus" >/dev/null || [ $? -eq 1 ]
     read -r wall user sys rss < <(tail -n 1 "$WORK/time")
