@@ -24,7 +24,9 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let u = unspin::Unspinner::builder().build().expect("default unspinner");
+    let u = unspin::Unspinner::builder()
+        .build()
+        .expect("default unspinner");
     let (mut bytes, mut docs, mut findings) = (0usize, 0usize, 0usize);
     let mut analysing = Duration::ZERO;
     let start = Instant::now();
