@@ -604,15 +604,14 @@ pub struct CachedModel<'m> {
     /// log10 P(w | h1 h2), keyed by the three ids packed (`NONE` for a cut
     /// history).
     probs: rustc_hash::FxHashMap<u64, f32>,
+    /// Recent bigram lookups, `(w1 << 32 | w2, result)`, 1,024 slots.
+    bigrams: Box<[(u64, Option<(usize, u32)>)]>,
 }
 
 impl<'m> CachedModel<'m> {
     /// An empty cache over `model`.
     pub fn new(model: &'m LanguageModel) -> CachedModel<'m> {
-        CachedModel {
-            model,
-            probs: Default::default(),
-        }
+        CachedModel::with_capacity(model, 0)
     }
 
     /// An empty cache over `model` with room for about `queries` distinct
@@ -620,7 +619,12 @@ impl<'m> CachedModel<'m> {
     pub fn with_capacity(model: &'m LanguageModel, queries: usize) -> CachedModel<'m> {
         let mut probs = rustc_hash::FxHashMap::default();
         probs.reserve(queries);
-        CachedModel { model, probs }
+        CachedModel {
+            model,
+            probs,
+            // No real bigram has this key: word ids are below 2^24.
+            bigrams: vec![(u64::MAX, None); 1024].into_boxed_slice(),
+        }
     }
 
     /// The model behind the cache.
@@ -656,10 +660,46 @@ impl<'m> CachedModel<'m> {
                 .map_or(NONE, |i| u64::from(history[i]))
         };
         let key = at(2) << 48 | at(1) << 24 | u64::from(word);
-        *self
-            .probs
-            .entry(key)
-            .or_insert_with(|| self.model.log10_prob(history, word))
+        if let Some(&p) = self.probs.get(&key) {
+            return p;
+        }
+        let m = self.model;
+        let p = match *history {
+            [b] => self.p2(b, word),
+            [a, b] => match self.bigram(a, b) {
+                None => self.p2(b, word),
+                Some((bi, _)) => match m.trigram(bi, word) {
+                    Some(code) => m.tri_prob(code),
+                    None => m.bigram_backoff(bi) + self.p2(b, word),
+                },
+            },
+            _ => m.log10_prob(history, word),
+        };
+        self.probs.insert(key, p);
+        p
+    }
+
+    /// Bigram lookups through a small direct-mapped memo: a backed-off
+    /// trigram looks up the bigram (h2, w) that the next word's context
+    /// (h2, w) needs again.
+    fn bigram(&mut self, w1: WordId, w2: WordId) -> Option<(usize, u32)> {
+        let key = u64::from(w1) << 32 | u64::from(w2);
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+        match self.bigrams[slot] {
+            (k, found) if k == key => found,
+            _ => {
+                let found = self.model.bigram(w1, w2);
+                self.bigrams[slot] = (key, found);
+                found
+            }
+        }
+    }
+
+    fn p2(&mut self, h: WordId, w: WordId) -> f32 {
+        match self.bigram(h, w) {
+            Some((_, code)) => self.model.bi_prob(code),
+            None => self.model.uni_backoff(h) + self.model.p1(w),
+        }
     }
 }
 
