@@ -587,6 +587,9 @@ impl LanguageModel {
     }
 }
 
+/// A bigram found in the model: its index and probability code.
+type Bigram = (usize, u32);
+
 /// A language model with a memory of the probabilities asked for, for
 /// scoring many overlapping word sequences of one document: decoding asks
 /// the same trigrams again for neighbouring combinations of candidates.
@@ -605,7 +608,7 @@ pub struct CachedModel<'m> {
     /// history).
     probs: rustc_hash::FxHashMap<u64, f32>,
     /// Recent bigram lookups, `(w1 << 32 | w2, result)`, 1,024 slots.
-    bigrams: Box<[(u64, Option<(usize, u32)>)]>,
+    bigrams: Box<[(u64, Option<Bigram>)]>,
 }
 
 impl<'m> CachedModel<'m> {
@@ -682,7 +685,7 @@ impl<'m> CachedModel<'m> {
     /// Bigram lookups through a small direct-mapped memo: a backed-off
     /// trigram looks up the bigram (h2, w) that the next word's context
     /// (h2, w) needs again.
-    fn bigram(&mut self, w1: WordId, w2: WordId) -> Option<(usize, u32)> {
+    fn bigram(&mut self, w1: WordId, w2: WordId) -> Option<Bigram> {
         let key = u64::from(w1) << 32 | u64::from(w2);
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
         match self.bigrams[slot] {
