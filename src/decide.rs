@@ -36,7 +36,7 @@ use std::ops::Range;
 use crate::finding::Terms;
 use crate::model::{CachedModel, LanguageModel, WordId};
 use crate::score;
-use crate::tokenize::{normalize_into, normalize_phrase, Case, Token, TokenKind};
+use crate::tokenize::{is_capitals, normalize_into, normalize_phrase, Case, Token, TokenKind};
 use crate::unspinner::{DecisionMode, Settings};
 
 /// A place to decide: a spun form and its candidates.
@@ -1035,9 +1035,7 @@ fn in_capitals(written: &str) -> bool {
     if words.next().is_none() && first.chars().count() <= 4 {
         return false;
     }
-    written
-        .split_whitespace()
-        .any(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 1 && Case::of(w) == Case::Upper)
+    written.split_whitespace().any(is_capitals)
 }
 
 #[cfg(test)]

@@ -43,7 +43,9 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result};
-use crate::tokenize::{is_hyphen_token, normalize_into, normalize_phrase, Case, Token, TokenKind};
+use crate::tokenize::{
+    is_capitals, is_hyphen_token, normalize_into, normalize_phrase, Case, Token, TokenKind,
+};
 
 /// The tables shipped with unspin, by name: `(name, contents)`.
 pub const BUILTIN_TABLES: &[(&str, &str)] = &[
@@ -540,22 +542,6 @@ impl Dictionary {
             }
         }
     }
-}
-
-/// True when `word` is in capitals: two letters or more, all upper case
-/// (what [`Case::of`] calls [`Case::Upper`], decided at the first letter
-/// that is not).
-fn is_capitals(word: &str) -> bool {
-    let mut letters = 0;
-    for c in word.chars() {
-        if c.is_alphabetic() {
-            if !c.is_uppercase() {
-                return false;
-            }
-            letters += 1;
-        }
-    }
-    letters > 1
 }
 
 #[cfg(test)]

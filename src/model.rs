@@ -86,6 +86,9 @@ use crate::{Error, Result};
 /// A word's index in the model's vocabulary.
 pub type WordId = u32;
 
+/// A bigram found in the model: its index and probability code.
+type Bigram = (usize, u32);
+
 /// The file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"UNSPINLM";
 /// The format version this reader understands.
@@ -514,7 +517,7 @@ impl LanguageModel {
 
     /// Index and probability code of bigram (w1, w2).
     #[inline]
-    fn bigram(&self, w1: WordId, w2: WordId) -> Option<(usize, u32)> {
+    fn bigram(&self, w1: WordId, w2: WordId) -> Option<Bigram> {
         let next = self.section(S_UNI_NEXT);
         let lo = rd_u32(next, 4 * w1 as usize)? as usize;
         let hi = rd_u32(next, 4 * w1 as usize + 4)? as usize;
@@ -570,25 +573,44 @@ impl LanguageModel {
     }
 
     fn p2(&self, h: WordId, w: WordId) -> f32 {
-        match self.bigram(h, w) {
+        self.p2_with(h, w, &mut |a, b| self.bigram(a, b))
+    }
+
+    fn p3(&self, h1: WordId, h2: WordId, w: WordId) -> f32 {
+        self.p3_with(h1, h2, w, &mut |a, b| self.bigram(a, b))
+    }
+
+    /// P(w | h) with bigrams found by `bigram` (the model's own search, or
+    /// a memo of it).
+    fn p2_with(
+        &self,
+        h: WordId,
+        w: WordId,
+        bigram: &mut impl FnMut(WordId, WordId) -> Option<Bigram>,
+    ) -> f32 {
+        match bigram(h, w) {
             Some((_, code)) => self.bi_prob(code),
             None => self.uni_backoff(h) + self.p1(w),
         }
     }
 
-    fn p3(&self, h1: WordId, h2: WordId, w: WordId) -> f32 {
-        let Some((bi, _)) = self.bigram(h1, h2) else {
-            return self.p2(h2, w);
+    /// P(w | h1 h2) with bigrams found by `bigram`.
+    fn p3_with(
+        &self,
+        h1: WordId,
+        h2: WordId,
+        w: WordId,
+        bigram: &mut impl FnMut(WordId, WordId) -> Option<Bigram>,
+    ) -> f32 {
+        let Some((bi, _)) = bigram(h1, h2) else {
+            return self.p2_with(h2, w, bigram);
         };
         match self.trigram(bi, w) {
             Some(code) => self.tri_prob(code),
-            None => self.bigram_backoff(bi) + self.p2(h2, w),
+            None => self.bigram_backoff(bi) + self.p2_with(h2, w, bigram),
         }
     }
 }
-
-/// A bigram found in the model: its index and probability code.
-type Bigram = (usize, u32);
 
 /// A language model with a memory of the probabilities asked for, for
 /// scoring many overlapping word sequences of one document: decoding asks
@@ -666,43 +688,29 @@ impl<'m> CachedModel<'m> {
         if let Some(&p) = self.probs.get(&key) {
             return p;
         }
-        let m = self.model;
+        let (m, memo) = (self.model, &mut self.bigrams);
+        // Bigram lookups go through a small direct-mapped memo: a backed-off
+        // trigram looks up the bigram (h2, w) that the next word's context
+        // needs again.
+        let mut bigram = |w1: WordId, w2: WordId| {
+            let key = u64::from(w1) << 32 | u64::from(w2);
+            let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
+            match memo[slot] {
+                (k, found) if k == key => found,
+                _ => {
+                    let found = m.bigram(w1, w2);
+                    memo[slot] = (key, found);
+                    found
+                }
+            }
+        };
         let p = match *history {
-            [b] => self.p2(b, word),
-            [a, b] => match self.bigram(a, b) {
-                None => self.p2(b, word),
-                Some((bi, _)) => match m.trigram(bi, word) {
-                    Some(code) => m.tri_prob(code),
-                    None => m.bigram_backoff(bi) + self.p2(b, word),
-                },
-            },
+            [b] => m.p2_with(b, word, &mut bigram),
+            [a, b] => m.p3_with(a, b, word, &mut bigram),
             _ => m.log10_prob(history, word),
         };
         self.probs.insert(key, p);
         p
-    }
-
-    /// Bigram lookups through a small direct-mapped memo: a backed-off
-    /// trigram looks up the bigram (h2, w) that the next word's context
-    /// (h2, w) needs again.
-    fn bigram(&mut self, w1: WordId, w2: WordId) -> Option<Bigram> {
-        let key = u64::from(w1) << 32 | u64::from(w2);
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
-        match self.bigrams[slot] {
-            (k, found) if k == key => found,
-            _ => {
-                let found = self.model.bigram(w1, w2);
-                self.bigrams[slot] = (key, found);
-                found
-            }
-        }
-    }
-
-    fn p2(&mut self, h: WordId, w: WordId) -> f32 {
-        match self.bigram(h, w) {
-            Some((_, code)) => self.model.bi_prob(code),
-            None => self.model.uni_backoff(h) + self.model.p1(w),
-        }
     }
 }
 

@@ -112,6 +112,28 @@ impl Case {
     }
 }
 
+/// True when `word` is in capitals: what [`Case::of`] calls
+/// [`Case::Upper`] (two letters or more, all upper case), decided at the
+/// first letter that is not.
+///
+/// ```
+/// use unspin::tokenize::is_capitals;
+/// assert!(is_capitals("USA") && is_capitals("U.S."));
+/// assert!(!is_capitals("Usa") && !is_capitals("A") && !is_capitals("1000"));
+/// ```
+pub fn is_capitals(word: &str) -> bool {
+    let mut letters = 0;
+    for c in word.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            letters += 1;
+        }
+    }
+    letters > 1
+}
+
 /// True for the characters unspin reads as apostrophes inside a word.
 pub fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'

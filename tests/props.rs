@@ -1,19 +1,11 @@
 //! Property tests: invariants of analysis and restoration on arbitrary text.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use unspin::Unspinner;
 
-fn unspinner() -> &'static Unspinner {
-    static U: OnceLock<Unspinner> = OnceLock::new();
-    U.get_or_init(|| {
-        Unspinner::builder()
-            .build()
-            .expect("default unspinner builds")
-    })
-}
+mod common;
+use common::unspinner;
 
 /// Text mixing spinner forms, clean words, numbers, punctuation and
 /// arbitrary Unicode, so that findings are common.

@@ -4,19 +4,10 @@
 //! printed (run with `--nocapture` to see them) and computed like the
 //! project's scorer (`unspin::eval`).
 
-use std::sync::OnceLock;
-
 use unspin::eval::{evaluate, parse_pairs};
-use unspin::Unspinner;
 
-fn unspinner() -> &'static Unspinner {
-    static U: OnceLock<Unspinner> = OnceLock::new();
-    U.get_or_init(|| {
-        Unspinner::builder()
-            .build()
-            .expect("default unspinner builds")
-    })
-}
+mod common;
+use common::unspinner;
 
 const CLEAN_SEEDS: [&str; 4] = [
     "corpus/seeds/000_aa92f3a28928f2e3.txt",

@@ -153,6 +153,29 @@ pub struct Record {
 }
 
 impl Record {
+    /// The record of an analysed document of `bytes` bytes; a `kept`
+    /// document (under `--min-score`) counts no restoration.
+    fn analysed(
+        path: &str,
+        line: Option<usize>,
+        a: &Analysis<'_>,
+        kept: bool,
+        bytes: usize,
+    ) -> Record {
+        Record {
+            path: path.to_string(),
+            line,
+            id: None,
+            status: Status::Ok,
+            score: Some(round4(a.score())),
+            spun: Some(a.is_spun()),
+            restorations: if kept { 0 } else { a.restorations().count() },
+            words: a.words(),
+            bytes,
+            message: None,
+        }
+    }
+
     /// The record of a document that could not be processed.
     pub fn fault(path: &str, line: Option<usize>, status: Status, message: String) -> Record {
         Record {
@@ -223,7 +246,8 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
     };
     let a = u.analyze(text);
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
-    let restorations = if kept { 0 } else { a.restorations().count() };
+    p.records
+        .push(Record::analysed(name, None, &a, kept, bytes.len()));
     match opts.task {
         Task::CheckText { all, explain } => {
             check_text(&mut p.out, name, &a, kept, all, explain);
@@ -247,18 +271,6 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
             }
         }
     }
-    p.records.push(Record {
-        path: name.to_string(),
-        line: None,
-        id: None,
-        status: Status::Ok,
-        score: Some(round4(a.score())),
-        spun: Some(a.is_spun()),
-        restorations,
-        words: a.words(),
-        bytes: bytes.len(),
-        message: None,
-    });
     p
 }
 
@@ -328,18 +340,9 @@ fn json_line(
     };
     let a = u.analyze(&doc);
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
-    let restorations = if kept { 0 } else { a.restorations().count() };
     let record = Record {
-        path: name.to_string(),
-        line: Some(lineno),
         id,
-        status: Status::Ok,
-        score: Some(round4(a.score())),
-        spun: Some(a.is_spun()),
-        restorations,
-        words: a.words(),
-        bytes: line.len(),
-        message: None,
+        ..Record::analysed(name, Some(lineno), &a, kept, line.len())
     };
     let mut changed = false;
     match opts.task {
