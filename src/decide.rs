@@ -34,6 +34,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
 use crate::finding::Terms;
+use crate::lexicon::Lexeme;
 use crate::model::{CachedModel, LanguageModel, WordId};
 use crate::score;
 use crate::tokenize::{is_capitals, normalize_into, normalize_phrase, Case, Token, TokenKind};
@@ -185,6 +186,7 @@ fn logit(p: f64, p_min: f64) -> f64 {
 pub(crate) fn decide(
     text: &str,
     tokens: &[Token],
+    lexemes: &[Lexeme],
     sites: &[Site],
     model: &LanguageModel,
     settings: &Settings,
@@ -199,7 +201,7 @@ pub(crate) fn decide(
         return dictionary_only(sites);
     }
     let t = tuning();
-    let doc = Document::new(text, tokens, sites, model, &t);
+    let doc = Document::new(text, tokens, lexemes, sites, model, &t);
     // Pass 1: no prior, to measure the evidence of each site (model and channel).
     let first = doc.decode(&vec![0.0; sites.len()]);
     let evidence: Vec<f64> = (0..sites.len())
@@ -405,6 +407,7 @@ impl Document {
     fn new(
         text: &str,
         tokens: &[Token],
+        lexemes: &[Lexeme],
         sites: &[Site],
         model: &LanguageModel,
         t: &Tuning,
@@ -458,7 +461,7 @@ impl Document {
             let tok = &tokens[k];
             match tok.kind {
                 TokenKind::Word | TokenKind::Number => {
-                    let w = word(&text[tok.span.clone()]);
+                    let w = lexemes[k].lm.map_or(Word::Unknown, Word::Known);
                     words += 1;
                     plain.push(Some(w));
                     items.push(Item::Fixed(w));
@@ -580,8 +583,6 @@ impl Document {
         };
         // The language model's part is the same in both passes: computed
         // once, here.
-        let mut lm = CachedModel::with_capacity(model, 8 * sites.len());
-        let mut scratch = (Vec::new(), Vec::new());
         for g in 0..doc.groups.len() {
             let group = &doc.groups[g];
             let k: Vec<usize> = doc.members[group.members.clone()]
@@ -595,11 +596,17 @@ impl Document {
             }
             doc.groups[g].k = k;
             doc.groups[g].at = at;
-            let mut segments = std::mem::take(&mut doc.segments);
+        }
+        // The language model's part is the same in both passes: computed
+        // once, here.
+        let mut lm = CachedModel::new(model);
+        let mut scratch = (Vec::new(), Vec::new());
+        let mut segments = std::mem::take(&mut doc.segments);
+        for g in 0..doc.groups.len() {
             let seg_at = doc.segments(g, &mut lm, &mut segments, &mut scratch);
-            doc.segments = segments;
             doc.groups[g].seg_at = seg_at;
         }
+        doc.segments = segments;
         let mut factors = Vec::with_capacity(doc.segments.len());
         for group in &doc.groups {
             if group.k.len() == 1 {
@@ -686,10 +693,10 @@ impl Document {
         out: &mut Vec<f64>,
         (flat, spans): &mut (Vec<Word>, Vec<Range<usize>>),
     ) -> Vec<usize> {
+        let model = lm.model();
         let group = &self.groups[g];
         let sentence = &self.items[group.sentence.clone()];
         let members = &self.members[group.members.clone()];
-        let model = lm.model();
         let n = members.len();
         let end = (members[n - 1].0 + CONTEXT + 1).min(sentence.len());
         let k = |m: usize| group.k[m];
@@ -1127,8 +1134,9 @@ mod tests {
         let u = Unspinner::builder().build().unwrap();
         let text = &SPUN[..SPUN.len().min(12_000)];
         let tokens = tokenize(text);
-        let sites = u.sites(text, &tokens);
-        let doc = Document::new(text, &tokens, &sites, model, &TUNING);
+        let lexemes = u.lexemes(text, &tokens);
+        let sites = u.sites(text, &tokens, &lexemes);
+        let doc = Document::new(text, &tokens, &lexemes, &sites, model, &TUNING);
         let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
         let scores = doc.decode(&prior);
         let mut checked = 0;

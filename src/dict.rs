@@ -352,9 +352,8 @@ impl WordTrie {
         trie
     }
 
-    /// The node reached from `node` by the normalized `word`.
-    fn step(&self, node: u32, word: &str) -> Option<u32> {
-        let id = *self.ids.get(word)?;
+    /// The node reached from `node` by the word with id `id`.
+    fn step(&self, node: u32, id: u32) -> Option<u32> {
         self.children
             .get(&(u64::from(node) << 32 | u64::from(id)))
             .copied()
@@ -367,6 +366,16 @@ impl fmt::Debug for Dictionary {
             .field("entries", &self.entries.len())
             .finish()
     }
+}
+
+/// What [`Dictionary::longest_match_by`] needs of one word token.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TokenWord {
+    /// The id of its normalized form among the words of the spun forms, if
+    /// any form has it.
+    pub(crate) id: Option<u32>,
+    /// Whether it is written in capitals ([`is_capitals`]).
+    pub(crate) capitals: bool,
 }
 
 /// A dictionary match in a token stream.
@@ -474,23 +483,39 @@ impl Dictionary {
             .map(|i| &self.entries[i as usize])
     }
 
+    /// The id of a normalized word among the words of the spun forms, if
+    /// any form has it (see [`Dictionary::longest_match_by`]).
+    pub(crate) fn word_id(&self, normalized: &str) -> Option<u32> {
+        self.words.ids.get(normalized).copied()
+    }
+
     /// The longest entry whose words start at word token `first` of `tokens`
     /// (a tokenization of `text`). Words may be separated by any whitespace
     /// or by one hyphen (the spinner writes `far-off`, `non-public`), but not
     /// by other punctuation. A lower-case word touching a hyphen outside the
     /// match never matches: the spinner leaves such words alone.
     pub fn longest_match(&self, text: &str, tokens: &[Token], first: usize) -> Option<Match<'_>> {
-        self.longest_match_with(text, tokens, first, &mut String::new())
+        let mut buf = String::new();
+        self.longest_match_by(text, tokens, first, |k| {
+            let written = &text[tokens[k].span.clone()];
+            buf.clear();
+            normalize_into(written, &mut buf);
+            TokenWord {
+                id: self.word_id(&buf),
+                capitals: is_capitals(written),
+            }
+        })
     }
 
-    /// [`Dictionary::longest_match`] with a caller's scratch buffer, so that
-    /// a scan of a whole text allocates once.
-    pub(crate) fn longest_match_with(
+    /// [`Dictionary::longest_match`] with what the dictionary knows of word
+    /// token `k` given by `word(k)`, so that a scan of a whole text looks
+    /// each spelling up once.
+    pub(crate) fn longest_match_by(
         &self,
         text: &str,
         tokens: &[Token],
         first: usize,
-        word: &mut String,
+        mut word: impl FnMut(usize) -> TokenWord,
     ) -> Option<Match<'_>> {
         let mut node = 0;
         let mut best = None;
@@ -510,16 +535,13 @@ impl Dictionary {
             // The spinner never matches words in capitals, so a phrase mixing
             // them with other words ("THE handiest") is not its output; text
             // wholly in capitals is matched (and its case carried over).
-            let written = &text[tok.span.clone()];
-            let capitals = is_capitals(written);
+            let TokenWord { id, capitals } = word(k);
             if k == first {
                 in_capitals = capitals;
             } else if capitals != in_capitals {
                 return best;
             }
-            word.clear();
-            normalize_into(written, word);
-            let Some(next) = self.words.step(node, word) else {
+            let Some(next) = id.and_then(|id| self.words.step(node, id)) else {
                 return best;
             };
             node = next;

@@ -17,14 +17,20 @@ use crate::tokenize::{is_apostrophe, Case};
 pub fn apostrophe_style(text: &str) -> char {
     let mut curly = 0usize;
     let mut straight = 0usize;
-    // Only the apostrophes are looked at, and the character before each.
-    for (i, a) in text.match_indices(['\'', '\u{2019}']) {
+    // Only the apostrophes are looked at, and the character before each:
+    // `'` and the first byte of `’` (E2 80 99), found with memchr.
+    let bytes = text.as_bytes();
+    for i in memchr::memchr2_iter(b'\'', 0xE2, bytes) {
+        let straight_here = bytes[i] == b'\'';
+        if !straight_here && !text[i..].starts_with('\u{2019}') {
+            continue;
+        }
         if text[..i]
             .chars()
             .next_back()
             .is_some_and(char::is_alphanumeric)
         {
-            if a == "'" {
+            if straight_here {
                 straight += 1;
             } else {
                 curly += 1;

@@ -158,6 +158,17 @@ pub fn normalize(word: &str) -> String {
 /// ```
 pub fn normalize_phrase(phrase: &str) -> String {
     let mut key = String::with_capacity(phrase.len());
+    if phrase.is_ascii() {
+        // Most phrases: one ASCII word.
+        for w in phrase.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.push_str(w);
+        }
+        key.make_ascii_lowercase();
+        return key;
+    }
     for (i, w) in phrase.split_whitespace().enumerate() {
         if i > 0 {
             key.push(' ');

@@ -11,6 +11,7 @@ use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{Dictionary, Table, DEFAULT_TABLES};
 use crate::error::Result;
 use crate::finding::{Candidate, Finding, Terms};
+use crate::lexicon::{self, Lexeme};
 use crate::model::LanguageModel;
 use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
@@ -177,12 +178,13 @@ impl Unspinner {
     /// restoration.
     pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
         let tokens = tokenize(text);
-        let sites = self.sites(text, &tokens);
+        let lexemes = self.lexemes(text, &tokens);
+        let sites = self.sites(text, &tokens, &lexemes);
         let words = tokens
             .iter()
             .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
             .count();
-        let decided = decide::decide(text, &tokens, &sites, self.model, &self.settings);
+        let decided = decide::decide(text, &tokens, &lexemes, &sites, self.model, &self.settings);
         let lines = LineIndex::new(text);
         let mut lines = lines.cursor(text);
         let findings = sites
@@ -241,13 +243,17 @@ impl Unspinner {
 
     /// The places in `text` (tokenized as `tokens`) that the dictionary or
     /// the number rules know, with their candidates, in text order.
-    pub(crate) fn sites(&self, text: &str, tokens: &[Token]) -> Vec<Site> {
+    /// What the dictionary and the model know of each token of `text`.
+    pub(crate) fn lexemes(&self, text: &str, tokens: &[Token]) -> Vec<Lexeme> {
+        lexicon::lexemes(text, tokens, &self.dict, self.model)
+    }
+
+    pub(crate) fn sites(&self, text: &str, tokens: &[Token], lexemes: &[Lexeme]) -> Vec<Site> {
         let apostrophe = apostrophe_style(text);
         let allowed = |written: &str| {
             !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
         };
         let mut sites = Vec::new();
-        let mut scratch = String::new();
         let mut k = 0;
         while k < tokens.len() {
             let tok = &tokens[k];
@@ -256,7 +262,10 @@ impl Unspinner {
                 k += 1;
                 continue;
             }
-            if let Some(m) = self.dict.longest_match_with(text, tokens, k, &mut scratch) {
+            if let Some(m) = self
+                .dict
+                .longest_match_by(text, tokens, k, |k| lexemes[k].dict)
+            {
                 let span = tokens[m.first].span.start..tokens[m.last].span.end;
                 let written = &text[span.clone()];
                 if !allowed(written) {
