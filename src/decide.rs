@@ -203,7 +203,7 @@ pub(crate) fn decide(
     let t = tuning();
     let doc = Document::new(text, tokens, lexemes, sites, model, &t);
     // Pass 1: no prior, to measure the evidence of each site (model and channel).
-    let first = doc.decode(&vec![0.0; sites.len()]);
+    let first = doc.decode::<false>(&vec![0.0; sites.len()]);
     let evidence: Vec<f64> = (0..sites.len())
         .map(|i| first.best_margin(doc.site_alts[i].clone()))
         .collect();
@@ -238,7 +238,7 @@ pub(crate) fn decide(
                 + pooled
         })
         .collect();
-    let second = doc.decode(&prior);
+    let second = doc.decode::<true>(&prior);
     Decided {
         score: doc_score,
         sites: (0..sites.len())
@@ -630,8 +630,9 @@ impl Document {
     }
 
     /// Decodes every group with `prior[i]`, the log-odds that site `i` is a
-    /// substitution.
-    fn decode(&self, prior: &[f64]) -> Scores {
+    /// substitution; the masses only with `MASS` (the first pass needs the
+    /// best combinations alone).
+    fn decode<const MASS: bool>(&self, prior: &[f64]) -> Scores {
         let n = self.alts.len();
         let mut scores = Scores {
             best: vec![f64::NEG_INFINITY; n],
@@ -640,7 +641,7 @@ impl Document {
         };
         let mut dp = Dp::default();
         for g in 0..self.groups.len() {
-            self.decode_group(g, prior, &mut scores, &mut dp);
+            self.decode_group::<MASS>(g, prior, &mut scores, &mut dp);
         }
         scores
     }
@@ -806,7 +807,13 @@ impl Document {
 
     /// Decodes group `g` into `scores`: forward and backward over its sites,
     /// the state at site m being the choices at m-1 and m.
-    fn decode_group(&self, g: usize, prior: &[f64], scores: &mut Scores, dp: &mut Dp) {
+    fn decode_group<const MASS: bool>(
+        &self,
+        g: usize,
+        prior: &[f64],
+        scores: &mut Scores,
+        dp: &mut Dp,
+    ) {
         let group = &self.groups[g];
         let members = &self.members[group.members.clone()];
         let (k, at) = (&group.k, &group.at);
@@ -832,7 +839,7 @@ impl Document {
             for (c, alt) in self.alts(i).iter().enumerate() {
                 let u = if c == 0 { 0.0 } else { prior[i] + alt.channel };
                 dp.unary.push(u);
-                dp.unary_exp.push(u.exp());
+                dp.unary_exp.push(if MASS { u.exp() } else { 0.0 });
             }
         }
         dp.reset(at[n]);
@@ -870,7 +877,9 @@ impl Document {
                             best = v + seg[x];
                             best_lm = l + seg[x];
                         }
-                        sum += f * fac[x];
+                        if MASS {
+                            sum += f * fac[x];
+                        }
                     }
                     let s = at[m] + b * k[m] + c;
                     fmax[s] = best + u[c];
@@ -878,7 +887,9 @@ impl Document {
                     fsum[s] = sum * ue[c];
                 }
             }
-            normalize(&mut fsum[at[m]..at[m + 1]]);
+            if MASS {
+                normalize(&mut fsum[at[m]..at[m + 1]]);
+            }
         }
         // Backward: the best (and summed) score of the sites after m, given
         // the state at m.
@@ -905,12 +916,16 @@ impl Document {
                             best = v;
                             best_lm = seg[x] + bmax_lm[q];
                         }
-                        sum += fac[x] * ue[d] * bsum[q];
+                        if MASS {
+                            sum += fac[x] * ue[d] * bsum[q];
+                        }
                     }
                     (bmax[s], bmax_lm[s], bsum[s]) = (best, best_lm, sum);
                 }
             }
-            normalize(&mut bsum[at[m]..at[m + 1]]);
+            if MASS {
+                normalize(&mut bsum[at[m]..at[m + 1]]);
+            }
         }
         // Each alternative's best combination and mass, over the choices at
         // the site before it.
@@ -924,11 +939,15 @@ impl Document {
                         best = fmax[s] + bmax[s];
                         best_lm = fmax_lm[s] + bmax_lm[s];
                     }
-                    sum += fsum[s] * bsum[s];
+                    if MASS {
+                        sum += fsum[s] * bsum[s];
+                    }
                 }
                 scores.best[first + c] = best;
                 scores.best_lm[first + c] = best_lm;
-                scores.mass[first + c] = sum.ln();
+                if MASS {
+                    scores.mass[first + c] = sum.ln();
+                }
             }
         }
     }
@@ -1138,7 +1157,7 @@ mod tests {
         let sites = u.sites(text, &tokens, &lexemes);
         let doc = Document::new(text, &tokens, &lexemes, &sites, model, &TUNING);
         let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
-        let scores = doc.decode(&prior);
+        let scores = doc.decode::<true>(&prior);
         let mut checked = 0;
         for g in 0..doc.groups.len() {
             if doc.groups[g].k.iter().product::<usize>() > 4096 {
