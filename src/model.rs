@@ -972,6 +972,35 @@ mod tests {
     }
 
     #[test]
+    fn a_copy_at_any_alignment_reads_the_same() {
+        let bytes = &SHIPPED_BYTES.0;
+        // The embedded model is read in place; a 'static slice one byte off
+        // alignment is copied, and so are owned bytes.
+        assert!(matches!(lm().data, Bytes::Static(_)));
+        let mut shifted = vec![0u8; bytes.len() + 1];
+        shifted[1..].copy_from_slice(bytes);
+        let shifted: &'static [u8] = &Box::leak(shifted.into_boxed_slice())[1..];
+        let copies = [
+            LanguageModel::from_static(shifted, "shifted").expect("valid"),
+            LanguageModel::from_bytes(bytes.to_vec(), "owned").expect("valid"),
+        ];
+        let ids: Vec<WordId> = ["the", "united", "states", "navy", "said"]
+            .iter()
+            .map(|w| id(w))
+            .collect();
+        for m in &copies {
+            assert!(matches!(m.data, Bytes::Owned { .. }));
+            for &a in &ids {
+                for &b in &ids {
+                    for &w in &ids {
+                        assert_eq!(m.log10_prob(&[a, b], w), lm().log10_prob(&[a, b], w));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn from_bytes_rejects_garbage() {
         let bad: [Vec<u8>; 3] = [vec![], b"UNSPINLM".to_vec(), vec![0u8; 4096]];
         for b in bad {
