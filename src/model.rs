@@ -454,19 +454,14 @@ impl LanguageModel {
         if word >= self.n_words {
             return self.unk_log10;
         }
-        let n = self.n_words;
-        let p1 = || f32_at(self.u32s(S_UNI_PROB), word as usize).unwrap_or(self.unk_log10);
-        match history {
-            [.., h1, h2] if *h1 < n && *h2 < n => {
-                let t = self.tables();
-                t.p3_with(*h1, *h2, word, &mut |a, b| t.bigram(a, b))
-            }
-            [.., h2] if *h2 < n => {
-                let t = self.tables();
-                t.p2_with(*h2, word, &mut |a, b| t.bigram(a, b))
-            }
-            _ => p1(),
+        if history.is_empty() {
+            // Unigrams need one array, not all of them.
+            return f32_at(self.u32s(S_UNI_PROB), word as usize).unwrap_or(self.unk_log10);
         }
+        let back = |k: usize| history.len().checked_sub(k).map(|i| history[i]);
+        let key = query_key([back(2), back(1)], word, self.n_words);
+        let t = self.tables();
+        t.log10_prob(key, &mut |a, b| t.bigram(a, b))
     }
 
     /// log10 probability used for an out-of-vocabulary word: the lowest
@@ -608,6 +603,21 @@ impl Tables<'_> {
             .unwrap_or(0.0)
     }
 
+    /// log10 P(w | h1 h2) for a [`query_key`] `[h1, h2, w]`, with bigrams
+    /// found by `bigram` (the model's own search, or a memo of it).
+    #[inline]
+    fn log10_prob(
+        &self,
+        [h1, h2, w]: [u32; 3],
+        bigram: &mut impl FnMut(WordId, WordId) -> Option<Bigram>,
+    ) -> f32 {
+        match (h1, h2) {
+            (_, u32::MAX) => self.p1(w),
+            (u32::MAX, h) => self.p2_with(h, w, bigram),
+            (h1, h2) => self.p3_with(h1, h2, w, bigram),
+        }
+    }
+
     /// P(w | h) with bigrams found by `bigram` (the model's own search, or
     /// a memo of it).
     #[inline]
@@ -695,11 +705,6 @@ impl<'m> CachedModel<'m> {
             return self.model.unk_log10;
         }
         let key = query_key(history, word, n);
-        let history: &[WordId] = match key {
-            [u32::MAX, u32::MAX, _] => &[],
-            [u32::MAX, _, _] => &key[1..2],
-            _ => &key[..2],
-        };
         let slot = memo_slot(key);
         if let Some(&(k, p)) = self.probs.get(slot) {
             if k == key {
@@ -722,11 +727,7 @@ impl<'m> CachedModel<'m> {
                 }
             }
         };
-        let p = match *history {
-            [b] => m.p2_with(b, word, &mut bigram),
-            [a, b] => m.p3_with(a, b, word, &mut bigram),
-            _ => m.p1(word),
-        };
+        let p = m.log10_prob(key, &mut bigram);
         if let Some(entry) = self.probs.get_mut(slot) {
             *entry = (key, p);
         }
