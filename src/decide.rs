@@ -35,7 +35,7 @@ use std::ops::Range;
 
 use crate::finding::Terms;
 use crate::lexicon::Lexeme;
-use crate::model::{CachedModel, LanguageModel, WordId};
+use crate::model::{LanguageModel, Query, WordId};
 use crate::score;
 use crate::tokenize::{is_capitals, normalize_into, normalize_phrase, Case, Token, TokenKind};
 use crate::unspinner::{DecisionMode, Settings};
@@ -599,14 +599,25 @@ impl Document {
         }
         // The language model's part is the same in both passes: computed
         // once, here.
-        let mut lm = CachedModel::new(model);
+        // All of the document's questions are gathered first and then asked
+        // together, so that the model's memory reads overlap.
         let mut scratch = (Vec::new(), Vec::new());
-        let mut segments = std::mem::take(&mut doc.segments);
+        let mut plan = Plan::default();
         for g in 0..doc.groups.len() {
-            let seg_at = doc.segments(g, &mut lm, &mut segments, &mut scratch);
+            let seg_at = doc.plan_segments(g, model, &mut plan, &mut scratch);
             doc.groups[g].seg_at = seg_at;
         }
-        doc.segments = segments;
+        let mut probs = Vec::new();
+        model.log10_probs(&plan.queries, &mut probs);
+        let (scale, discount) = (doc.tuning.lm_scale, doc.tuning.unigram_discount);
+        doc.segments = plan
+            .cells
+            .iter()
+            .map(|&(ref queries, context_free)| {
+                let log10: f64 = probs[queries.clone()].iter().map(|&p| p as f64).sum();
+                scale * (log10 * std::f64::consts::LN_10 - discount * context_free)
+            })
+            .collect();
         let mut factors = Vec::with_capacity(doc.segments.len());
         for group in &doc.groups {
             if group.k.len() == 1 {
@@ -684,17 +695,16 @@ impl Document {
         }
     }
 
-    /// Appends to `out` the segment scores of group `g` (see
-    /// [`Group::seg_at`]), scaled language-model log-likelihoods with the
-    /// context-free part discounted; returns where each site's start.
-    fn segments(
+    /// Appends to `plan` the segments of group `g` (see [`Group::seg_at`]):
+    /// the model's questions for each, and the context-free part of its
+    /// score to discount; returns where each site's segments start.
+    fn plan_segments(
         &self,
         g: usize,
-        lm: &mut CachedModel<'_>,
-        out: &mut Vec<f64>,
+        model: &LanguageModel,
+        plan: &mut Plan,
         (flat, spans): &mut (Vec<Word>, Vec<Range<usize>>),
     ) -> Vec<usize> {
-        let model = lm.model();
         let group = &self.groups[g];
         let sentence = &self.items[group.sentence.clone()];
         let members = &self.members[group.members.clone()];
@@ -724,14 +734,12 @@ impl Document {
         let words = |m: usize, c: usize| &flat[spans[alt_at[m] + c].clone()];
         let last_id = |w: &[Word]| w.last().and_then(|w| w.id());
         let start = self.history(sentence, members[0].0, model);
-        let (scale, discount) = (self.tuning.lm_scale, self.tuning.unigram_discount);
         let mut seg_at = Vec::with_capacity(n + 1);
         for (m, &(_, i)) in members.iter().enumerate() {
             let (ka, kb) = (group.k_back(m, 2), group.k_back(m, 1));
             let alts = self.alts(i);
-            seg_at.push(out.len());
-            let seg = &mut *out;
-            let base = seg.len();
+            seg_at.push(plan.cells.len());
+            let base = plan.cells.len();
             for a in 0..ka {
                 for b in 0..kb {
                     // The two words before the segment: a segment holds a
@@ -750,31 +758,26 @@ impl Document {
                     if a > 0 && words(m - 1, b).len() > 1 {
                         // The choice two sites back is out of reach.
                         let from = base + ((a - 1) * kb + b) * k(m);
-                        seg.extend_from_within(from..from + k(m));
+                        plan.cells.extend_from_within(from..from + k(m));
                         continue;
                     }
                     for c in 0..k(m) {
                         let w = words(m, c);
                         let mut h = h;
-                        let mut log10 = 0.0f64;
+                        let first = plan.queries.len();
                         let ending = (m + 1 == n && end == sentence.len())
                             .then(|| Word::Known(model.sentence_end()));
                         for &word in w.iter().chain(ending.iter()) {
-                            log10 += match word {
-                                Word::Known(id) => lm.log10_prob(h, id),
-                                Word::Unknown => model.unk_log10(),
-                            } as f64;
+                            plan.queries.push(model.query(h, word.id()));
                             h = [h[1], word.id()];
                         }
                         let context_free = alts[c].unigram - alts[0].unigram;
-                        seg.push(
-                            scale * (log10 * std::f64::consts::LN_10 - discount * context_free),
-                        );
+                        plan.cells.push((first..plan.queries.len(), context_free));
                     }
                 }
             }
         }
-        seg_at.push(out.len());
+        seg_at.push(plan.cells.len());
         seg_at
     }
 
@@ -994,6 +997,15 @@ impl VocabMemo {
     fn put_back(self) {
         VOCAB_MEMO.with_borrow_mut(|memo| *memo = self);
     }
+}
+
+/// The language-model questions of a document's segments.
+#[derive(Default)]
+struct Plan {
+    queries: Vec<Query>,
+    /// Each segment score as the sum of the answers to a range of
+    /// `queries`, less a context-free part (see [`Alt::unigram`]).
+    cells: Vec<(Range<usize>, f64)>,
 }
 
 /// Scratch space of [`Document::decode_group`], reused across groups.

@@ -3,9 +3,11 @@
 //! The shipped model is the CMU Sphinx US-English trigram model (`en-us.lm.bin`
 //! from pocketsphinx 5.1.1, BSD-2-clause; see `model/README.md`), converted by
 //! `scripts/lm/build_lm.py` into the unspin format below and embedded in the
-//! binary with `include_bytes!`. Opening it parses nothing: [`LanguageModel`]
-//! checks the header and the section table and then reads the n-gram arrays in
-//! place, so construction takes microseconds.
+//! binary with `include_bytes!`, together with its n-gram index (exact hash
+//! tables of its bigrams and trigrams, see `src/model/index.rs`), which `build.rs` makes
+//! from it at compile time. Opening it parses nothing: [`LanguageModel`]
+//! checks the header and the section table and then reads the arrays and the
+//! index in place, so construction takes microseconds.
 //!
 //! # Vocabulary
 //!
@@ -66,8 +68,9 @@
 //! 15. word bytes: the words' UTF-8 concatenated, sorted bytewise; a word's id
 //!     is its rank
 //!
-//! A lookup bisects the skip-list entries inside the range (a small array
-//! that stays in cache) and then scans one 16-entry block of entries.
+//! The reader does not search the trie: it looks n-grams up in an index of
+//! exact hash tables built from it (see `src/model/index.rs`), one independent read per
+//! table. The skip lists (sections 8 and 13) are checked but not used.
 //!
 //! Scores follow Katz backoff as in an ARPA file: P(w | u v) is the trigram's
 //! probability if present, else backoff(u v) + P(w | v), with P(w | v) the
@@ -83,11 +86,11 @@ use std::sync::OnceLock;
 
 use crate::{Error, Result};
 
+mod index;
+use index::Index;
+
 /// A word's index in the model's vocabulary.
 pub type WordId = u32;
-
-/// A bigram found in the model: its index and probability code.
-type Bigram = (usize, u32);
 
 /// The file's first eight bytes.
 pub const MAGIC: &[u8; 8] = b"UNSPINLM";
@@ -110,12 +113,10 @@ const S_UNI_BO: usize = 4;
 const S_UNI_NEXT: usize = 5;
 const S_BI_ENTRY: usize = 6;
 const S_BI_BO: usize = 7;
-const S_BI_SKIP: usize = 8;
 const S_BI_HAS_TRI: usize = 9;
 const S_BI_TRI_RANK: usize = 10;
 const S_TRI_NEXT: usize = 11;
 const S_TRI_ENTRY: usize = 12;
-const S_TRI_SKIP: usize = 13;
 const S_WORD_OFFSETS: usize = 14;
 const S_WORD_BYTES: usize = 15;
 
@@ -126,18 +127,35 @@ struct Aligned<T: ?Sized>(T);
 
 static SHIPPED_BYTES: &Aligned<[u8]> = &Aligned(*include_bytes!("../model/en-us.unspin-lm.bin"));
 
+/// The shipped model's n-gram index, built by `build.rs`.
+static SHIPPED_INDEX: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/en-us.unspin-index.bin"
+)));
+
 static SHIPPED: Lazy<LanguageModel> = Lazy::new(|| {
-    LanguageModel::from_static(&SHIPPED_BYTES.0, "<builtin>")
+    let index = bytemuck::try_cast_slice(&SHIPPED_INDEX.0)
+        .map_err(|e| e.to_string())
+        .and_then(Index::from_words);
+    index
+        .and_then(|index| {
+            LanguageModel::new(Cow::Borrowed(&SHIPPED_BYTES.0), "<builtin>", Some(index))
+                .map_err(|e| e.to_string())
+        })
         .unwrap_or_else(|e| panic!("the shipped language model is invalid: {e}"))
 });
 
 /// A trigram backoff language model in the unspin format, read in place.
 ///
-/// Cheap to construct (the n-gram arrays are not parsed) and `Send + Sync`,
-/// so one instance can be shared by all threads. Its only interior state is
-/// a hash index of the vocabulary, built once on the first word lookup.
+/// `Send + Sync`, so one instance can be shared by all threads. The shipped
+/// model costs nothing to open; a model read with
+/// [`LanguageModel::from_bytes`] builds its n-gram index first. Its only
+/// interior state is a hash index of the vocabulary, built once on the first
+/// word lookup.
 pub struct LanguageModel {
     data: Bytes,
+    /// The n-grams, as exact hash tables.
+    index: Index,
     /// Open-addressing hash table of word ids (`NO_WORD` when empty), a
     /// power of two at least twice the vocabulary: a lookup hashes the word
     /// once and compares one or two entries, where bisecting the sorted
@@ -182,21 +200,29 @@ impl LanguageModel {
     }
 
     /// Reads a model from bytes in the unspin format, checking the magic,
-    /// version, counts and section bounds.
+    /// version, counts and section bounds, and builds its n-gram index
+    /// (about a quarter of a second for a model the size of the shipped one).
     ///
     /// Errors: [`Error::Model`] naming `source_name` when the bytes are not a
     /// valid model.
     pub fn from_bytes(bytes: Vec<u8>, source_name: &str) -> Result<LanguageModel> {
-        LanguageModel::new(Cow::Owned(bytes), source_name)
+        LanguageModel::new(Cow::Owned(bytes), source_name, None)
     }
 
     /// Like [`LanguageModel::from_bytes`] for bytes that live for the whole
-    /// program (such as `include_bytes!`), without copying them.
+    /// program (such as `include_bytes!`), without copying them when they
+    /// are 8-byte aligned.
     pub fn from_static(bytes: &'static [u8], source_name: &str) -> Result<LanguageModel> {
-        LanguageModel::new(Cow::Borrowed(bytes), source_name)
+        LanguageModel::new(Cow::Borrowed(bytes), source_name, None)
     }
 
-    fn new(data: Cow<'static, [u8]>, source_name: &str) -> Result<LanguageModel> {
+    /// Reads a model, with its n-gram index when one was built before (it
+    /// must be the index of these bytes).
+    fn new(
+        data: Cow<'static, [u8]>,
+        source_name: &str,
+        index: Option<Index>,
+    ) -> Result<LanguageModel> {
         let err = |message: String| Error::Model {
             source_name: source_name.to_string(),
             message,
@@ -341,8 +367,36 @@ impl LanguageModel {
                 return Err(err(format!("section {i} holds NaN or +inf")));
             }
         }
+        if Index::word_bits(n_words) > 21 {
+            return Err(err(format!("{n_words} words, more than 2^21")));
+        }
+        let index = match index {
+            Some(index) => index,
+            None => {
+                let u32s = |i: usize| bytemuck::try_cast_slice(sec(i)).unwrap_or(&[]);
+                Index::build(&index::Trie {
+                    n_words,
+                    prob_bits,
+                    uni_next: u32s(S_UNI_NEXT),
+                    bi_entries: u32s(S_BI_ENTRY),
+                    bi_backoff: bytemuck::try_cast_slice(sec(S_BI_BO)).unwrap_or(&[]),
+                    bi_has_tri: bytemuck::try_cast_slice(sec(S_BI_HAS_TRI)).unwrap_or(&[]),
+                    bi_tri_rank: u32s(S_BI_TRI_RANK),
+                    tri_next: u32s(S_TRI_NEXT),
+                    tri_entries: u32s(S_TRI_ENTRY),
+                })
+                .map_err(err)?
+            }
+        };
+        if index.counts != [n_words, n_bigrams, n_trigrams]
+            || index.prob_bits != prob_bits
+            || index.word_bits != Index::word_bits(n_words)
+        {
+            return Err(err("the n-gram index is not this model's".into()));
+        }
         Ok(LanguageModel {
             data,
+            index,
             vocab_index: OnceLock::new(),
             serial: {
                 static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -459,9 +513,8 @@ impl LanguageModel {
             return f32_at(self.u32s(S_UNI_PROB), word as usize).unwrap_or(self.unk_log10);
         }
         let back = |k: usize| history.len().checked_sub(k).map(|i| history[i]);
-        let key = query_key([back(2), back(1)], word, self.n_words);
-        let t = self.tables();
-        t.log10_prob(key, &mut |a, b| t.bigram(a, b))
+        let query = self.query([back(2), back(1)], Some(word));
+        self.tables().log10_prob(query.0)
     }
 
     /// log10 probability used for an out-of-vocabulary word: the lowest
@@ -509,43 +562,83 @@ impl LanguageModel {
         Tables {
             uni_prob: self.u32s(S_UNI_PROB),
             uni_backoff: self.u32s(S_UNI_BO),
-            uni_next: self.u32s(S_UNI_NEXT),
-            bi_entries: self.u32s(S_BI_ENTRY),
-            bi_skip: self.u32s(S_BI_SKIP),
-            bi_backoff: bytemuck::try_cast_slice(self.section(S_BI_BO)).unwrap_or(&[]),
-            bi_has_tri: bytemuck::try_cast_slice(self.section(S_BI_HAS_TRI)).unwrap_or(&[]),
-            bi_tri_rank: self.u32s(S_BI_TRI_RANK),
-            tri_next: self.u32s(S_TRI_NEXT),
-            tri_entries: self.u32s(S_TRI_ENTRY),
-            tri_skip: self.u32s(S_TRI_SKIP),
             bi_prob_cb: self.u32s(S_BI_PROB_CB),
             bi_backoff_cb: self.u32s(S_BI_BO_CB),
             tri_prob_cb: self.u32s(S_TRI_PROB_CB),
+            index: &self.index,
             prob_bits: self.prob_bits,
             unk_log10: self.unk_log10,
         }
     }
+
+    /// The question "log10 P(`word` | `history`)", with the two previous
+    /// words oldest first; `None` is a word out of the vocabulary, which
+    /// cuts the history before it (and as `word` scores
+    /// [`LanguageModel::unk_log10`]).
+    pub fn query(&self, history: [Option<WordId>; 2], word: Option<WordId>) -> Query {
+        let known = |w: Option<WordId>| w.filter(|&w| w < self.n_words);
+        let word = known(word).unwrap_or(CUT);
+        Query(match (known(history[0]), known(history[1])) {
+            (Some(a), Some(b)) => [a, b, word],
+            (_, Some(b)) => [CUT, b, word],
+            _ => [CUT, CUT, word],
+        })
+    }
+
+    /// Answers `queries` in order, appending each log10 probability to `out`.
+    ///
+    /// The same as asking [`LanguageModel::log10_prob`] one query at a time,
+    /// but faster: the memory reads of the queries a few places ahead are
+    /// started while this one is answered, where one at a time each waits
+    /// for its own.
+    ///
+    /// ```
+    /// use unspin::model::LanguageModel;
+    /// let m = LanguageModel::shipped();
+    /// let id = |w| m.word_id(w);
+    /// let queries = [
+    ///     m.query([id("the"), id("united")], id("states")),
+    ///     m.query([None, id("united")], id("states")),
+    /// ];
+    /// let mut probs = Vec::new();
+    /// m.log10_probs(&queries, &mut probs);
+    /// let (the, united, states) = (id("the").unwrap(), id("united").unwrap(), id("states").unwrap());
+    /// assert_eq!(probs, [m.log10_prob(&[the, united], states), m.log10_prob(&[united], states)]);
+    /// ```
+    pub fn log10_probs(&self, queries: &[Query], out: &mut Vec<f32>) {
+        // Far enough ahead to keep several reads in flight, near enough
+        // that the lines are still in cache when their query comes.
+        const AHEAD: usize = 8;
+        let t = self.tables();
+        out.reserve(queries.len());
+        for (i, q) in queries.iter().enumerate() {
+            if let Some(next) = queries.get(i + AHEAD) {
+                t.prefetch(next.0);
+            }
+            out.push(t.log10_prob(q.0));
+        }
+    }
 }
 
-/// The model's lookup arrays, read in place as typed slices of
-/// little-endian values (see the file format above), made once per
-/// [`CachedModel`] so that a lookup does not find its sections again.
+/// A question to the model, made by [`LanguageModel::query`] and answered by
+/// [`LanguageModel::log10_probs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Query([u32; 3]);
+
+/// A word cut from a [`Query`]: out of the vocabulary, or before one that is.
+const CUT: u32 = u32::MAX;
+
+/// What the lookups read: the unigram arrays and codebooks of the model file
+/// as typed slices of little-endian values (see the file format above), and
+/// the n-gram index.
 #[derive(Clone, Copy)]
 struct Tables<'a> {
     uni_prob: &'a [u32],
     uni_backoff: &'a [u32],
-    uni_next: &'a [u32],
-    bi_entries: &'a [u32],
-    bi_skip: &'a [u32],
-    bi_backoff: &'a [u16],
-    bi_has_tri: &'a [u64],
-    bi_tri_rank: &'a [u32],
-    tri_next: &'a [u32],
-    tri_entries: &'a [u32],
-    tri_skip: &'a [u32],
     bi_prob_cb: &'a [u32],
     bi_backoff_cb: &'a [u32],
     tri_prob_cb: &'a [u32],
+    index: &'a Index,
     prob_bits: u32,
     unk_log10: f32,
 }
@@ -554,12 +647,6 @@ struct Tables<'a> {
 #[inline]
 fn f32_at(a: &[u32], i: usize) -> Option<f32> {
     a.get(i).map(|&x| f32::from_bits(u32::from_le(x)))
-}
-
-/// The `u32` at `i` of a little-endian array, as an index.
-#[inline]
-fn index_at(a: &[u32], i: usize) -> Option<usize> {
-    a.get(i).map(|&x| u32::from_le(x) as usize)
 }
 
 impl Tables<'_> {
@@ -573,186 +660,66 @@ impl Tables<'_> {
         f32_at(self.uni_backoff, w as usize).unwrap_or(0.0)
     }
 
-    /// Index and probability code of bigram (w1, w2).
+    /// The index key of the n-gram `words`.
     #[inline]
-    fn bigram(&self, w1: WordId, w2: WordId) -> Option<Bigram> {
-        let lo = index_at(self.uni_next, w1 as usize)?;
-        let hi = index_at(self.uni_next, w1 as usize + 1)?;
-        find(self.bi_entries, self.bi_skip, lo, hi, w2, self.prob_bits)
+    fn key(&self, words: &[WordId]) -> u64 {
+        words
+            .iter()
+            .fold(0, |k, &w| k << self.index.word_bits | u64::from(w))
     }
 
-    /// Probability code of trigram (the words of bigram `bi`, w3).
     #[inline]
-    fn trigram(&self, bi: usize, w3: WordId) -> Option<u32> {
-        let bits = u64::from_le(*self.bi_has_tri.get(bi / 64)?);
-        let bit = 1u64 << (bi % 64);
-        if bits & bit == 0 {
-            return None;
+    fn code(&self, value: u64) -> usize {
+        (value & ((1 << self.prob_bits) - 1)) as usize
+    }
+
+    /// Starts the memory reads of the query `[h1, h2, w]`.
+    #[inline]
+    fn prefetch(&self, [h1, h2, w]: [u32; 3]) {
+        let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
+        if w == CUT || h2 == CUT {
+            return;
         }
-        let rank = index_at(self.bi_tri_rank, bi / 64)? + (bits & (bit - 1)).count_ones() as usize;
-        let lo = index_at(self.tri_next, rank)?;
-        let hi = index_at(self.tri_next, rank + 1)?;
-        find(self.tri_entries, self.tri_skip, lo, hi, w3, self.prob_bits).map(|(_, code)| code)
-    }
-
-    #[inline]
-    fn bigram_backoff(&self, index: usize) -> f32 {
-        self.bi_backoff
-            .get(index)
-            .and_then(|&c| f32_at(self.bi_backoff_cb, u16::from_le(c) as usize))
-            .unwrap_or(0.0)
-    }
-
-    /// log10 P(w | h1 h2) for a [`query_key`] `[h1, h2, w]`, with bigrams
-    /// found by `bigram` (the model's own search, or a memo of it).
-    #[inline]
-    fn log10_prob(
-        &self,
-        [h1, h2, w]: [u32; 3],
-        bigram: &mut impl FnMut(WordId, WordId) -> Option<Bigram>,
-    ) -> f32 {
-        match (h1, h2) {
-            (_, u32::MAX) => self.p1(w),
-            (u32::MAX, h) => self.p2_with(h, w, bigram),
-            (h1, h2) => self.p3_with(h1, h2, w, bigram),
+        bigrams.prefetch(bigrams.probe(self.key(&[h2, w])));
+        if h1 != CUT {
+            bigrams.prefetch(bigrams.probe(self.key(&[h1, h2])));
+            trigrams.prefetch(trigrams.probe(self.key(&[h1, h2, w])));
         }
     }
 
-    /// P(w | h) with bigrams found by `bigram` (the model's own search, or
-    /// a memo of it).
+    /// log10 P(w | h1 h2) for the query `[h1, h2, w]`, by Katz backoff.
     #[inline]
-    fn p2_with(
-        &self,
-        h: WordId,
-        w: WordId,
-        bigram: &mut impl FnMut(WordId, WordId) -> Option<Bigram>,
-    ) -> f32 {
-        match bigram(h, w) {
-            Some((_, code)) => f32_at(self.bi_prob_cb, code as usize).unwrap_or(self.unk_log10),
-            None => self.uni_backoff(h) + self.p1(w),
+    fn log10_prob(&self, [h1, h2, w]: [u32; 3]) -> f32 {
+        let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
+        if w == CUT {
+            return self.unk_log10;
         }
-    }
-
-    /// P(w | h1 h2) with bigrams found by `bigram`.
-    #[inline]
-    fn p3_with(
-        &self,
-        h1: WordId,
-        h2: WordId,
-        w: WordId,
-        bigram: &mut impl FnMut(WordId, WordId) -> Option<Bigram>,
-    ) -> f32 {
-        let Some((bi, _)) = bigram(h1, h2) else {
-            return self.p2_with(h2, w, bigram);
+        if h2 == CUT {
+            return self.p1(w);
+        }
+        // The probes of every table the answer may need are made before any
+        // is read, so that their reads overlap.
+        let h2_w = bigrams.probe(self.key(&[h2, w]));
+        let p2 = || match bigrams.get(h2_w) {
+            Some(v) => f32_at(self.bi_prob_cb, self.code(v)).unwrap_or(self.unk_log10),
+            None => self.uni_backoff(h2) + self.p1(w),
         };
-        match self.trigram(bi, w) {
-            Some(code) => f32_at(self.tri_prob_cb, code as usize).unwrap_or(self.unk_log10),
-            None => self.bigram_backoff(bi) + self.p2_with(h2, w, bigram),
+        if h1 == CUT {
+            return p2();
         }
-    }
-}
-
-/// Slots of [`CachedModel`]'s memo of answers: 4,096 of 16 bytes, which
-/// stay in a core's cache; decoding asks again within a few sites.
-const PROB_SLOTS_LOG2: u32 = 12;
-
-/// A language model with a memory of the probabilities asked for, for
-/// scoring many overlapping word sequences of one document: decoding asks
-/// the same trigrams again for neighbouring combinations of candidates.
-///
-/// ```
-/// use unspin::model::{CachedModel, LanguageModel};
-/// let m = LanguageModel::shipped();
-/// let id = |w| m.word_id(w).unwrap();
-/// let mut cached = CachedModel::new(m);
-/// let p = cached.log10_prob([Some(id("the")), Some(id("united"))], id("states"));
-/// assert_eq!(p, m.log10_prob(&[id("the"), id("united")], id("states")));
-/// ```
-pub struct CachedModel<'m> {
-    model: &'m LanguageModel,
-    tables: Tables<'m>,
-    /// Recent answers, `([h1, h2, w], log10 P(w | h1 h2))` with `u32::MAX`
-    /// for a cut history word, direct-mapped in `2^PROB_SLOTS_LOG2` slots.
-    probs: Box<[([u32; 3], f32)]>,
-    /// Recent bigram lookups, `(w1 << 32 | w2, result)`, 1,024 slots.
-    bigrams: Box<[(u64, Option<Bigram>)]>,
-}
-
-impl<'m> CachedModel<'m> {
-    /// An empty cache over `model`.
-    pub fn new(model: &'m LanguageModel) -> CachedModel<'m> {
-        CachedModel {
-            model,
-            tables: model.tables(),
-            // No query has this key: its word is out of range.
-            probs: vec![([u32::MAX; 3], 0.0); 1 << PROB_SLOTS_LOG2].into_boxed_slice(),
-            // No real bigram has this key: word ids are below 2^24.
-            bigrams: vec![(u64::MAX, None); 1024].into_boxed_slice(),
+        let h1_h2_w = trigrams.probe(self.key(&[h1, h2, w]));
+        let h1_h2 = bigrams.probe(self.key(&[h1, h2]));
+        if let Some(v) = trigrams.get(h1_h2_w) {
+            return f32_at(self.tri_prob_cb, self.code(v)).unwrap_or(self.unk_log10);
         }
-    }
-
-    /// The model behind the cache.
-    pub fn model(&self) -> &'m LanguageModel {
-        self.model
-    }
-
-    /// log10 P(word | history) as [`LanguageModel::log10_prob`] gives it, with
-    /// the two previous words oldest first; `None` is a word out of the
-    /// vocabulary, which cuts the history before it.
-    pub fn log10_prob(&mut self, history: [Option<WordId>; 2], word: WordId) -> f32 {
-        let n = self.model.n_words;
-        if word >= n {
-            return self.model.unk_log10;
-        }
-        let key = query_key(history, word, n);
-        let slot = memo_slot(key);
-        if let Some(&(k, p)) = self.probs.get(slot) {
-            if k == key {
-                return p;
+        match bigrams.get(h1_h2) {
+            Some(v) => {
+                let code = (v >> self.prob_bits) as usize;
+                f32_at(self.bi_backoff_cb, code).unwrap_or(0.0) + p2()
             }
+            None => p2(),
         }
-        let (m, memo) = (&self.tables, &mut self.bigrams);
-        // Bigram lookups go through a small direct-mapped memo: a backed-off
-        // trigram looks up the bigram (h2, w) that the next word's context
-        // needs again.
-        let mut bigram = |w1: WordId, w2: WordId| {
-            let key = u64::from(w1) << 32 | u64::from(w2);
-            let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54) as usize;
-            match memo[slot] {
-                (k, found) if k == key => found,
-                _ => {
-                    let found = m.bigram(w1, w2);
-                    memo[slot] = (key, found);
-                    found
-                }
-            }
-        };
-        let p = m.log10_prob(key, &mut bigram);
-        if let Some(entry) = self.probs.get_mut(slot) {
-            *entry = (key, p);
-        }
-        p
     }
-}
-
-/// A query's memo key `[h1, h2, w]`: the history as the model uses it, with
-/// `u32::MAX` for a word cut off by an out-of-vocabulary word (an unknown
-/// `h2` cuts both).
-fn query_key(history: [Option<WordId>; 2], word: WordId, n_words: u32) -> [u32; 3] {
-    let known = |w: Option<WordId>| w.filter(|&w| w < n_words);
-    match (known(history[0]), known(history[1])) {
-        (Some(a), Some(b)) => [a, b, word],
-        (_, Some(b)) => [u32::MAX, b, word],
-        _ => [u32::MAX, u32::MAX, word],
-    }
-}
-
-/// The slot of a key in [`CachedModel`]'s memo.
-fn memo_slot(key: [u32; 3]) -> usize {
-    ((u64::from(key[0]).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ u64::from(key[1]).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)
-        ^ u64::from(key[2]).wrapping_mul(0x1656_67B1_9E37_79F9))
-        >> (64 - PROB_SLOTS_LOG2)) as usize
 }
 
 fn hash_word(w: &[u8]) -> usize {
@@ -765,54 +732,6 @@ fn word_at<'a>(offsets: &[u8], bytes: &'a [u8], id: WordId) -> Option<&'a [u8]> 
     let start = rd_u32(offsets, 4 * id as usize)? as usize;
     let end = rd_u32(offsets, 4 * id as usize + 4)? as usize;
     bytes.get(start..end)
-}
-
-/// Searches the packed entries `lo..hi` (sorted by word id, which sits in the
-/// high bits) for `word`; returns the entry's index and its probability code.
-///
-/// `skip[j]` is the word of entry `BLOCK * j`: bisect the skip entries of the
-/// blocks that start inside the range (a small array that stays in cache),
-/// then scan the one block that can hold `word`.
-#[inline]
-fn find(
-    entries: &[u32],
-    skip: &[u32],
-    lo: usize,
-    hi: usize,
-    word: WordId,
-    prob_bits: u32,
-) -> Option<(usize, u32)> {
-    if lo >= hi {
-        return None;
-    }
-    // blocks first..=last start inside lo..hi
-    let first = lo.div_ceil(BLOCK);
-    let last = (hi - 1) / BLOCK;
-    let start = if first > last {
-        lo
-    } else {
-        // the blocks in first..=last whose first word is <= word
-        let below = skip
-            .get(first..=last)?
-            .partition_point(|&w| u32::from_le(w) <= word);
-        if below == 0 {
-            lo
-        } else {
-            (first + below - 1) * BLOCK
-        }
-    };
-    let end = hi.min((start / BLOCK + 1) * BLOCK);
-    for (i, &e) in entries.get(start..end)?.iter().enumerate() {
-        let e = u32::from_le(e);
-        let k = e >> prob_bits;
-        if k == word {
-            return Some((start + i, e & ((1u32 << prob_bits) - 1)));
-        }
-        if k > word {
-            break;
-        }
-    }
-    None
 }
 
 /// The model's bytes, in place when they are aligned for its widest array
@@ -941,35 +860,43 @@ mod tests {
     }
 
     #[test]
-    fn the_cached_model_agrees_with_the_model() {
+    fn batched_queries_agree_with_single_ones() {
         let m = lm();
-        let mut cached = CachedModel::new(m);
-        let words = ["the", "united", "states", "said", "navy", "of", "zzzz"];
+        let words = [
+            "the", "united", "states", "said", "navy", "of", "zzzz", "zone",
+        ];
         let ids: Vec<Option<WordId>> = words.iter().map(|w| m.word_id(w)).collect();
-        // Twice: the second round answers from the cache.
-        for _ in 0..2 {
-            // Ids above 2^16 once shared a memo key with the id 2^16 below.
-            let (hi, lo) = (id("zone"), id("zone") - (1 << 16));
-            let p = |h| m.log10_prob(&[h, id("of")], id("the"));
-            assert_ne!(p(hi), p(lo), "{:?}", m.word(lo));
-            for h in [lo, hi, lo] {
-                let history = [Some(h), Some(id("of"))];
-                let p = m.log10_prob(&[h, id("of")], id("the"));
-                assert_eq!(cached.log10_prob(history, id("the")), p);
-            }
-            for &a in &ids {
-                for &b in &ids {
-                    for &w in ids.iter().flatten() {
-                        let history: Vec<WordId> = match (a, b) {
-                            (Some(a), Some(b)) => vec![a, b],
-                            (_, Some(b)) => vec![b],
-                            _ => vec![],
-                        };
-                        assert_eq!(cached.log10_prob([a, b], w), m.log10_prob(&history, w));
-                    }
+        let mut queries = Vec::new();
+        let mut expected = Vec::new();
+        for &a in &ids {
+            for &b in &ids {
+                for &w in &ids {
+                    queries.push(m.query([a, b], w));
+                    let history: Vec<WordId> = match (a, b) {
+                        (Some(a), Some(b)) => vec![a, b],
+                        (_, Some(b)) => vec![b],
+                        _ => vec![],
+                    };
+                    expected.push(match w {
+                        Some(w) => m.log10_prob(&history, w),
+                        None => m.unk_log10(),
+                    });
                 }
             }
         }
+        let mut probs = Vec::new();
+        m.log10_probs(&queries, &mut probs);
+        assert_eq!(probs, expected);
+        // An unknown word cuts the history before it.
+        let (of, the) = (id("of"), id("the"));
+        assert_eq!(
+            m.query([Some(the), None], Some(of)),
+            m.query([None, None], Some(of))
+        );
+        assert_eq!(
+            m.query([None, Some(the)], Some(of)),
+            m.query([Some(u32::MAX), Some(the)], Some(of))
+        );
     }
 
     #[test]
@@ -1051,66 +978,56 @@ mod tests {
         assert_eq!(m.log10_prob(&[3], 1), -0.1 + -99.0);
     }
 
-    /// Every entry of some large and small ranges is found at its own index,
-    /// and ids between them are not found (checks the skip-list search
-    /// against the plain arrays).
+    /// Every n-gram of the model file is found in the shipped index with
+    /// its own codes, and n-grams that are not in the file are not found.
     #[test]
-    fn search_finds_exactly_the_stored_entries() {
+    fn the_index_holds_exactly_the_models_ngrams() {
         let m = lm();
         let t = m.tables();
-        let next = m.section(S_UNI_NEXT);
-        let entries = m.section(S_BI_ENTRY);
-        let mut checked_tri = 0;
-        for w in ["<s>", "the", "of", "united", "zyuganov", "aardvark", "'s"] {
-            let w1 = id(w);
-            let lo = rd_u32(next, 4 * w1 as usize).unwrap() as usize;
-            let hi = rd_u32(next, 4 * w1 as usize + 4).unwrap() as usize;
-            let mut stored = Vec::new();
-            for i in lo..hi {
-                let w2 = rd_u32(entries, 4 * i).unwrap() >> m.prob_bits;
-                stored.push(w2);
-                assert_eq!(t.bigram(w1, w2).map(|(j, _)| j), Some(i), "{w} #{i}");
-                if checked_tri < 20_000 {
-                    checked_tri += check_trigrams(m, i);
+        let u32s = |i: usize| m.u32s(i);
+        let next = u32s(S_UNI_NEXT);
+        let entries = u32s(S_BI_ENTRY);
+        let backoffs: &[u16] = bytemuck::try_cast_slice(m.section(S_BI_BO)).unwrap();
+        let has_tri: &[u64] = bytemuck::try_cast_slice(m.section(S_BI_HAS_TRI)).unwrap();
+        let (rank, tri_next, tri) = (u32s(S_BI_TRI_RANK), u32s(S_TRI_NEXT), u32s(S_TRI_ENTRY));
+        let (bigrams, trigrams) = (&t.index.bigrams, &t.index.trigrams);
+        let p = m.prob_bits;
+        let code = |e: u32| e & ((1 << p) - 1);
+        let (mut n_bi, mut n_tri) = (0u32, 0u32);
+        for w1 in 0..m.n_words {
+            for i in next[w1 as usize] as usize..next[w1 as usize + 1] as usize {
+                let w2 = entries[i] >> p;
+                let v = bigrams
+                    .get(bigrams.probe(t.key(&[w1, w2])))
+                    .expect("bigram");
+                assert_eq!(v, u64::from(code(entries[i])) | u64::from(backoffs[i]) << p);
+                n_bi += 1;
+                // A neighbour that is not a bigram is not found.
+                if w2 + 1 < m.n_words
+                    && (i + 1 == next[w1 as usize + 1] as usize || entries[i + 1] >> p != w2 + 1)
+                {
+                    assert_eq!(bigrams.get(bigrams.probe(t.key(&[w1, w2 + 1]))), None);
+                }
+                let bits = has_tri[i / 64];
+                if bits & (1 << (i % 64)) == 0 {
+                    continue;
+                }
+                let r =
+                    rank[i / 64] as usize + (bits & ((1u64 << (i % 64)) - 1)).count_ones() as usize;
+                for j in tri_next[r] as usize..tri_next[r + 1] as usize {
+                    let w3 = tri[j] >> p;
+                    let v = trigrams.get(trigrams.probe(t.key(&[w1, w2, w3])));
+                    assert_eq!(v, Some(u64::from(code(tri[j]))));
+                    n_tri += 1;
+                    if w3 + 1 < m.n_words
+                        && (j + 1 == tri_next[r + 1] as usize || tri[j + 1] >> p != w3 + 1)
+                    {
+                        assert_eq!(trigrams.get(trigrams.probe(t.key(&[w1, w2, w3 + 1]))), None);
+                    }
                 }
             }
-            let mut k = 0;
-            for probe in (0..m.n_words).step_by(7) {
-                while k < stored.len() && stored[k] < probe {
-                    k += 1;
-                }
-                let present = k < stored.len() && stored[k] == probe;
-                assert_eq!(t.bigram(w1, probe).is_some(), present, "{w} {probe}");
-            }
         }
-        assert!(checked_tri > 1000);
-    }
-
-    fn check_trigrams(m: &LanguageModel, bi: usize) -> usize {
-        let t = m.tables();
-        let bits = u64::from_le(t.bi_has_tri[bi / 64]);
-        if bits & (1 << (bi % 64)) == 0 {
-            return 0;
-        }
-        let rank = rd_u32(m.section(S_BI_TRI_RANK), 4 * (bi / 64)).unwrap() as usize
-            + (bits & ((1u64 << (bi % 64)) - 1)).count_ones() as usize;
-        let lo = rd_u32(m.section(S_TRI_NEXT), 4 * rank).unwrap() as usize;
-        let hi = rd_u32(m.section(S_TRI_NEXT), 4 * rank + 4).unwrap() as usize;
-        let mut prev = None;
-        for i in lo..hi {
-            let e = rd_u32(m.section(S_TRI_ENTRY), 4 * i).unwrap();
-            let w3 = e >> m.prob_bits;
-            assert!(prev < Some(w3), "trigrams sorted");
-            prev = Some(w3);
-            assert_eq!(t.trigram(bi, w3), Some(e & ((1 << m.prob_bits) - 1)));
-            if w3 + 1 < m.n_words
-                && (i + 1 == hi
-                    || rd_u32(m.section(S_TRI_ENTRY), 4 * i + 4).unwrap() >> m.prob_bits != w3 + 1)
-            {
-                assert_eq!(t.trigram(bi, w3 + 1), None);
-            }
-        }
-        hi - lo
+        assert_eq!((n_bi, n_tri), (m.n_bigrams, m.n_trigrams));
     }
 
     /// A hand-built model: unigrams </s> <s> a b, bigrams (<s> a), (a b),
