@@ -33,11 +33,12 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
+use crate::dict::Dictionary;
 use crate::finding::Terms;
-use crate::lexicon::Lexeme;
+use crate::lexicon::{self, Lexeme};
 use crate::model::{LanguageModel, Query, WordId};
 use crate::score;
-use crate::tokenize::{is_capitals, normalize_into, normalize_phrase, Case, Token, TokenKind};
+use crate::tokenize::{is_capitals, normalize_phrase, Case, Token, TokenKind};
 use crate::unspinner::{DecisionMode, Settings};
 
 /// A place to decide: a spun form and its candidates.
@@ -188,6 +189,7 @@ pub(crate) fn decide(
     tokens: &[Token],
     lexemes: &[Lexeme],
     sites: &[Site],
+    dict: &Dictionary,
     model: &LanguageModel,
     settings: &Settings,
 ) -> Decided {
@@ -201,7 +203,7 @@ pub(crate) fn decide(
         return dictionary_only(sites);
     }
     let t = tuning();
-    let doc = Document::new(text, tokens, lexemes, sites, model, &t);
+    let doc = Document::new(text, tokens, lexemes, sites, dict, model, &t);
     // Pass 1: no prior, to measure the evidence of each site (model and channel).
     let first = doc.decode::<false>(&vec![0.0; sites.len()]);
     let evidence: Vec<f64> = (0..sites.len())
@@ -409,6 +411,7 @@ impl Document {
         tokens: &[Token],
         lexemes: &[Lexeme],
         sites: &[Site],
+        dict: &Dictionary,
         model: &LanguageModel,
         t: &Tuning,
     ) -> Self {
@@ -416,22 +419,12 @@ impl Document {
             .iter()
             .map(|s| normalize_phrase(&text[s.span.clone()]))
             .collect();
-        let mut memo = VocabMemo::take(model);
-        let mut buf = String::new();
+        let mut memo = lexicon::Memo::take(dict, model);
         let mut word = |w: &str| -> Word {
-            if let Some(&id) = memo.ids.get(w) {
-                return id;
-            }
-            buf.clear();
-            normalize_into(w, &mut buf);
-            let id = match model.word_id(&buf) {
+            match memo.lexeme(w, dict, model).lm {
                 Some(id) => Word::Known(id),
                 None => Word::Unknown,
-            };
-            if memo.ids.len() < VocabMemo::MAX {
-                memo.ids.insert(w.into(), id);
             }
-            id
         };
         let mut site_at: Vec<Option<usize>> = vec![None; tokens.len()];
         for (i, s) in sites.iter().enumerate() {
@@ -481,16 +474,26 @@ impl Document {
         let mut alt_words: Vec<Word> = Vec::with_capacity(4 * sites.len());
         let mut alt_spans: Vec<Range<usize>> = Vec::with_capacity(4 * sites.len());
         let mut site_alts = Vec::with_capacity(sites.len());
+        // The spinner writes a form the same way throughout, so the same
+        // phrases come back: each is looked up once per document.
+        let mut phrases: FxHashMap<&str, Range<usize>> = FxHashMap::default();
         for (s, key) in sites.iter().zip(&keys) {
             let start = alt_spans.len();
             let originals = s.candidates.iter().map(|c| c.original.as_str());
             for phrase in std::iter::once(key.as_str()).chain(originals) {
                 let from = alt_words.len();
-                alt_words.extend(phrase.split_whitespace().map(&mut word));
+                match phrases.get(phrase) {
+                    Some(words) => alt_words.extend_from_within(words.clone()),
+                    None => {
+                        alt_words.extend(phrase.split_whitespace().map(&mut word));
+                        phrases.insert(phrase, from..alt_words.len());
+                    }
+                }
                 alt_spans.push(from..alt_words.len());
             }
             site_alts.push(start..alt_spans.len());
         }
+        drop(phrases);
         // The ids of an alternative's words, when the model knows them all.
         let alt_ids: Vec<WordId> = alt_words
             .iter()
@@ -965,40 +968,6 @@ fn normalize(sums: &mut [f64]) {
     }
 }
 
-/// The vocabulary ids of the spellings a thread has met, kept from one
-/// document to the next: words recur across documents (a few thousand make
-/// up most of any news text), and a lookup in the model's index touches
-/// three scattered cache lines.
-#[derive(Default)]
-struct VocabMemo {
-    /// The model the ids belong to ([`LanguageModel::serial`]; 0 is none).
-    model: u64,
-    ids: FxHashMap<Box<str>, Word>,
-}
-
-thread_local! {
-    static VOCAB_MEMO: std::cell::RefCell<VocabMemo> = Default::default();
-}
-
-impl VocabMemo {
-    /// Spellings kept at most, so that memory stays bounded (a few MB).
-    const MAX: usize = 1 << 16;
-
-    /// This thread's memo, for `model` (emptied if it was another's).
-    fn take(model: &LanguageModel) -> VocabMemo {
-        let mut memo = VOCAB_MEMO.with_borrow_mut(std::mem::take);
-        if memo.model != model.serial() {
-            memo.ids.clear();
-            memo.model = model.serial();
-        }
-        memo
-    }
-
-    fn put_back(self) {
-        VOCAB_MEMO.with_borrow_mut(|memo| *memo = self);
-    }
-}
-
 /// The language-model questions of a document's segments.
 #[derive(Default)]
 struct Plan {
@@ -1167,7 +1136,15 @@ mod tests {
         let tokens = tokenize(text);
         let lexemes = u.lexemes(text, &tokens);
         let sites = u.sites(text, &tokens, &lexemes);
-        let doc = Document::new(text, &tokens, &lexemes, &sites, model, &TUNING);
+        let doc = Document::new(
+            text,
+            &tokens,
+            &lexemes,
+            &sites,
+            u.dictionary(),
+            model,
+            &TUNING,
+        );
         let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
         let scores = doc.decode::<true>(&prior);
         let mut checked = 0;

@@ -307,6 +307,9 @@ pub struct Dictionary {
     map: fst::Map<Vec<u8>>,
     entries: Vec<DictEntry>,
     words: WordTrie,
+    /// Unique among the dictionaries of this process, for memos of its
+    /// lookups.
+    serial: u64,
 }
 
 /// The spun forms as a trie over whole words.
@@ -444,10 +447,12 @@ impl Dictionary {
             message: format!("building the fst failed: {e}"),
         })?;
         let words = WordTrie::new(&entries);
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Dictionary {
             map,
             entries,
             words,
+            serial: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
     }
 
@@ -481,6 +486,12 @@ impl Dictionary {
         self.map
             .get(key.as_bytes())
             .map(|i| &self.entries[i as usize])
+    }
+
+    /// A number no other dictionary of this process has, for keeping memos
+    /// of its lookups apart.
+    pub(crate) fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// The id of a normalized word among the words of the spun forms, if

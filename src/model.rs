@@ -87,6 +87,7 @@ use std::sync::OnceLock;
 use crate::{Error, Result};
 
 mod index;
+pub(crate) use index::prefetch;
 use index::Index;
 
 /// A word's index in the model's vocabulary.

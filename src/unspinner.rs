@@ -184,7 +184,15 @@ impl Unspinner {
             .iter()
             .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
             .count();
-        let decided = decide::decide(text, &tokens, &lexemes, &sites, self.model, &self.settings);
+        let decided = decide::decide(
+            text,
+            &tokens,
+            &lexemes,
+            &sites,
+            &self.dict,
+            self.model,
+            &self.settings,
+        );
         let lines = LineIndex::new(text);
         let mut lines = lines.cursor(text);
         let findings = sites

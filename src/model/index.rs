@@ -233,21 +233,23 @@ impl Table {
     }
 }
 
+/// Asks the memory for the cache line of `value`, without waiting for it.
 #[cfg(target_arch = "x86_64")]
 #[inline]
-fn prefetch(slot: &u64) {
+pub fn prefetch<T>(value: &T) {
     // SAFETY: a prefetch is a hint with no effect on memory or on the
     // program's state, and SSE is part of the x86_64 baseline.
     unsafe {
         std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-            (slot as *const u64).cast::<i8>(),
+            (value as *const T).cast::<i8>(),
         )
     }
 }
 
+/// Asks the memory for the cache line of `value` (a no-op on this target).
 #[cfg(not(target_arch = "x86_64"))]
 #[inline]
-fn prefetch(_slot: &u64) {}
+pub fn prefetch<T>(_value: &T) {}
 
 /// The n-gram arrays of a model file (version 1), as the index is built from
 /// them: see the sections of the format in [`crate::model`].
