@@ -33,9 +33,8 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::ops::Range;
 
-use crate::dict::Dictionary;
 use crate::finding::Terms;
-use crate::lexicon::{self, Lexeme};
+use crate::lexicon::{self, Lexeme, Vocabulary};
 use crate::model::{LanguageModel, Query, WordId};
 use crate::score;
 use crate::tokenize::{is_capitals, normalize_phrase, Case, Token, TokenKind};
@@ -60,6 +59,9 @@ pub(crate) struct Site {
 #[derive(Debug, Clone)]
 pub(crate) struct SiteCandidate {
     pub original: String,
+    /// Its index in [`lexicon::Candidates`] when it is the table's original
+    /// up to ASCII case (so the same words to the model).
+    pub phrase: Option<u32>,
     /// Case of the original as the table writes it (`Americans`: title).
     pub intrinsic_case: Case,
     pub source: std::sync::Arc<str>,
@@ -189,8 +191,7 @@ pub(crate) fn decide(
     tokens: &[Token],
     lexemes: &[Lexeme],
     sites: &[Site],
-    dict: &Dictionary,
-    model: &LanguageModel,
+    vocab: &Vocabulary,
     settings: &Settings,
 ) -> Decided {
     if sites.is_empty() {
@@ -203,7 +204,7 @@ pub(crate) fn decide(
         return dictionary_only(sites);
     }
     let t = tuning();
-    let doc = Document::new(text, tokens, lexemes, sites, dict, model, &t);
+    let doc = Document::new(text, tokens, lexemes, sites, vocab, &t);
     // Pass 1: no prior, to measure the evidence of each site (model and channel).
     let first = doc.decode::<false>(&vec![0.0; sites.len()]);
     let evidence: Vec<f64> = (0..sites.len())
@@ -411,10 +412,10 @@ impl Document {
         tokens: &[Token],
         lexemes: &[Lexeme],
         sites: &[Site],
-        dict: &Dictionary,
-        model: &LanguageModel,
+        vocab: &Vocabulary,
         t: &Tuning,
     ) -> Self {
+        let (dict, model) = (vocab.dict, vocab.model);
         let keys: Vec<String> = sites
             .iter()
             .map(|s| normalize_phrase(&text[s.span.clone()]))
@@ -477,19 +478,50 @@ impl Document {
         // The spinner writes a form the same way throughout, so the same
         // phrases come back: each is looked up once per document.
         let mut phrases: FxHashMap<&str, Range<usize>> = FxHashMap::default();
+        // The context-free log-probability of each alternative, where the
+        // candidates' table gives it.
+        let mut alt_unigrams: Vec<Option<f64>> = Vec::with_capacity(4 * sites.len());
+        let as_word = |w: &Option<WordId>| w.map_or(Word::Unknown, Word::Known);
         for (s, key) in sites.iter().zip(&keys) {
             let start = alt_spans.len();
-            let originals = s.candidates.iter().map(|c| c.original.as_str());
-            for phrase in std::iter::once(key.as_str()).chain(originals) {
+            // The form as written: its tokens' lexemes, when it is words
+            // separated by whitespace (else its words are not its tokens:
+            // "far-off" is one).
+            let from = alt_words.len();
+            let span = &tokens[s.first..=s.last];
+            let is_word = |t: &Token| matches!(t.kind, TokenKind::Word | TokenKind::Number);
+            let simple = span.iter().step_by(2).all(is_word)
+                && span
+                    .iter()
+                    .skip(1)
+                    .step_by(2)
+                    .all(|t| t.kind == TokenKind::Space);
+            if simple {
+                alt_words.extend(
+                    (s.first..=s.last)
+                        .step_by(2)
+                        .map(|k| as_word(&lexemes[k].lm)),
+                );
+            } else {
+                alt_words.extend(key.split_whitespace().map(&mut word));
+            }
+            alt_spans.push(from..alt_words.len());
+            alt_unigrams.push(None);
+            for c in &s.candidates {
                 let from = alt_words.len();
-                match phrases.get(phrase) {
-                    Some(words) => alt_words.extend_from_within(words.clone()),
-                    None => {
-                        alt_words.extend(phrase.split_whitespace().map(&mut word));
-                        phrases.insert(phrase, from..alt_words.len());
-                    }
+                let known = c.phrase.and_then(|i| vocab.candidates.get(i));
+                match known {
+                    Some((words, _)) => alt_words.extend(words.iter().map(as_word)),
+                    None => match phrases.get(c.original.as_str()) {
+                        Some(words) => alt_words.extend_from_within(words.clone()),
+                        None => {
+                            alt_words.extend(c.original.split_whitespace().map(&mut word));
+                            phrases.insert(c.original.as_str(), from..alt_words.len());
+                        }
+                    },
                 }
                 alt_spans.push(from..alt_words.len());
+                alt_unigrams.push(known.map(|(_, unigram)| unigram));
             }
             site_alts.push(start..alt_spans.len());
         }
@@ -533,17 +565,15 @@ impl Document {
                         cost -= t.present_cost;
                     }
                 }
-                let log10: f64 = alt_words[span.clone()]
-                    .iter()
-                    .map(|w| match w {
-                        Word::Known(id) => model.log10_prob(&[], *id) as f64,
-                        Word::Unknown => model.unk_log10() as f64,
-                    })
-                    .sum();
+                let unigram = alt_unigrams[site_alts[i].start + a].unwrap_or_else(|| {
+                    let ids: Vec<Option<WordId>> =
+                        alt_words[span.clone()].iter().map(|w| w.id()).collect();
+                    lexicon::unigram(model, &ids)
+                });
                 alts.push(Alt {
                     words: span.clone(),
                     channel: cost,
-                    unigram: log10 * std::f64::consts::LN_10,
+                    unigram,
                 });
             }
         }
@@ -1136,15 +1166,7 @@ mod tests {
         let tokens = tokenize(text);
         let lexemes = u.lexemes(text, &tokens);
         let sites = u.sites(text, &tokens, &lexemes);
-        let doc = Document::new(
-            text,
-            &tokens,
-            &lexemes,
-            &sites,
-            u.dictionary(),
-            model,
-            &TUNING,
-        );
+        let doc = Document::new(text, &tokens, &lexemes, &sites, &u.vocabulary(), &TUNING);
         let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
         let scores = doc.decode::<true>(&prior);
         let mut checked = 0;

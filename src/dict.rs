@@ -390,6 +390,8 @@ pub struct Match<'d> {
     pub last: usize,
     /// The dictionary entry matched.
     pub entry: &'d DictEntry,
+    /// Its index in [`Dictionary::entries`].
+    pub index: usize,
 }
 
 impl Dictionary {
@@ -563,6 +565,7 @@ impl Dictionary {
                     first,
                     last: k,
                     entry: &self.entries[i as usize],
+                    index: i as usize,
                 });
             }
             if !goes_on {

@@ -8,6 +8,7 @@
 
 use rustc_hash::FxHashMap;
 use std::hash::Hasher;
+use std::ops::Range;
 
 use crate::dict::{Dictionary, TokenWord};
 use crate::model::{LanguageModel, WordId};
@@ -58,6 +59,90 @@ pub(crate) fn lexemes(
         .collect();
     memo.put_back();
     lexemes
+}
+
+/// The dictionary and the model, with what the model knows of the
+/// dictionary's candidates.
+#[derive(Clone, Copy)]
+pub(crate) struct Vocabulary<'a> {
+    pub(crate) dict: &'a Dictionary,
+    pub(crate) model: &'a LanguageModel,
+    pub(crate) candidates: &'a Candidates,
+}
+
+/// The model's view of every candidate the dictionary proposes, worked out
+/// once per unspinner: candidates come back at every occurrence of their
+/// spun forms, in every document.
+#[derive(Debug)]
+pub(crate) struct Candidates {
+    /// For each entry of the dictionary, the index of its first candidate in
+    /// `phrases`; then the number of phrases.
+    first: Vec<u32>,
+    /// Each candidate's words (a range of `words`) and their context-free
+    /// log-probability ([`unigram`]).
+    phrases: Vec<(Range<u32>, f64)>,
+    /// Model ids of the words, `None` out of vocabulary.
+    words: Vec<Option<WordId>>,
+}
+
+impl Candidates {
+    /// The candidates of every entry of `dict`, as the words of the table's
+    /// original split at whitespace, each looked up as [`lexemes`] would.
+    pub(crate) fn new(dict: &Dictionary, model: &LanguageModel) -> Candidates {
+        let mut memo = Memo::take(dict, model);
+        let (mut first, mut phrases, mut words) = (Vec::new(), Vec::new(), Vec::new());
+        for entry in dict.entries() {
+            first.push(phrases.len() as u32);
+            for c in &entry.candidates {
+                let from = words.len();
+                words.extend(
+                    c.original
+                        .split_whitespace()
+                        .map(|w| memo.lexeme(w, dict, model).lm),
+                );
+                phrases.push((
+                    from as u32..words.len() as u32,
+                    unigram(model, &words[from..]),
+                ));
+            }
+        }
+        first.push(phrases.len() as u32);
+        memo.put_back();
+        Candidates {
+            first,
+            phrases,
+            words,
+        }
+    }
+
+    /// The index of candidate `candidate` of entry `entry`.
+    pub(crate) fn index(&self, entry: usize, candidate: usize) -> Option<u32> {
+        let i = *self.first.get(entry)? + candidate as u32;
+        (i < *self.first.get(entry + 1)?).then_some(i)
+    }
+
+    /// The words and context-free log-probability of the candidate with
+    /// index `i`.
+    pub(crate) fn get(&self, i: u32) -> Option<(&[Option<WordId>], f64)> {
+        let (words, unigram) = self.phrases.get(i as usize)?;
+        Some((
+            self.words.get(words.start as usize..words.end as usize)?,
+            *unigram,
+        ))
+    }
+}
+
+/// The context-free (unigram) log-probability of `words` in natural log,
+/// out-of-vocabulary words scoring [`LanguageModel::unk_log10`].
+pub(crate) fn unigram(model: &LanguageModel, words: &[Option<WordId>]) -> f64 {
+    let log10: f64 = words
+        .iter()
+        .map(|w| match w {
+            Some(id) => model.log10_prob(&[], *id) as f64,
+            None => model.unk_log10() as f64,
+        })
+        .sum();
+    log10 * std::f64::consts::LN_10
 }
 
 /// The lexemes of the spellings a thread has met, kept from one document to
@@ -240,5 +325,30 @@ mod tests {
             }
         }
         assert_ne!(news.serial(), tortured.serial());
+    }
+
+    #[test]
+    fn candidates_hold_each_originals_words() {
+        let model = LanguageModel::shipped();
+        let dict = Dictionary::builtin(crate::dict::DEFAULT_TABLES).unwrap();
+        let candidates = Candidates::new(&dict, model);
+        let mut checked = 0;
+        for (e, entry) in dict.entries().iter().enumerate() {
+            for (j, c) in entry.candidates.iter().enumerate() {
+                let i = candidates.index(e, j).expect("in range");
+                let (words, unigram) = candidates.get(i).unwrap();
+                let expected: Vec<Option<WordId>> = c
+                    .original
+                    .split_whitespace()
+                    .map(|w| model.word_id(&crate::tokenize::normalize(w)))
+                    .collect();
+                assert_eq!(words, expected.as_slice(), "{}", c.original);
+                assert_eq!(unigram, super::unigram(model, &expected));
+                checked += 1;
+            }
+            assert_eq!(candidates.index(e, entry.candidates.len()), None);
+        }
+        assert!(checked > 2_000, "{checked}");
+        assert_eq!(candidates.index(dict.entries().len(), 0), None);
     }
 }

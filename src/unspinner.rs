@@ -11,7 +11,7 @@ use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{Dictionary, Table, DEFAULT_TABLES};
 use crate::error::Result;
 use crate::finding::{Candidate, Finding, Terms};
-use crate::lexicon::{self, Lexeme};
+use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
 use crate::model::LanguageModel;
 use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
@@ -54,6 +54,8 @@ pub struct Settings {
 pub struct Unspinner {
     dict: Arc<Dictionary>,
     model: &'static LanguageModel,
+    /// What the model knows of the dictionary's candidates.
+    candidates: Arc<Candidates>,
     settings: Settings,
     allow: Arc<HashSet<String>>,
 }
@@ -138,9 +140,12 @@ impl Builder {
                 message: format!("threshold {} is not in [0, 1]", self.settings.threshold),
             });
         }
+        let dict = Dictionary::from_tables(&tables)?;
+        let model = LanguageModel::shipped();
         Ok(Unspinner {
-            dict: Arc::new(Dictionary::from_tables(&tables)?),
-            model: LanguageModel::shipped(),
+            candidates: Arc::new(Candidates::new(&dict, model)),
+            dict: Arc::new(dict),
+            model,
             settings: self.settings,
             allow: Arc::new(self.allow),
         })
@@ -189,8 +194,7 @@ impl Unspinner {
             &tokens,
             &lexemes,
             &sites,
-            &self.dict,
-            self.model,
+            &self.vocabulary(),
             &self.settings,
         );
         let lines = LineIndex::new(text);
@@ -256,6 +260,15 @@ impl Unspinner {
         lexicon::lexemes(text, tokens, &self.dict, self.model)
     }
 
+    /// The dictionary and the model as the decoder uses them.
+    pub(crate) fn vocabulary(&self) -> Vocabulary<'_> {
+        Vocabulary {
+            dict: &self.dict,
+            model: self.model,
+            candidates: &self.candidates,
+        }
+    }
+
     pub(crate) fn sites(&self, text: &str, tokens: &[Token], lexemes: &[Lexeme]) -> Vec<Site> {
         let apostrophe = apostrophe_style(text);
         let allowed = |written: &str| {
@@ -282,13 +295,22 @@ impl Unspinner {
                         .entry
                         .candidates
                         .iter()
-                        .filter_map(|p| {
+                        .enumerate()
+                        .filter_map(|(j, p)| {
                             let intrinsic_case = p.case;
-                            (capitalised || intrinsic_case == Case::Lower).then(|| SiteCandidate {
-                                original: match_case(&p.original, written, apostrophe),
-                                intrinsic_case,
-                                source: p.source.label().clone(),
-                                rank: p.rank,
+                            (capitalised || intrinsic_case == Case::Lower).then(|| {
+                                let original = match_case(&p.original, written, apostrophe);
+                                let phrase = original
+                                    .eq_ignore_ascii_case(&p.original)
+                                    .then(|| self.candidates.index(m.index, j))
+                                    .flatten();
+                                SiteCandidate {
+                                    original,
+                                    phrase,
+                                    intrinsic_case,
+                                    source: p.source.label().clone(),
+                                    rank: p.rank,
+                                }
                             })
                         })
                         .collect();
@@ -316,6 +338,7 @@ impl Unspinner {
                         weight: p.weight,
                         candidates: vec![SiteCandidate {
                             original: match_case(&p.original, written, apostrophe),
+                            phrase: None,
                             intrinsic_case: Case::Lower,
                             source: numbers::source(p.rule),
                             rank: 0,
