@@ -187,6 +187,28 @@ fn fix_jsonl_keeps_ids_and_other_fields_and_adds_score_and_findings() {
 }
 
 #[test]
+fn jsonl_score_and_findings_fields_are_replaced_where_they_stand() {
+    let out = pinned("check")
+        .arg("--jsonl")
+        .write_stdin(
+            "{\"findings\":[1],\"text\":\"one in all\",\"score\":\"x\",\"m\":{\"a\":[1,\"\\u00e9\"]}}\n",
+        )
+        .output()
+        .unwrap();
+    let line = String::from_utf8(out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["findings", "text", "score", "m"]);
+    assert_eq!(v["findings"][0]["spun"], "one in all");
+    assert!(v["score"].is_number(), "{line}");
+    assert_eq!(v["m"]["a"][1], "\u{e9}");
+    assert!(
+        line.ends_with("}}\n") && line.lines().count() == 1,
+        "{line}"
+    );
+}
+
+#[test]
 fn check_jsonl_leaves_the_text_as_it_was() {
     pinned("check")
         .arg("--jsonl")

@@ -372,8 +372,11 @@ fn json_line(
             out.push(b'\n');
         }
         Task::CheckEcho | Task::Fix => {
-            let findings =
-                serde_json::to_value(document_record(&a, kept).findings).unwrap_or_default();
+            // The findings are written out now, while the analysis (which
+            // borrows the text) lives, and spliced into the line below: a
+            // `Value` tree of them would cost more than the analysis.
+            let mut findings = Vec::new();
+            let _ = serde_json::to_writer(&mut findings, &document_record(&a, kept).findings);
             let score = round4(a.score());
             let restored = match opts.task {
                 Task::Fix if !kept => match a.restore() {
@@ -387,9 +390,7 @@ fn json_line(
             if let Some(slot) = opts.field.get_mut(obj) {
                 *slot = Value::String(restored.unwrap_or(doc));
             }
-            obj.insert("score".into(), score.into());
-            obj.insert("findings".into(), findings);
-            push_json_line(out, &value);
+            push_echo_line(out, obj, score, &findings);
         }
     }
     Ok((record, changed))
@@ -414,6 +415,47 @@ fn document_json(a: &Analysis<'_>, kept: bool) -> Map<String, Value> {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     }
+}
+
+/// Writes `obj` as one JSON line with its `score` and `findings` fields set
+/// (where the object has them, else after its fields), `findings` being
+/// JSON already.
+fn push_echo_line(out: &mut Vec<u8>, obj: &Map<String, Value>, score: f64, findings: &[u8]) {
+    // Writing JSON into a Vec cannot fail.
+    let key = |out: &mut Vec<u8>, first: bool, k: &str| {
+        if !first {
+            out.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut *out, k);
+        out.push(b':');
+    };
+    out.push(b'{');
+    let (mut has_score, mut has_findings) = (false, false);
+    for (i, (k, v)) in obj.iter().enumerate() {
+        key(out, i == 0, k);
+        match k.as_str() {
+            "score" => {
+                has_score = true;
+                let _ = serde_json::to_writer(&mut *out, &score);
+            }
+            "findings" => {
+                has_findings = true;
+                out.extend_from_slice(findings);
+            }
+            _ => {
+                let _ = serde_json::to_writer(&mut *out, v);
+            }
+        }
+    }
+    if !has_score {
+        key(out, obj.is_empty(), "score");
+        let _ = serde_json::to_writer(&mut *out, &score);
+    }
+    if !has_findings {
+        key(out, false, "findings");
+        out.extend_from_slice(findings);
+    }
+    out.extend_from_slice(b"}\n");
 }
 
 fn push_json_line(out: &mut Vec<u8>, v: &Value) {
