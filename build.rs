@@ -20,7 +20,8 @@ fn main() {
     println!("cargo:rerun-if-changed={MODEL}");
     println!("cargo:rerun-if-changed=src/model/index.rs");
     println!("cargo:rerun-if-changed=build.rs");
-    let bytes = std::fs::read(MODEL).unwrap_or_else(|e| panic!("{MODEL}: {e}"));
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let bytes = std::fs::read(root.join(MODEL)).unwrap_or_else(|e| panic!("{MODEL}: {e}"));
     let index = build(&bytes).unwrap_or_else(|e| panic!("{MODEL}: {e}"));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let path = out.join("en-us.unspin-index.bin");
