@@ -525,7 +525,6 @@ impl Document {
             }
             site_alts.push(start..alt_spans.len());
         }
-        drop(phrases);
         // The ids of an alternative's words, when the model knows them all.
         let alt_ids: Vec<WordId> = alt_words
             .iter()
