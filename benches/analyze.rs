@@ -5,12 +5,6 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use unspin::Unspinner;
 
-// The allocator the `unspin` command ships with, so that the figures are the
-// command's.
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const SPUN: &str = include_str!("../corpus/seeds/002_e90d1dc293122756.txt");
 const CLEAN: &str = include_str!("../corpus/seeds/003_8b6ec4914fcd75e2.txt");
 

@@ -8,16 +8,9 @@
 //! takes each line's `text`, and runs [`unspin::Unspinner::analyze`] on it.
 //! Prints the MB of text analysed per second of analysis, the same counting
 //! the JSON reading too, and the process's peak resident memory.
-//!
-//! It uses the allocator the `unspin` command ships with (mimalloc, under
-//! the default `mimalloc` feature), so that its figures are the command's.
 
 use std::io::BufRead;
 use std::time::{Duration, Instant};
-
-#[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let path = std::env::args()
