@@ -31,6 +31,7 @@
 //! second pass, which makes the decisions.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::finding::Terms;
@@ -180,6 +181,17 @@ pub(crate) fn tuning() -> Tuning {
 /// Words of context the language model sees on each side.
 const CONTEXT: usize = 2;
 
+/// The normalized form of a site written `written` ([`normalize_phrase`]),
+/// borrowed when it is normalized already (most are one lower-case word).
+fn form_key(written: &str) -> Cow<'_, str> {
+    let normal = |b: &u8| !(b.is_ascii_uppercase() || b.is_ascii_whitespace());
+    if written.is_ascii() && written.as_bytes().iter().all(normal) {
+        Cow::Borrowed(written)
+    } else {
+        Cow::Owned(normalize_phrase(written))
+    }
+}
+
 fn logit(p: f64, p_min: f64) -> f64 {
     let p = p.clamp(p_min, 1.0 - p_min);
     (p / (1.0 - p)).ln()
@@ -224,12 +236,12 @@ pub(crate) fn decide(
     // weight, and the evidence of the form's other occurrences.
     let mut by_form: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (i, key) in doc.keys.iter().enumerate() {
-        by_form.entry(key.as_str()).or_default().push(i);
+        by_form.entry(key.as_ref()).or_default().push(i);
     }
     let doc_logit = logit(doc_score.min(t.doc_max), t.p_min);
     let prior: Vec<f64> = (0..sites.len())
         .map(|i| {
-            let others: f64 = by_form[doc.keys[i].as_str()]
+            let others: f64 = by_form[doc.keys[i].as_ref()]
                 .iter()
                 .filter(|&&j| j != i)
                 .map(|&j| evidence[j].clamp(-2.0, 2.0))
@@ -301,6 +313,10 @@ enum Item {
     Slot(usize),
 }
 
+/// A short list of numbers, one or two per site of a group: most groups
+/// are a lone site, and these stay off the heap.
+type Small = smallvec::SmallVec<[usize; 4]>;
+
 /// Neighbouring sites of one sentence, decided jointly.
 struct Group {
     /// The sentence's items, a range of [`Document::items`].
@@ -314,12 +330,12 @@ struct Group {
     /// at m, at `(a * K(m-1) + b) * K(m) + c`, where K is a site's number of
     /// alternatives and a site before the first has one.
     /// They lie at `segments[seg_at[m]..seg_at[m + 1]]` of the document.
-    seg_at: Vec<usize>,
+    seg_at: Small,
     /// Number of alternatives of each site.
-    k: Vec<usize>,
+    k: Small,
     /// Where the states of each site start: the state (b, c) of site m,
     /// choices b at m-1 and c at m, is `at[m] + b * k[m] + c`.
-    at: Vec<usize>,
+    at: Small,
 }
 
 impl Group {
@@ -336,9 +352,9 @@ impl Group {
 
 /// The document prepared for decoding: its sentences as model words, with
 /// the sites as slots, grouped.
-struct Document {
+struct Document<'t> {
     /// Normalized spun form of each site.
-    keys: Vec<String>,
+    keys: Vec<Cow<'t, str>>,
     /// The alternatives of site `i` are `alts[site_alts[i]]`.
     site_alts: Vec<Range<usize>>,
     alts: Vec<Alt>,
@@ -406,9 +422,9 @@ fn is_sentence_end(text: &str, tokens: &[Token], k: usize) -> bool {
     }
 }
 
-impl Document {
+impl<'t> Document<'t> {
     fn new(
-        text: &str,
+        text: &'t str,
         tokens: &[Token],
         lexemes: &[Lexeme],
         sites: &[Site],
@@ -416,9 +432,9 @@ impl Document {
         t: &Tuning,
     ) -> Self {
         let (dict, model) = (vocab.dict, vocab.model);
-        let keys: Vec<String> = sites
+        let keys: Vec<Cow<str>> = sites
             .iter()
-            .map(|s| normalize_phrase(&text[s.span.clone()]))
+            .map(|s| form_key(&text[s.span.clone()]))
             .collect();
         let mut memo = lexicon::Memo::take(dict, model);
         let mut word = |w: &str| -> Word {
@@ -590,9 +606,9 @@ impl Document {
                     _ => groups.push(Group {
                         sentence: sentence.clone(),
                         members: members.len()..members.len() + 1,
-                        seg_at: Vec::new(),
-                        k: Vec::new(),
-                        at: Vec::new(),
+                        seg_at: Small::new(),
+                        k: Small::new(),
+                        at: Small::new(),
                     }),
                 }
                 members.push((pos, i));
@@ -613,15 +629,14 @@ impl Document {
             segments: Vec::with_capacity(16 * sites.len()),
             factors: Vec::new(),
         };
-        // The language model's part is the same in both passes: computed
-        // once, here.
+        // Each group's numbers of alternatives and its states' offsets.
         for g in 0..doc.groups.len() {
             let group = &doc.groups[g];
-            let k: Vec<usize> = doc.members[group.members.clone()]
+            let k: Small = doc.members[group.members.clone()]
                 .iter()
                 .map(|&(_, i)| doc.site_alts[i].len())
                 .collect();
-            let mut at = vec![0];
+            let mut at: Small = smallvec::smallvec![0];
             for m in 0..k.len() {
                 let before = if m > 0 { k[m - 1] } else { 1 };
                 at.push(at[m] + before * k[m]);
@@ -630,9 +645,8 @@ impl Document {
             doc.groups[g].at = at;
         }
         // The language model's part is the same in both passes: computed
-        // once, here.
-        // All of the document's questions are gathered first and then asked
-        // together, so that the model's memory reads overlap.
+        // once, here. All of the document's questions are gathered first
+        // and then asked together, so that the model's memory reads overlap.
         let mut scratch = (Vec::new(), Vec::new());
         let mut plan = Plan::default();
         for g in 0..doc.groups.len() {
@@ -736,7 +750,7 @@ impl Document {
         model: &LanguageModel,
         plan: &mut Plan,
         (flat, spans): &mut (Vec<Word>, Vec<Range<usize>>),
-    ) -> Vec<usize> {
+    ) -> Small {
         let group = &self.groups[g];
         let sentence = &self.items[group.sentence.clone()];
         let members = &self.members[group.members.clone()];
@@ -766,7 +780,7 @@ impl Document {
         let words = |m: usize, c: usize| &flat[spans[alt_at[m] + c].clone()];
         let last_id = |w: &[Word]| w.last().and_then(|w| w.id());
         let start = self.history(sentence, members[0].0, model);
-        let mut seg_at = Vec::with_capacity(n + 1);
+        let mut seg_at = Small::with_capacity(n + 1);
         for (m, &(_, i)) in members.iter().enumerate() {
             let (ka, kb) = (group.k_back(m, 2), group.k_back(m, 1));
             let alts = self.alts(i);
@@ -1085,7 +1099,7 @@ mod tests {
     /// Every combination of group `g` scored from scratch with the uncached
     /// model: (choices, total).
     fn enumerate(
-        doc: &Document,
+        doc: &Document<'_>,
         g: usize,
         prior: &[f64],
         model: &LanguageModel,
@@ -1202,6 +1216,26 @@ mod tests {
         }
         assert!(checked > 100, "only {checked} sites checked");
         assert!(doc.groups.iter().any(|g| g.k.len() >= 4), "no long group");
+    }
+
+    #[test]
+    fn a_form_key_is_the_normalized_form_borrowed_when_it_can_be() {
+        for w in [
+            "navy",
+            "one in all",
+            "Navy",
+            "NAVY",
+            "far-off",
+            "Navy’s",
+            "three,000",
+            "naïve",
+        ] {
+            let key = form_key(w);
+            assert_eq!(key, normalize_phrase(w), "{w}");
+        }
+        for w in ["navy", "far-off", "three,000"] {
+            assert!(matches!(form_key(w), Cow::Borrowed(_)), "{w}");
+        }
     }
 
     #[test]
