@@ -74,8 +74,9 @@ pub(crate) struct SiteCandidate {
 pub(crate) struct SiteDecision {
     /// Probability of keeping the text as written.
     pub keep: f64,
-    /// Probability and terms of each candidate, in the site's order.
-    pub candidates: Vec<(f64, Terms)>,
+    /// Probability and terms of each candidate, in the site's order: a range
+    /// of [`Decided::candidates`].
+    pub candidates: Range<usize>,
     /// The candidate to restore, if any.
     pub restore: Option<usize>,
 }
@@ -85,6 +86,9 @@ pub(crate) struct SiteDecision {
 pub(crate) struct Decided {
     pub score: f64,
     pub sites: Vec<SiteDecision>,
+    /// Probability and terms of every candidate of every site, one site
+    /// after another.
+    pub candidates: Vec<(f64, Terms)>,
 }
 
 /// The tunable constants of the decision, in natural-log units.
@@ -210,6 +214,7 @@ pub(crate) fn decide(
         return Decided {
             score: 0.0,
             sites: Vec::new(),
+            candidates: Vec::new(),
         };
     }
     if settings.mode == DecisionMode::Dictionary {
@@ -254,29 +259,39 @@ pub(crate) fn decide(
         })
         .collect();
     let second = doc.decode::<true>(&prior);
+    let mut candidates = Vec::with_capacity(doc.alts.len());
     Decided {
         score: doc_score,
         sites: (0..sites.len())
-            .map(|i| doc.decision(&second, i, prior[i]))
+            .map(|i| doc.decision(&second, i, prior[i], &mut candidates))
             .collect(),
+        candidates,
     }
 }
 
 fn dictionary_only(sites: &[Site]) -> Decided {
+    let mut candidates = Vec::new();
     let sites = sites
         .iter()
         .map(|s| {
             let restore = (s.weight >= 0.5).then_some(0);
+            let first = candidates.len();
+            candidates.extend(
+                (0..s.candidates.len())
+                    .map(|i| (f64::from(u8::from(restore == Some(i))), Terms::default())),
+            );
             SiteDecision {
                 keep: if restore.is_some() { 0.0 } else { 1.0 },
-                candidates: (0..s.candidates.len())
-                    .map(|i| (f64::from(u8::from(restore == Some(i))), Terms::default()))
-                    .collect(),
+                candidates: first..candidates.len(),
                 restore,
             }
         })
         .collect();
-    Decided { score: 0.0, sites }
+    Decided {
+        score: 0.0,
+        sites,
+        candidates,
+    }
 }
 
 /// A word as the language model sees it.
@@ -581,9 +596,7 @@ impl<'t> Document<'t> {
                     }
                 }
                 let unigram = alt_unigrams[site_alts[i].start + a].unwrap_or_else(|| {
-                    let ids: Vec<Option<WordId>> =
-                        alt_words[span.clone()].iter().map(|w| w.id()).collect();
-                    lexicon::unigram(model, &ids)
+                    lexicon::unigram(model, alt_words[span.clone()].iter().map(|w| w.id()))
                 });
                 alts.push(Alt {
                     words: span.clone(),
@@ -703,8 +716,15 @@ impl<'t> Document<'t> {
         scores
     }
 
-    /// The decision at site `i` from the scores of the second pass.
-    fn decision(&self, scores: &Scores, i: usize, prior: f64) -> SiteDecision {
+    /// The decision at site `i` from the scores of the second pass; its
+    /// candidates' probabilities and terms are appended to `candidates`.
+    fn decision(
+        &self,
+        scores: &Scores,
+        i: usize,
+        prior: f64,
+        candidates: &mut Vec<(f64, Terms)>,
+    ) -> SiteDecision {
         let r = self.site_alts[i].clone();
         let mass = &scores.mass[r.clone()];
         let best = &scores.best[r.clone()];
@@ -725,18 +745,18 @@ impl<'t> Document<'t> {
                     }
                 },
             );
+        let first = candidates.len();
+        candidates.extend((1..r.len()).map(|c| {
+            let terms = Terms {
+                lm: best_lm[c] - best_lm[0],
+                channel: self.alts[r.start + c].channel,
+                prior,
+            };
+            (prob(c), terms)
+        }));
         SiteDecision {
             keep: prob(0),
-            candidates: (1..r.len())
-                .map(|c| {
-                    let terms = Terms {
-                        lm: best_lm[c] - best_lm[0],
-                        channel: self.alts[r.start + c].channel,
-                        prior,
-                    };
-                    (prob(c), terms)
-                })
-                .collect(),
+            candidates: first..candidates.len(),
             restore: (top > 0).then(|| top - 1),
         }
     }
@@ -761,7 +781,7 @@ impl<'t> Document<'t> {
         // `flat[spans[alt_at[m] + c]]`.
         flat.clear();
         spans.clear();
-        let mut alt_at = Vec::with_capacity(n);
+        let mut alt_at = Small::with_capacity(n);
         for (m, &(pos, i)) in members.iter().enumerate() {
             alt_at.push(spans.len());
             let next = members.get(m + 1).map_or(end, |&(p, _)| p);

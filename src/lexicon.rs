@@ -102,7 +102,7 @@ impl Candidates {
                 );
                 phrases.push((
                     from as u32..words.len() as u32,
-                    unigram(model, &words[from..]),
+                    unigram(model, words[from..].iter().copied()),
                 ));
             }
         }
@@ -134,11 +134,14 @@ impl Candidates {
 
 /// The context-free (unigram) log-probability of `words` in natural log,
 /// out-of-vocabulary words scoring [`LanguageModel::unk_log10`].
-pub(crate) fn unigram(model: &LanguageModel, words: &[Option<WordId>]) -> f64 {
+pub(crate) fn unigram(
+    model: &LanguageModel,
+    words: impl IntoIterator<Item = Option<WordId>>,
+) -> f64 {
     let log10: f64 = words
-        .iter()
+        .into_iter()
         .map(|w| match w {
-            Some(id) => model.log10_prob(&[], *id) as f64,
+            Some(id) => model.log10_prob(&[], id) as f64,
             None => model.unk_log10() as f64,
         })
         .sum();
@@ -343,7 +346,7 @@ mod tests {
                     .map(|w| model.word_id(&crate::tokenize::normalize(w)))
                     .collect();
                 assert_eq!(words, expected.as_slice(), "{}", c.original);
-                assert_eq!(unigram, super::unigram(model, &expected));
+                assert_eq!(unigram, super::unigram(model, expected.iter().copied()));
                 checked += 1;
             }
             assert_eq!(candidates.index(e, entry.candidates.len()), None);

@@ -207,8 +207,8 @@ impl Unspinner {
                 let mut candidates: Vec<Candidate> = site
                     .candidates
                     .into_iter()
-                    .zip(d.candidates)
-                    .map(|(c, (score, terms))| Candidate {
+                    .zip(&decided.candidates[d.candidates])
+                    .map(|(c, &(score, terms))| Candidate {
                         original: c.original,
                         score: round4(score),
                         source: c.source,
