@@ -294,21 +294,9 @@ fn dictionary_only(sites: &[Site]) -> Decided {
     }
 }
 
-/// A word as the language model sees it.
-#[derive(Debug, Clone, Copy)]
-enum Word {
-    Known(WordId),
-    Unknown,
-}
-
-impl Word {
-    fn id(self) -> Option<WordId> {
-        match self {
-            Word::Known(id) => Some(id),
-            Word::Unknown => None,
-        }
-    }
-}
+/// A word as the language model sees it: its id, `None` out of the
+/// vocabulary (as [`Lexeme::lm`] and [`lexicon::Candidates`] give it).
+type Word = Option<WordId>;
 
 /// One alternative at a site: index 0 keeps the text as written, the others
 /// are the site's candidates in order.
@@ -452,12 +440,7 @@ impl<'t> Document<'t> {
             .map(|s| form_key(&text[s.span.clone()]))
             .collect();
         let mut memo = lexicon::Memo::take(dict, model);
-        let mut word = |w: &str| -> Word {
-            match memo.lexeme(w, dict, model).lm {
-                Some(id) => Word::Known(id),
-                None => Word::Unknown,
-            }
-        };
+        let mut word = |w: &str| -> Word { memo.lexeme(w, dict, model).lm };
         let mut site_at: Vec<Option<usize>> = vec![None; tokens.len()];
         for (i, s) in sites.iter().enumerate() {
             site_at[s.first] = Some(i);
@@ -469,8 +452,8 @@ impl<'t> Document<'t> {
         let mut words = 0;
         let mut k = 0;
         // Words outside sites, in order, with `None` at sites and sentence
-        // ends, for "the original is present" checks.
-        let mut plain: Vec<Option<Word>> = Vec::with_capacity(tokens.len() / 2);
+        // ends (as for unknown words), for "the original is present" checks.
+        let mut plain: Vec<Word> = Vec::with_capacity(tokens.len() / 2);
         let in_sentence = |items: &Vec<Item>, starts: &Vec<usize>| {
             items.len() > starts.last().copied().unwrap_or(0)
         };
@@ -486,9 +469,9 @@ impl<'t> Document<'t> {
             let tok = &tokens[k];
             match tok.kind {
                 TokenKind::Word | TokenKind::Number => {
-                    let w = lexemes[k].lm.map_or(Word::Unknown, Word::Known);
+                    let w = lexemes[k].lm;
                     words += 1;
-                    plain.push(Some(w));
+                    plain.push(w);
                     items.push(Item::Fixed(w));
                 }
                 _ => {
@@ -506,13 +489,9 @@ impl<'t> Document<'t> {
         let mut alt_words: Vec<Word> = Vec::with_capacity(4 * sites.len());
         let mut alt_spans: Vec<Range<usize>> = Vec::with_capacity(4 * sites.len());
         let mut site_alts = Vec::with_capacity(sites.len());
-        // The spinner writes a form the same way throughout, so the same
-        // phrases come back: each is looked up once per document.
-        let mut phrases: FxHashMap<&str, Range<usize>> = FxHashMap::default();
         // The context-free log-probability of each alternative, where the
         // candidates' table gives it.
         let mut alt_unigrams: Vec<Option<f64>> = Vec::with_capacity(4 * sites.len());
-        let as_word = |w: &Option<WordId>| w.map_or(Word::Unknown, Word::Known);
         for (s, key) in sites.iter().zip(&keys) {
             let start = alt_spans.len();
             // The form as written: its tokens' lexemes, when it is words
@@ -528,11 +507,7 @@ impl<'t> Document<'t> {
                     .step_by(2)
                     .all(|t| t.kind == TokenKind::Space);
             if simple {
-                alt_words.extend(
-                    (s.first..=s.last)
-                        .step_by(2)
-                        .map(|k| as_word(&lexemes[k].lm)),
-                );
+                alt_words.extend((s.first..=s.last).step_by(2).map(|k| lexemes[k].lm));
             } else {
                 alt_words.extend(key.split_whitespace().map(&mut word));
             }
@@ -542,14 +517,8 @@ impl<'t> Document<'t> {
                 let from = alt_words.len();
                 let known = c.phrase.and_then(|i| vocab.candidates.get(i));
                 match known {
-                    Some((words, _)) => alt_words.extend(words.iter().map(as_word)),
-                    None => match phrases.get(c.original.as_str()) {
-                        Some(words) => alt_words.extend_from_within(words.clone()),
-                        None => {
-                            alt_words.extend(c.original.split_whitespace().map(&mut word));
-                            phrases.insert(c.original.as_str(), from..alt_words.len());
-                        }
-                    },
+                    Some((words, _)) => alt_words.extend_from_slice(words),
+                    None => alt_words.extend(c.original.split_whitespace().map(&mut word)),
                 }
                 alt_spans.push(from..alt_words.len());
                 alt_unigrams.push(known.map(|(_, unigram)| unigram));
@@ -557,10 +526,7 @@ impl<'t> Document<'t> {
             site_alts.push(start..alt_spans.len());
         }
         // The ids of an alternative's words, when the model knows them all.
-        let alt_ids: Vec<WordId> = alt_words
-            .iter()
-            .map(|w| w.id().unwrap_or(WordId::MAX))
-            .collect();
+        let alt_ids: Vec<WordId> = alt_words.iter().map(|w| w.unwrap_or(WordId::MAX)).collect();
         let ids = |r: &Range<usize>| -> Option<&[WordId]> {
             let ids = &alt_ids[r.clone()];
             (!ids.contains(&WordId::MAX)).then_some(ids)
@@ -596,7 +562,7 @@ impl<'t> Document<'t> {
                     }
                 }
                 let unigram = alt_unigrams[site_alts[i].start + a].unwrap_or_else(|| {
-                    lexicon::unigram(model, alt_words[span.clone()].iter().map(|w| w.id()))
+                    lexicon::unigram(model, alt_words[span.clone()].iter().copied())
                 });
                 alts.push(Alt {
                     words: span.clone(),
@@ -798,7 +764,7 @@ impl<'t> Document<'t> {
         }
         let (flat, spans) = (&*flat, &*spans);
         let words = |m: usize, c: usize| &flat[spans[alt_at[m] + c].clone()];
-        let last_id = |w: &[Word]| w.last().and_then(|w| w.id());
+        let last_id = |w: &[Word]| w.last().copied().flatten();
         let start = self.history(sentence, members[0].0, model);
         let mut seg_at = Small::with_capacity(n + 1);
         for (m, &(_, i)) in members.iter().enumerate() {
@@ -817,7 +783,7 @@ impl<'t> Document<'t> {
                             match prev.len() {
                                 1 if m == 1 => [start[1], last_id(prev)],
                                 1 => [last_id(words(m - 2, a)), last_id(prev)],
-                                _ => [prev[prev.len() - 2].id(), last_id(prev)],
+                                _ => [prev[prev.len() - 2], last_id(prev)],
                             }
                         }
                     };
@@ -832,10 +798,10 @@ impl<'t> Document<'t> {
                         let mut h = h;
                         let first = plan.queries.len();
                         let ending = (m + 1 == n && end == sentence.len())
-                            .then(|| Word::Known(model.sentence_end()));
+                            .then(|| Some(model.sentence_end()));
                         for &word in w.iter().chain(ending.iter()) {
-                            plan.queries.push(model.query(h, word.id()));
-                            h = [h[1], word.id()];
+                            plan.queries.push(model.query(h, word));
+                            h = [h[1], word];
                         }
                         let context_free = alts[c].unigram - alts[0].unigram;
                         plan.cells.push((first..plan.queries.len(), context_free));
@@ -860,7 +826,7 @@ impl<'t> Document<'t> {
                 Item::Fixed(w) => *w,
                 Item::Slot(i) => self.written(*i),
             };
-            h = [h[1], w.id()];
+            h = [h[1], w];
         }
         h
     }
@@ -871,7 +837,7 @@ impl<'t> Document<'t> {
         self.alt_words[self.alts(i)[0].words.clone()]
             .last()
             .copied()
-            .unwrap_or(Word::Unknown)
+            .flatten()
     }
 
     /// Decodes group `g` into `scores`: forward and backward over its sites,
@@ -1069,10 +1035,11 @@ impl Dp {
     }
 }
 
-/// The phrases of `wanted` that occur in `plain` (`None` breaks a phrase),
+/// The phrases of `wanted` that occur in `plain` (`None`, an unknown word
+/// or a break, ends a phrase),
 /// found in one pass.
 fn present_phrases<'w>(
-    plain: &[Option<Word>],
+    plain: &[Word],
     wanted: &FxHashSet<&'w [WordId]>,
 ) -> FxHashSet<&'w [WordId]> {
     let max_words = wanted.iter().map(|w| w.len()).max().unwrap_or(0);
@@ -1081,12 +1048,12 @@ fn present_phrases<'w>(
     let mut phrase = Vec::with_capacity(max_words);
     for i in 0..plain.len() {
         match plain[i] {
-            Some(Word::Known(id)) if firsts.contains(&id) => {}
+            Some(id) if firsts.contains(&id) => {}
             _ => continue,
         }
         phrase.clear();
         for w in plain[i..].iter().take(max_words) {
-            let Some(Word::Known(id)) = w else { break };
+            let Some(id) = w else { break };
             phrase.push(*id);
             if let Some(&p) = wanted.get(phrase.as_slice()) {
                 found.insert(p);
@@ -1149,17 +1116,17 @@ mod tests {
                 }
             }
             if end == sentence.len() {
-                words.push(Word::Known(model.sentence_end()));
+                words.push(Some(model.sentence_end()));
             }
             let mut log10 = 0.0f64;
             for w in words {
                 match w {
-                    Word::Known(id) => {
+                    Some(id) => {
                         let from = known.len().saturating_sub(2);
                         log10 += model.log10_prob(&known[from..], id) as f64;
                         known.push(id);
                     }
-                    Word::Unknown => {
+                    None => {
                         log10 += model.unk_log10() as f64;
                         known.clear();
                     }

@@ -449,12 +449,11 @@ impl Dictionary {
             message: format!("building the fst failed: {e}"),
         })?;
         let words = WordTrie::new(&entries);
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Dictionary {
             map,
             entries,
             words,
-            serial: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            serial: crate::next_serial(),
         })
     }
 

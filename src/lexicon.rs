@@ -1,10 +1,11 @@
 //! What the dictionary and the language model know of each word of a
-//! document, looked up once per distinct spelling.
+//! document.
 //!
 //! Scanning for spun forms and decoding both need every word normalized and
-//! looked up; news repeats its words ("the", "said", names), so a document's
-//! spellings are each normalized and looked up once here and shared, and a
-//! thread keeps what it has looked up for the documents after.
+//! looked up; news repeats its words ("the", "said", names) within and
+//! across documents, so a thread keeps the spellings it has looked up in a
+//! memo for the documents after, and the model's view of every dictionary
+//! candidate is worked out once per unspinner ([`Candidates`]).
 
 use rustc_hash::FxHashMap;
 use std::hash::Hasher;

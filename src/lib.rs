@@ -47,3 +47,11 @@ mod unspinner;
 pub use error::{Error, Result};
 pub use finding::{Candidate, Finding, Terms};
 pub use unspinner::{Analysis, Builder, DecisionMode, Settings, Unspinner, DEFAULT_THRESHOLD};
+
+/// A number no other call in this process returns (never 0), for telling
+/// apart the dictionaries and models that thread-wide memos were filled from.
+pub(crate) fn next_serial() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}

@@ -167,7 +167,6 @@ pub struct LanguageModel {
     n_words: u32,
     n_bigrams: u32,
     n_trigrams: u32,
-    prob_bits: u32,
     bos: WordId,
     eos: WordId,
     unk: Option<WordId>,
@@ -368,9 +367,6 @@ impl LanguageModel {
                 return Err(err(format!("section {i} holds NaN or +inf")));
             }
         }
-        if Index::word_bits(n_words) > 21 {
-            return Err(err(format!("{n_words} words, more than 2^21")));
-        }
         let index = match index {
             Some(index) => index,
             None => {
@@ -399,14 +395,10 @@ impl LanguageModel {
             data,
             index,
             vocab_index: OnceLock::new(),
-            serial: {
-                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
+            serial: crate::next_serial(),
             n_words,
             n_bigrams,
             n_trigrams,
-            prob_bits,
             bos,
             eos,
             unk,
@@ -509,10 +501,6 @@ impl LanguageModel {
         if word >= self.n_words {
             return self.unk_log10;
         }
-        if history.is_empty() {
-            // Unigrams need one array, not all of them.
-            return f32_at(self.u32s(S_UNI_PROB), word as usize).unwrap_or(self.unk_log10);
-        }
         let back = |k: usize| history.len().checked_sub(k).map(|i| history[i]);
         let query = self.query([back(2), back(1)], Some(word));
         self.tables().log10_prob(query.0)
@@ -567,7 +555,6 @@ impl LanguageModel {
             bi_backoff_cb: self.u32s(S_BI_BO_CB),
             tri_prob_cb: self.u32s(S_TRI_PROB_CB),
             index: &self.index,
-            prob_bits: self.prob_bits,
             unk_log10: self.unk_log10,
         }
     }
@@ -640,7 +627,6 @@ struct Tables<'a> {
     bi_backoff_cb: &'a [u32],
     tri_prob_cb: &'a [u32],
     index: &'a Index,
-    prob_bits: u32,
     unk_log10: f32,
 }
 
@@ -671,7 +657,7 @@ impl Tables<'_> {
 
     #[inline]
     fn code(&self, value: u64) -> usize {
-        (value & ((1 << self.prob_bits) - 1)) as usize
+        (value & ((1 << self.index.prob_bits) - 1)) as usize
     }
 
     /// Starts the memory reads of the query `[h1, h2, w]`.
@@ -715,7 +701,7 @@ impl Tables<'_> {
         }
         match bigrams.get(h1_h2) {
             Some(v) => {
-                let code = (v >> self.prob_bits) as usize;
+                let code = (v >> self.index.prob_bits) as usize;
                 f32_at(self.bi_backoff_cb, code).unwrap_or(0.0) + p2()
             }
             None => p2(),
@@ -992,7 +978,7 @@ mod tests {
         let has_tri: &[u64] = bytemuck::try_cast_slice(m.section(S_BI_HAS_TRI)).unwrap();
         let (rank, tri_next, tri) = (u32s(S_BI_TRI_RANK), u32s(S_TRI_NEXT), u32s(S_TRI_ENTRY));
         let (bigrams, trigrams) = (&t.index.bigrams, &t.index.trigrams);
-        let p = m.prob_bits;
+        let p = m.index.prob_bits;
         let code = |e: u32| e & ((1 << p) - 1);
         let (mut n_bi, mut n_tri) = (0u32, 0u32);
         for w1 in 0..m.n_words {

@@ -213,7 +213,8 @@ pub fn is_hyphen_token(text: &str, token: &Token) -> bool {
 
 /// Splits `text` into tokens covering every byte, in order.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    // About two tokens (a word and a space) per six bytes of English.
+    // English makes about one token (a word, a space or a mark) per two
+    // to three bytes: room for one per two, so that the list never grows.
     let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
     let bytes = text.as_bytes();
     let mut i = 0;

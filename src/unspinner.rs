@@ -253,8 +253,6 @@ impl Unspinner {
         }
     }
 
-    /// The places in `text` (tokenized as `tokens`) that the dictionary or
-    /// the number rules know, with their candidates, in text order.
     /// What the dictionary and the model know of each token of `text`.
     pub(crate) fn lexemes(&self, text: &str, tokens: &[Token]) -> Vec<Lexeme> {
         lexicon::lexemes(text, tokens, &self.dict, self.model)
@@ -269,6 +267,9 @@ impl Unspinner {
         }
     }
 
+    /// The places in `text` (tokenized as `tokens`, looked up as
+    /// `lexemes`) that the dictionary or the number rules know, with their
+    /// candidates, in text order.
     pub(crate) fn sites(&self, text: &str, tokens: &[Token], lexemes: &[Lexeme]) -> Vec<Site> {
         let apostrophe = apostrophe_style(text);
         let allowed = |written: &str| {

@@ -196,9 +196,8 @@ impl Table {
         }
         let probe = self.probe(key);
         let mask = self.mask();
+        let mut entry = OCCUPIED | value << self.remainder_bits() | probe.remainder;
         let slots = self.slots.to_mut();
-        let mut entry =
-            OCCUPIED | value << self.key_bits.saturating_sub(self.slot_bits) | probe.remainder;
         let mut i = probe.home;
         let mut distance = 0u64;
         loop {
