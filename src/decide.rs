@@ -638,9 +638,13 @@ impl<'t> Document<'t> {
         doc.segments = plan
             .cells
             .iter()
-            .map(|&(ref queries, context_free)| {
-                let log10: f64 = probs[queries.clone()].iter().map(|&p| p as f64).sum();
-                scale * (log10 * std::f64::consts::LN_10 - discount * context_free)
+            .map(|cell| {
+                let log10: f64 = probs[cell.head.clone()]
+                    .iter()
+                    .chain(&probs[cell.tail.clone()])
+                    .map(|&p| p as f64)
+                    .sum();
+                scale * (log10 * std::f64::consts::LN_10 - discount * cell.context_free)
             })
             .collect();
         let mut factors = Vec::with_capacity(doc.segments.len());
@@ -767,9 +771,29 @@ impl<'t> Document<'t> {
         let last_id = |w: &[Word]| w.last().copied().flatten();
         let start = self.history(sentence, members[0].0, model);
         let mut seg_at = Small::with_capacity(n + 1);
+        let mut tails = Small::new();
         for (m, &(_, i)) in members.iter().enumerate() {
             let (ka, kb) = (group.k_back(m, 2), group.k_back(m, 1));
             let alts = self.alts(i);
+            let ending = (m + 1 == n && end == sentence.len()).then(|| Some(model.sentence_end()));
+            // The segment's words, with the sentence's end where it reaches it.
+            let segment = |c: usize| words(m, c).iter().chain(ending.iter()).copied();
+            // From its third word on, a word's history lies inside the
+            // segment: those questions are the same whatever comes before,
+            // and are asked once for each alternative.
+            tails.clear();
+            for c in 0..k(m) {
+                let from = plan.queries.len();
+                let mut h: [Word; 2] = [None, None];
+                for (j, word) in segment(c).enumerate() {
+                    if j >= 2 {
+                        plan.queries.push(model.query(h, word));
+                    }
+                    h = [h[1], word];
+                }
+                tails.push(from);
+                tails.push(plan.queries.len());
+            }
             seg_at.push(plan.cells.len());
             let base = plan.cells.len();
             for a in 0..ka {
@@ -794,17 +818,17 @@ impl<'t> Document<'t> {
                         continue;
                     }
                     for c in 0..k(m) {
-                        let w = words(m, c);
                         let mut h = h;
                         let first = plan.queries.len();
-                        let ending = (m + 1 == n && end == sentence.len())
-                            .then(|| Some(model.sentence_end()));
-                        for &word in w.iter().chain(ending.iter()) {
+                        for word in segment(c).take(2) {
                             plan.queries.push(model.query(h, word));
                             h = [h[1], word];
                         }
-                        let context_free = alts[c].unigram - alts[0].unigram;
-                        plan.cells.push((first..plan.queries.len(), context_free));
+                        plan.cells.push(Cell {
+                            head: first..plan.queries.len(),
+                            tail: tails[2 * c]..tails[2 * c + 1],
+                            context_free: alts[c].unigram - alts[0].unigram,
+                        });
                     }
                 }
             }
@@ -1001,9 +1025,20 @@ fn normalize(sums: &mut [f64]) {
 #[derive(Default)]
 struct Plan {
     queries: Vec<Query>,
-    /// Each segment score as the sum of the answers to a range of
-    /// `queries`, less a context-free part (see [`Alt::unigram`]).
-    cells: Vec<(Range<usize>, f64)>,
+    cells: Vec<Cell>,
+}
+
+/// A segment score: the sum of the answers to the questions of its words,
+/// less a context-free part (see [`Alt::unigram`]).
+#[derive(Clone)]
+struct Cell {
+    /// The questions of its first two words, whose history reaches back
+    /// before the segment: a range of [`Plan::queries`].
+    head: Range<usize>,
+    /// The questions of the words after, shared by every cell of the same
+    /// site and alternative.
+    tail: Range<usize>,
+    context_free: f64,
 }
 
 /// Scratch space of [`Document::decode_group`], reused across groups.
