@@ -88,7 +88,7 @@ use crate::{Error, Result};
 
 mod index;
 pub(crate) use index::prefetch;
-use index::Index;
+use index::{Index, Probe};
 
 /// A word's index in the model's vocabulary.
 pub type WordId = u32;
@@ -599,11 +599,20 @@ impl LanguageModel {
         const AHEAD: usize = 8;
         let t = self.tables();
         out.reserve(queries.len());
+        // The probes of the queries in flight, each made once: for its
+        // prefetch, then for its answer AHEAD queries later.
+        let mut ahead = [Probes::default(); AHEAD];
+        for (i, q) in queries.iter().enumerate().take(AHEAD) {
+            ahead[i] = t.probes(q.0);
+            t.prefetch(q.0, &ahead[i]);
+        }
         for (i, q) in queries.iter().enumerate() {
+            let slot = i % AHEAD;
+            out.push(t.answer(q.0, &ahead[slot]));
             if let Some(next) = queries.get(i + AHEAD) {
-                t.prefetch(next.0);
+                ahead[slot] = t.probes(next.0);
+                t.prefetch(next.0, &ahead[slot]);
             }
-            out.push(t.log10_prob(q.0));
         }
     }
 }
@@ -660,33 +669,59 @@ impl Tables<'_> {
         (value & ((1 << self.index.prob_bits) - 1)) as usize
     }
 
-    /// Starts the memory reads of the query `[h1, h2, w]`.
+    /// Where the answer to the query `[h1, h2, w]` may be: the index slots
+    /// of `(h2, w)`, `(h1, h2, w)` and `(h1, h2)`, as far as the query's
+    /// history reaches.
     #[inline]
-    fn prefetch(&self, [h1, h2, w]: [u32; 3]) {
+    fn probes(&self, [h1, h2, w]: [u32; 3]) -> Probes {
+        let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
+        let none = Probe::default();
+        if w == CUT || h2 == CUT {
+            return Probes([none; 3]);
+        }
+        let h2_w = bigrams.probe(self.key(&[h2, w]));
+        if h1 == CUT {
+            return Probes([h2_w, none, none]);
+        }
+        Probes([
+            h2_w,
+            trigrams.probe(self.key(&[h1, h2, w])),
+            bigrams.probe(self.key(&[h1, h2])),
+        ])
+    }
+
+    /// Starts the memory reads of the query `q`, whose probes are `p`.
+    #[inline]
+    fn prefetch(&self, [h1, h2, w]: [u32; 3], p: &Probes) {
         let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
         if w == CUT || h2 == CUT {
             return;
         }
-        bigrams.prefetch(bigrams.probe(self.key(&[h2, w])));
+        bigrams.prefetch(p.0[0]);
         if h1 != CUT {
-            bigrams.prefetch(bigrams.probe(self.key(&[h1, h2])));
-            trigrams.prefetch(trigrams.probe(self.key(&[h1, h2, w])));
+            trigrams.prefetch(p.0[1]);
+            bigrams.prefetch(p.0[2]);
         }
     }
 
     /// log10 P(w | h1 h2) for the query `[h1, h2, w]`, by Katz backoff.
     #[inline]
-    fn log10_prob(&self, [h1, h2, w]: [u32; 3]) -> f32 {
+    fn log10_prob(&self, q: [u32; 3]) -> f32 {
+        self.answer(q, &self.probes(q))
+    }
+
+    /// [`Tables::log10_prob`] of the query `[h1, h2, w]` whose probes are
+    /// `p`.
+    #[inline]
+    fn answer(&self, [h1, h2, w]: [u32; 3], p: &Probes) -> f32 {
         let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
+        let [h2_w, h1_h2_w, h1_h2] = p.0;
         if w == CUT {
             return self.unk_log10;
         }
         if h2 == CUT {
             return self.p1(w);
         }
-        // The probes of every table the answer may need are made before any
-        // is read, so that their reads overlap.
-        let h2_w = bigrams.probe(self.key(&[h2, w]));
         let p2 = || match bigrams.get(h2_w) {
             Some(v) => f32_at(self.bi_prob_cb, self.code(v)).unwrap_or(self.unk_log10),
             None => self.uni_backoff(h2) + self.p1(w),
@@ -694,8 +729,6 @@ impl Tables<'_> {
         if h1 == CUT {
             return p2();
         }
-        let h1_h2_w = trigrams.probe(self.key(&[h1, h2, w]));
-        let h1_h2 = bigrams.probe(self.key(&[h1, h2]));
         if let Some(v) = trigrams.get(h1_h2_w) {
             return f32_at(self.tri_prob_cb, self.code(v)).unwrap_or(self.unk_log10);
         }
@@ -708,6 +741,10 @@ impl Tables<'_> {
         }
     }
 }
+
+/// The probes of a query (see [`Tables::probes`]).
+#[derive(Clone, Copy, Default)]
+struct Probes([Probe; 3]);
 
 fn hash_word(w: &[u8]) -> usize {
     let mut h = rustc_hash::FxHasher::default();

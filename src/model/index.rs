@@ -79,7 +79,7 @@ pub struct Table {
 }
 
 /// Where a key lives in a [`Table`]: its home slot and remainder.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Probe {
     home: usize,
     remainder: u64,
