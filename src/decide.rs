@@ -37,6 +37,7 @@ use std::ops::Range;
 use crate::finding::Terms;
 use crate::lexicon::{self, Lexeme, Vocabulary};
 use crate::model::{LanguageModel, Query, WordId};
+use crate::reuse::{reused, Reused};
 use crate::score;
 use crate::tokenize::{is_capitals, normalize_phrase, Case, Token, TokenKind};
 use crate::unspinner::{DecisionMode, Settings};
@@ -359,11 +360,11 @@ struct Document<'t> {
     /// Normalized spun form of each site.
     keys: Vec<Cow<'t, str>>,
     /// The alternatives of site `i` are `alts[site_alts[i]]`.
-    site_alts: Vec<Range<usize>>,
-    alts: Vec<Alt>,
-    alt_words: Vec<Word>,
+    site_alts: Reused<Range<usize>>,
+    alts: Reused<Alt>,
+    alt_words: Reused<Word>,
     /// Every sentence's items, one after another.
-    items: Vec<Item>,
+    items: Reused<Item>,
     members: Vec<(usize, usize)>,
     groups: Vec<Group>,
     /// Number of words in the document.
@@ -371,11 +372,11 @@ struct Document<'t> {
     /// The constants in force.
     tuning: Tuning,
     /// Segment scores of every group (see [`Group::seg_at`]).
-    segments: Vec<f64>,
+    segments: Reused<f64>,
     /// The same, as `exp(score - max)` over each site's segments: sum-product
     /// runs in probability space, and the segments are the same in both
     /// passes.
-    factors: Vec<f64>,
+    factors: Reused<f64>,
 }
 
 /// The outcome of decoding: for every alternative (indexed as
@@ -441,11 +442,12 @@ impl<'t> Document<'t> {
             .collect();
         let mut memo = lexicon::Memo::take(dict, model);
         let mut word = |w: &str| -> Word { memo.lexeme(w, dict, model).lm };
-        let mut site_at: Vec<Option<usize>> = vec![None; tokens.len()];
+        let mut site_at = reused!(Option<usize>);
+        site_at.resize(tokens.len(), None);
         for (i, s) in sites.iter().enumerate() {
             site_at[s.first] = Some(i);
         }
-        let mut items: Vec<Item> = Vec::with_capacity(tokens.len() / 2);
+        let mut items = reused!(Item);
         let mut sentence_starts = vec![0];
         // Whether each site starts its sentence (a capital there says nothing).
         let mut initial = vec![false; sites.len()];
@@ -453,7 +455,7 @@ impl<'t> Document<'t> {
         let mut k = 0;
         // Words outside sites, in order, with `None` at sites and sentence
         // ends (as for unknown words), for "the original is present" checks.
-        let mut plain: Vec<Word> = Vec::with_capacity(tokens.len() / 2);
+        let mut plain = reused!(Word);
         let in_sentence = |items: &Vec<Item>, starts: &Vec<usize>| {
             items.len() > starts.last().copied().unwrap_or(0)
         };
@@ -486,12 +488,12 @@ impl<'t> Document<'t> {
             k += 1;
         }
         sentence_starts.push(items.len());
-        let mut alt_words: Vec<Word> = Vec::with_capacity(4 * sites.len());
-        let mut alt_spans: Vec<Range<usize>> = Vec::with_capacity(4 * sites.len());
-        let mut site_alts = Vec::with_capacity(sites.len());
+        let mut alt_words = reused!(Word);
+        let mut alt_spans = reused!(Range<usize>);
+        let mut site_alts = reused!(Range<usize>);
         // The context-free log-probability of each alternative, where the
         // candidates' table gives it.
-        let mut alt_unigrams: Vec<Option<f64>> = Vec::with_capacity(4 * sites.len());
+        let mut alt_unigrams = reused!(Option<f64>);
         for (s, key) in sites.iter().zip(&keys) {
             let start = alt_spans.len();
             // The form as written: its tokens' lexemes, when it is words
@@ -526,7 +528,8 @@ impl<'t> Document<'t> {
             site_alts.push(start..alt_spans.len());
         }
         // The ids of an alternative's words, when the model knows them all.
-        let alt_ids: Vec<WordId> = alt_words.iter().map(|w| w.unwrap_or(WordId::MAX)).collect();
+        let mut alt_ids = reused!(WordId);
+        alt_ids.extend(alt_words.iter().map(|w| w.unwrap_or(WordId::MAX)));
         let ids = |r: &Range<usize>| -> Option<&[WordId]> {
             let ids = &alt_ids[r.clone()];
             (!ids.contains(&WordId::MAX)).then_some(ids)
@@ -536,7 +539,7 @@ impl<'t> Document<'t> {
             .flat_map(|r| alt_spans[r.start + 1..r.end].iter().filter_map(ids))
             .collect();
         let present = present_phrases(&plain, &wanted);
-        let mut alts = Vec::with_capacity(alt_spans.len());
+        let mut alts = reused!(Alt);
         for (i, s) in sites.iter().enumerate() {
             let written = &text[s.span.clone()];
             let capitalised_inside = !initial[i]
@@ -605,8 +608,8 @@ impl<'t> Document<'t> {
             groups,
             words,
             tuning: *t,
-            segments: Vec::with_capacity(16 * sites.len()),
-            factors: Vec::new(),
+            segments: reused!(f64),
+            factors: reused!(f64),
         };
         // Each group's numbers of alternatives and its states' offsets.
         for g in 0..doc.groups.len() {
@@ -626,28 +629,27 @@ impl<'t> Document<'t> {
         // The language model's part is the same in both passes: computed
         // once, here. All of the document's questions are gathered first
         // and then asked together, so that the model's memory reads overlap.
-        let mut scratch = (Vec::new(), Vec::new());
-        let mut plan = Plan::default();
+        let mut scratch = (reused!(Word), reused!(Range<usize>));
+        let mut plan = Plan {
+            queries: reused!(Query),
+            cells: reused!(Cell),
+        };
         for g in 0..doc.groups.len() {
             let seg_at = doc.plan_segments(g, model, &mut plan, &mut scratch);
             doc.groups[g].seg_at = seg_at;
         }
-        let mut probs = Vec::new();
+        let mut probs = reused!(f32);
         model.log10_probs(&plan.queries, &mut probs);
         let (scale, discount) = (doc.tuning.lm_scale, doc.tuning.unigram_discount);
-        doc.segments = plan
-            .cells
-            .iter()
-            .map(|cell| {
-                let log10: f64 = probs[cell.head.clone()]
-                    .iter()
-                    .chain(&probs[cell.tail.clone()])
-                    .map(|&p| p as f64)
-                    .sum();
-                scale * (log10 * std::f64::consts::LN_10 - discount * cell.context_free)
-            })
-            .collect();
-        let mut factors = Vec::with_capacity(doc.segments.len());
+        doc.segments.extend(plan.cells.iter().map(|cell| {
+            let log10: f64 = probs[cell.head.clone()]
+                .iter()
+                .chain(&probs[cell.tail.clone()])
+                .map(|&p| p as f64)
+                .sum();
+            scale * (log10 * std::f64::consts::LN_10 - discount * cell.context_free)
+        }));
+        let mut factors = std::mem::take(&mut *doc.factors);
         for group in &doc.groups {
             if group.k.len() == 1 {
                 // A lone site is decoded in log space (see `decode_group`).
@@ -660,7 +662,7 @@ impl<'t> Document<'t> {
                 factors.extend(seg.iter().map(|x| (x - top).exp()));
             }
         }
-        doc.factors = factors;
+        *doc.factors = factors;
         doc
     }
 
@@ -739,7 +741,7 @@ impl<'t> Document<'t> {
         g: usize,
         model: &LanguageModel,
         plan: &mut Plan,
-        (flat, spans): &mut (Vec<Word>, Vec<Range<usize>>),
+        (flat, spans): &mut (Reused<Word>, Reused<Range<usize>>),
     ) -> Small {
         let group = &self.groups[g];
         let sentence = &self.items[group.sentence.clone()];
@@ -1022,10 +1024,9 @@ fn normalize(sums: &mut [f64]) {
 }
 
 /// The language-model questions of a document's segments.
-#[derive(Default)]
 struct Plan {
-    queries: Vec<Query>,
-    cells: Vec<Cell>,
+    queries: Reused<Query>,
+    cells: Reused<Cell>,
 }
 
 /// A segment score: the sum of the answers to the questions of its words,

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use crate::dict::{Dictionary, TokenWord};
 use crate::model::{LanguageModel, WordId};
+use crate::reuse::{reused, Reused};
 use crate::tokenize::{is_capitals, normalize_into, Token, TokenKind};
 
 /// One token as the dictionary and the model see it.
@@ -32,32 +33,31 @@ pub(crate) fn lexemes(
     tokens: &[Token],
     dict: &Dictionary,
     model: &LanguageModel,
-) -> Vec<Lexeme> {
+) -> Reused<Lexeme> {
     // Tokens ahead whose memo slots are fetched (about eight words).
     const AHEAD: usize = 16;
     let is_word = |t: &Token| matches!(t.kind, TokenKind::Word | TokenKind::Number);
     let mut memo = Memo::take(dict, model);
     // Spellings too long for the memo, looked up once per document.
     let mut long: FxHashMap<&str, Lexeme> = FxHashMap::default();
-    let lexemes = (0..tokens.len())
-        .map(|i| {
-            if let Some(ahead) = tokens.get(i + AHEAD).filter(|t| is_word(t)) {
-                memo.prefetch(&text[ahead.span.clone()]);
-            }
-            let t = &tokens[i];
-            if !is_word(t) {
-                return Lexeme::default();
-            }
-            let written = &text[t.span.clone()];
-            if written.len() > Slot::KEY {
-                *long
-                    .entry(written)
-                    .or_insert_with(|| memo.lexeme(written, dict, model))
-            } else {
-                memo.lexeme(written, dict, model)
-            }
-        })
-        .collect();
+    let mut lexemes = reused!(Lexeme);
+    lexemes.extend((0..tokens.len()).map(|i| {
+        if let Some(ahead) = tokens.get(i + AHEAD).filter(|t| is_word(t)) {
+            memo.prefetch(&text[ahead.span.clone()]);
+        }
+        let t = &tokens[i];
+        if !is_word(t) {
+            return Lexeme::default();
+        }
+        let written = &text[t.span.clone()];
+        if written.len() > Slot::KEY {
+            *long
+                .entry(written)
+                .or_insert_with(|| memo.lexeme(written, dict, model))
+        } else {
+            memo.lexeme(written, dict, model)
+        }
+    }));
     memo.put_back();
     lexemes
 }

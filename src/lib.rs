@@ -40,6 +40,7 @@ pub mod model;
 pub mod numbers;
 pub mod report;
 pub mod restore;
+mod reuse;
 pub mod score;
 pub mod tokenize;
 mod unspinner;

@@ -213,9 +213,17 @@ pub fn is_hyphen_token(text: &str, token: &Token) -> bool {
 
 /// Splits `text` into tokens covering every byte, in order.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_into(text, &mut tokens);
+    tokens
+}
+
+/// [`tokenize`] into `tokens`, which is emptied first.
+pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
     // English makes about one token (a word, a space or a mark) per two
     // to three bytes: room for one per two, so that the list never grows.
-    let mut tokens = Vec::with_capacity(text.len() / 2 + 1);
+    tokens.clear();
+    tokens.reserve(text.len() / 2 + 1);
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < text.len() {
@@ -311,7 +319,6 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let after = k + 1 < tokens.len() && hyphen_at(&tokens[k + 1]);
         tokens[k].touches_hyphen = before || after;
     }
-    tokens
 }
 
 #[inline]

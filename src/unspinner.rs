@@ -15,7 +15,8 @@ use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
 use crate::model::LanguageModel;
 use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
-use crate::tokenize::{normalize_phrase, tokenize, Case, LineIndex, Token, TokenKind};
+use crate::reuse::{reused, Reused};
+use crate::tokenize::{normalize_phrase, tokenize_into, Case, LineIndex, Token, TokenKind};
 use crate::{diff, numbers};
 
 /// The document spin score above which a document is judged spun, by default.
@@ -182,7 +183,8 @@ impl Unspinner {
     /// Finds the spun forms in `text`, scores the document and decides each
     /// restoration.
     pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
-        let tokens = tokenize(text);
+        let mut tokens = reused!(Token);
+        tokenize_into(text, &mut tokens);
         let lexemes = self.lexemes(text, &tokens);
         let sites = self.sites(text, &tokens, &lexemes);
         let words = tokens
@@ -254,7 +256,7 @@ impl Unspinner {
     }
 
     /// What the dictionary and the model know of each token of `text`.
-    pub(crate) fn lexemes(&self, text: &str, tokens: &[Token]) -> Vec<Lexeme> {
+    pub(crate) fn lexemes(&self, text: &str, tokens: &[Token]) -> Reused<Lexeme> {
         lexicon::lexemes(text, tokens, &self.dict, self.model)
     }
 
