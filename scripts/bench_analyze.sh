@@ -10,7 +10,9 @@
 #     (every fifth word of the spun seed is a finding), of about SIZE_MB/4 and
 #     SIZE_MB, to show that memory does not grow with the input;
 #   - shipped-N.jsonl, every shipped document once per cycle (about 6% of
-#     the bytes spun), of about SIZE_MB.
+#     the bytes spun), of about SIZE_MB;
+#   - spun-N.jsonl and clean-N.jsonl, of about SIZE_MB: the spun seed alone,
+#     and the clean documents alone (the two ends of the range).
 # Then, on one thread:
 #   - the analysis alone, in-process (`cargo bench --bench throughput`): MB/s
 #     of text per second of `Unspinner::analyze`, and peak memory;
@@ -30,7 +32,7 @@ mkdir -p "$WORK"
 [ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet
 
-make_corpus() { # $1 = MB, $2 = output, $3 = half-spun | shipped
+make_corpus() { # $1 = MB, $2 = output, $3 = half-spun | shipped | spun | clean
     python3 - "$1" "$2" "$3" <<'PY'
 import json, sys, glob
 mb, out, mix = float(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -40,7 +42,7 @@ spun = [d for d in docs if d[0].startswith("002")]
 clean = [d for d in docs if not d[0].startswith("002")]
 # half-spun: the spun seed weighted so that about half of the bytes are spun.
 weight = max(1, sum(len(t) for _, t in clean) // len(spun[0][1])) if mix == "half-spun" else 1
-cycle = clean + spun * weight
+cycle = {"spun": spun, "clean": clean}.get(mix, clean + spun * weight)
 written, i = 0, 0
 with open(out, "w", encoding="utf-8") as f:
     while written < mb * 1e6:
@@ -54,7 +56,8 @@ PY
 }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-for run in "corpus $((SIZE_MB / 4)) half-spun" "corpus $SIZE_MB half-spun" "shipped $SIZE_MB shipped"; do
+for run in "corpus $((SIZE_MB / 4)) half-spun" "corpus $SIZE_MB half-spun" "shipped $SIZE_MB shipped" \
+    "spun $SIZE_MB spun" "clean $SIZE_MB clean"; do
     read -r name mb mix <<<"$run"
     corpus="$WORK/$name-$mb.jsonl"
     [ -s "$corpus" ] || make_corpus "$mb" "$corpus" "$mix"
