@@ -365,8 +365,8 @@ struct Document<'t> {
     alt_words: Reused<Word>,
     /// Every sentence's items, one after another.
     items: Reused<Item>,
-    members: Vec<(usize, usize)>,
-    groups: Vec<Group>,
+    members: Reused<(usize, usize)>,
+    groups: Reused<Group>,
     /// Number of words in the document.
     words: usize,
     /// The constants in force.
@@ -384,9 +384,9 @@ struct Document<'t> {
 /// that chooses it, the language-model part of that combination, and the
 /// log-sum-exp of the totals of all combinations that choose it.
 struct Scores {
-    best: Vec<f64>,
-    best_lm: Vec<f64>,
-    mass: Vec<f64>,
+    best: Reused<f64>,
+    best_lm: Reused<f64>,
+    mass: Reused<f64>,
 }
 
 impl Scores {
@@ -576,8 +576,8 @@ impl<'t> Document<'t> {
         }
         // Group the sites of each sentence that lie within CONTEXT words of
         // each other.
-        let mut members = Vec::with_capacity(sites.len());
-        let mut groups: Vec<Group> = Vec::new();
+        let mut members = reused!((usize, usize));
+        let mut groups = reused!(Group);
         for bounds in sentence_starts.windows(2) {
             let sentence = bounds[0]..bounds[1];
             let mut last_pos = None;
@@ -677,10 +677,13 @@ impl<'t> Document<'t> {
     fn decode<const MASS: bool>(&self, prior: &[f64]) -> Scores {
         let n = self.alts.len();
         let mut scores = Scores {
-            best: vec![f64::NEG_INFINITY; n],
-            best_lm: vec![f64::NEG_INFINITY; n],
-            mass: vec![f64::NEG_INFINITY; n],
+            best: reused!(f64),
+            best_lm: reused!(f64),
+            mass: reused!(f64),
         };
+        for v in [&mut scores.best, &mut scores.best_lm, &mut scores.mass] {
+            v.resize(n, f64::NEG_INFINITY);
+        }
         let mut dp = Dp::default();
         for g in 0..self.groups.len() {
             self.decode_group::<MASS>(g, prior, &mut scores, &mut dp);

@@ -23,8 +23,12 @@ use std::thread::LocalKey;
 /// thread keeps stays bounded whatever it reads.
 const MAX_KEPT: usize = 8 << 20;
 
-/// Where a thread keeps one buffer between uses.
-pub(crate) type Keep<T> = LocalKey<RefCell<Vec<T>>>;
+/// How many buffers a keeping holds: enough for the holders that are alive
+/// at once (the two decoding passes hold theirs together).
+const KEPT: usize = 4;
+
+/// Where a thread keeps the buffers of one call site between uses.
+pub(crate) type Keep<T> = LocalKey<RefCell<Vec<Vec<T>>>>;
 
 /// A vector taken from its thread's keeping, given back when dropped.
 pub(crate) struct Reused<T: 'static> {
@@ -33,10 +37,10 @@ pub(crate) struct Reused<T: 'static> {
 }
 
 impl<T: 'static> Reused<T> {
-    /// The buffer kept at `home`, empty (a new one if another holder has it).
+    /// A buffer kept at `home`, empty (a new one if holders have them all).
     pub(crate) fn take(home: &'static Keep<T>) -> Reused<T> {
         Reused {
-            vec: home.with_borrow_mut(std::mem::take),
+            vec: home.with_borrow_mut(|kept| kept.pop()).unwrap_or_default(),
             home,
         }
     }
@@ -52,8 +56,8 @@ impl<T: 'static> Drop for Reused<T> {
         // A thread that is ending has let its keeping go: nothing to keep.
         let _ = self.home.try_with(|kept| {
             if let Ok(mut kept) = kept.try_borrow_mut() {
-                if kept.capacity() < vec.capacity() {
-                    *kept = vec;
+                if kept.len() < KEPT {
+                    kept.push(vec);
                 }
             }
         });
@@ -91,7 +95,7 @@ impl<T: std::fmt::Debug + 'static> std::fmt::Debug for Reused<T> {
 macro_rules! reused {
     ($t:ty) => {{
         ::std::thread_local! {
-            static KEEP: ::std::cell::RefCell<::std::vec::Vec<$t>> =
+            static KEEP: ::std::cell::RefCell<::std::vec::Vec<::std::vec::Vec<$t>>> =
                 const { ::std::cell::RefCell::new(::std::vec::Vec::new()) };
         }
         $crate::reuse::Reused::take(&KEEP)
@@ -119,12 +123,16 @@ mod tests {
     }
 
     #[test]
-    fn a_second_holder_gets_a_fresh_buffer() {
-        let mut a = buffer();
+    fn holders_at_once_get_buffers_of_their_own() {
+        let (mut a, mut b) = (buffer(), buffer());
         a.push(1);
-        let b = buffer();
-        assert!(b.is_empty() && b.capacity() == 0);
-        assert_eq!(*a, [1]);
+        b.extend([2, 3]);
+        assert_eq!((&*a, &*b), (&vec![1], &vec![2, 3]));
+        drop((a, b));
+        // Both were kept, and come back empty.
+        let (c, d) = (buffer(), buffer());
+        assert!(c.is_empty() && d.is_empty());
+        assert!(c.capacity() > 0 && d.capacity() > 0);
     }
 
     #[test]

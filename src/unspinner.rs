@@ -186,7 +186,7 @@ impl Unspinner {
         let mut tokens = reused!(Token);
         tokenize_into(text, &mut tokens);
         let lexemes = self.lexemes(text, &tokens);
-        let sites = self.sites(text, &tokens, &lexemes);
+        let mut sites = self.sites(text, &tokens, &lexemes);
         let words = tokens
             .iter()
             .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
@@ -202,7 +202,7 @@ impl Unspinner {
         let lines = LineIndex::new(text);
         let mut lines = lines.cursor(text);
         let findings = sites
-            .into_iter()
+            .drain(..)
             .zip(decided.sites)
             .map(|(site, d)| {
                 let (line, column) = lines.line_col(site.span.start);
@@ -272,12 +272,12 @@ impl Unspinner {
     /// The places in `text` (tokenized as `tokens`, looked up as
     /// `lexemes`) that the dictionary or the number rules know, with their
     /// candidates, in text order.
-    pub(crate) fn sites(&self, text: &str, tokens: &[Token], lexemes: &[Lexeme]) -> Vec<Site> {
+    pub(crate) fn sites(&self, text: &str, tokens: &[Token], lexemes: &[Lexeme]) -> Reused<Site> {
         let apostrophe = apostrophe_style(text);
         let allowed = |written: &str| {
             !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
         };
-        let mut sites = Vec::new();
+        let mut sites = reused!(Site);
         let mut k = 0;
         while k < tokens.len() {
             let tok = &tokens[k];
