@@ -18,10 +18,12 @@ use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
 use std::thread::LocalKey;
 
-/// The largest buffer kept, in bytes: enough for the arrays of a document of
-/// about 200 KB; the few bigger documents allocate for themselves, so what a
-/// thread keeps stays bounded whatever it reads.
-const MAX_KEPT: usize = 8 << 20;
+/// The largest buffer kept, in bytes. The largest array, the tokens, takes
+/// about 12 bytes per byte of text, so this keeps the arrays of documents up
+/// to about 170 KB (news articles are a few tens); bigger documents allocate
+/// for themselves. A thread keeps a few dozen buffers at most, so what it
+/// keeps stays bounded (tens of MB at worst) whatever it reads.
+const MAX_KEPT: usize = 2 << 20;
 
 /// How many buffers a keeping holds: enough for the holders that are alive
 /// at once (the two decoding passes hold theirs together).
