@@ -35,6 +35,18 @@ const WORDS: [&str; 9] = [
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
 ];
 
+/// The length of the longest of [`WORDS`], in bytes.
+const LONGEST_WORD: usize = {
+    let (mut i, mut n) = (0, 0);
+    while i < WORDS.len() {
+        if WORDS[i].len() > n {
+            n = WORDS[i].len();
+        }
+        i += 1;
+    }
+    n
+};
+
 const MONTHS: [&str; 12] = [
     "january",
     "february",
@@ -80,6 +92,11 @@ fn word_value(word: &str) -> Option<usize> {
 /// The number rewrite proposed at token `k`, if any.
 pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
     let tok = &tokens[k];
+    // Called for every word the dictionary does not know: most are too long
+    // to be a number word or a lone digit, and are turned away first.
+    if tok.span.len() > LONGEST_WORD {
+        return None;
+    }
     let here = &text[tok.span.clone()];
     let next = tokens.get(k + 1);
     let next_text = next.map(|t| &text[t.span.clone()]);
