@@ -187,10 +187,17 @@ pub(crate) fn tuning() -> Tuning {
 const CONTEXT: usize = 2;
 
 /// The normalized form of a site written `written` ([`normalize_phrase`]),
-/// borrowed when it is normalized already (most are one lower-case word).
+/// borrowed when it is normalized already: ASCII without capitals, its words
+/// joined by single spaces (most forms: a lower-case word or phrase).
 fn form_key(written: &str) -> Cow<'_, str> {
-    let normal = |b: &u8| !(b.is_ascii_uppercase() || b.is_ascii_whitespace());
-    if written.is_ascii() && written.as_bytes().iter().all(normal) {
+    let b = written.as_bytes();
+    let normal = written.is_ascii()
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.windows(2).any(|w| w == b"  ")
+        && b.iter()
+            .all(|&c| !c.is_ascii_uppercase() && (c == b' ' || !char::from(c).is_whitespace()));
+    if normal {
         Cow::Borrowed(written)
     } else {
         Cow::Owned(normalize_phrase(written))
@@ -1249,6 +1256,9 @@ mod tests {
         for w in [
             "navy",
             "one in all",
+            "one  in\nall",
+            "one\u{b}in all",
+            " one in all ",
             "Navy",
             "NAVY",
             "far-off",
@@ -1257,9 +1267,9 @@ mod tests {
             "naïve",
         ] {
             let key = form_key(w);
-            assert_eq!(key, normalize_phrase(w), "{w}");
+            assert_eq!(key, normalize_phrase(w), "{w:?}");
         }
-        for w in ["navy", "far-off", "three,000"] {
+        for w in ["navy", "far-off", "three,000", "one in all"] {
             assert!(matches!(form_key(w), Cow::Borrowed(_)), "{w}");
         }
     }
