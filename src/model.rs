@@ -604,14 +604,14 @@ impl LanguageModel {
         let mut ahead = [Probes::default(); AHEAD];
         for (i, q) in queries.iter().enumerate().take(AHEAD) {
             ahead[i] = t.probes(q.0);
-            t.prefetch(q.0, &ahead[i]);
+            t.prefetch(&ahead[i]);
         }
         for (i, q) in queries.iter().enumerate() {
             let slot = i % AHEAD;
             out.push(t.answer(q.0, &ahead[slot]));
             if let Some(next) = queries.get(i + AHEAD) {
                 ahead[slot] = t.probes(next.0);
-                t.prefetch(next.0, &ahead[slot]);
+                t.prefetch(&ahead[slot]);
             }
         }
     }
@@ -659,14 +659,7 @@ impl Tables<'_> {
     /// The index key of the n-gram `words`.
     #[inline]
     fn key(&self, words: &[WordId]) -> u64 {
-        words
-            .iter()
-            .fold(0, |k, &w| k << self.index.word_bits | u64::from(w))
-    }
-
-    #[inline]
-    fn code(&self, value: u64) -> usize {
-        (value & ((1 << self.index.prob_bits) - 1)) as usize
+        Index::key(self.index.word_bits, words)
     }
 
     /// Where the answer to the query `[h1, h2, w]` may be: the index slots
@@ -690,18 +683,14 @@ impl Tables<'_> {
         ])
     }
 
-    /// Starts the memory reads of the query `q`, whose probes are `p`.
+    /// Starts the memory reads of a query whose probes are `p` (a probe
+    /// the query does not need reads a first slot, which costs nothing).
     #[inline]
-    fn prefetch(&self, [h1, h2, w]: [u32; 3], p: &Probes) {
+    fn prefetch(&self, p: &Probes) {
         let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
-        if w == CUT || h2 == CUT {
-            return;
-        }
         bigrams.prefetch(p.0[0]);
-        if h1 != CUT {
-            trigrams.prefetch(p.0[1]);
-            bigrams.prefetch(p.0[2]);
-        }
+        trigrams.prefetch(p.0[1]);
+        bigrams.prefetch(p.0[2]);
     }
 
     /// log10 P(w | h1 h2) for the query `[h1, h2, w]`, by Katz backoff.
@@ -723,20 +712,17 @@ impl Tables<'_> {
             return self.p1(w);
         }
         let p2 = || match bigrams.get(h2_w) {
-            Some(v) => f32_at(self.bi_prob_cb, self.code(v)).unwrap_or(self.unk_log10),
+            Some(v) => f32_at(self.bi_prob_cb, self.index.prob_code(v)).unwrap_or(self.unk_log10),
             None => self.uni_backoff(h2) + self.p1(w),
         };
         if h1 == CUT {
             return p2();
         }
         if let Some(v) = trigrams.get(h1_h2_w) {
-            return f32_at(self.tri_prob_cb, self.code(v)).unwrap_or(self.unk_log10);
+            return f32_at(self.tri_prob_cb, self.index.prob_code(v)).unwrap_or(self.unk_log10);
         }
         match bigrams.get(h1_h2) {
-            Some(v) => {
-                let code = (v >> self.index.prob_bits) as usize;
-                f32_at(self.bi_backoff_cb, code).unwrap_or(0.0) + p2()
-            }
+            Some(v) => f32_at(self.bi_backoff_cb, self.index.backoff_code(v)).unwrap_or(0.0) + p2(),
             None => p2(),
         }
     }

@@ -87,12 +87,6 @@ impl<'a, T: 'static> IntoIterator for &'a Reused<T> {
     }
 }
 
-impl<T: std::fmt::Debug + 'static> std::fmt::Debug for Reused<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.vec.fmt(f)
-    }
-}
-
 /// A [`Reused`] vector of `$t`, kept by this call site.
 macro_rules! reused {
     ($t:ty) => {{

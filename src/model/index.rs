@@ -290,6 +290,22 @@ pub struct Index {
 }
 
 impl Index {
+    /// The key of the n-gram `words`: their ids, `word_bits` bits each, the
+    /// first word highest.
+    pub fn key(word_bits: u32, words: &[u32]) -> u64 {
+        words.iter().fold(0, |k, &w| k << word_bits | u64::from(w))
+    }
+
+    /// The probability code of a bigram or trigram value.
+    pub fn prob_code(&self, value: u64) -> usize {
+        (value & ((1 << self.prob_bits) - 1)) as usize
+    }
+
+    /// The backoff code of a bigram value.
+    pub fn backoff_code(&self, value: u64) -> usize {
+        (value >> self.prob_bits) as usize
+    }
+
     /// The fewest bits that hold every id of a model of `n_words` words.
     pub fn word_bits(n_words: u32) -> u32 {
         (32 - n_words.saturating_sub(1).leading_zeros()).max(1)
@@ -321,7 +337,8 @@ impl Index {
             for i in lo..hi {
                 let e = at(trie.bi_entries, i).ok_or_else(|| corrupt("bigram ranges"))? as u32;
                 let backoff = trie.bi_backoff.get(i).ok_or_else(|| corrupt("backoffs"))?;
-                let key = (w1 as u64) << w | u64::from(e >> p);
+                let w2 = e >> p;
+                let key = Index::key(w, &[w1 as u32, w2]);
                 let value = u64::from(e & code_mask) | u64::from(u16::from_le(*backoff)) << p;
                 bigrams.insert(key, value)?;
                 let bits = u64::from_le(
@@ -343,7 +360,10 @@ impl Index {
                 for j in lo..hi {
                     let e =
                         at(trie.tri_entries, j).ok_or_else(|| corrupt("trigram ranges"))? as u32;
-                    trigrams.insert(key << w | u64::from(e >> p), u64::from(e & code_mask))?;
+                    trigrams.insert(
+                        Index::key(w, &[w1 as u32, w2, e >> p]),
+                        u64::from(e & code_mask),
+                    )?;
                 }
             }
         }
