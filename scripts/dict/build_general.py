@@ -497,37 +497,56 @@ class Collector:
 # ---------------------------------------------------------------- WordNet
 
 
+# closeness bonus of a WordNet relation between the synsets of a pair
+WN_REL = {"=": 3.0, "&": 1.5, "$": 1.5, "@": 0.0}
+WN_REL_NOTE = {"=": "", "&": " similar", "$": " verb group", "@": " hypernym"}
+
+
 def build_wordnet() -> list[Entry]:
     syns = L.wordnet_synsets()
+    by_id = L.wordnet_by_id()
     counts = L.wordnet_sense_counts()
     ants = L.wordnet_antonyms()
-    # lemma pair -> (pos) -> accumulated closeness, synset id of best
-    pairs: dict[tuple[str, str, str], list] = {}
+    members: dict[str, list[tuple[str, int]]] = {}
     for s in syns:
-        if len(s.words) < 2:
-            continue
-        mem = []
+        mem: list[tuple[str, int]] = []
         for raw in s.words:
             m = member_ok(raw)
             if m is not None and m not in [x for x, _ in mem]:
                 mem.append((m, counts.get((raw.lower(), s.pos, s.offset), 0)))
-        if len(mem) < 2:
-            continue
-        for a, ca in mem:
-            for b, cb in mem:
+        members[s.id] = mem
+    # (a, b, pos) -> [accumulated closeness, best closeness, note of best]
+    pairs: dict[tuple[str, str, str], list] = {}
+
+    def add(ma, mb, pos, rel, sid):
+        for a, ca in ma:
+            for b, cb in mb:
                 if a == b or b in ants.get(a, ()) or not pair_ok(a, b):
                     continue
-                close = math.log1p(ca) + math.log1p(cb)
-                key = (a, b, s.pos)
+                close = WN_REL[rel] + math.log1p(ca) + math.log1p(cb)
+                key = (a, b, pos)
                 cur = pairs.get(key)
                 if cur is None:
-                    pairs[key] = [close, close, s.id]
+                    pairs[key] = [close, close, sid + WN_REL_NOTE[rel]]
                 else:
                     cur[0] += close
                     if close > cur[1]:
-                        cur[1], cur[2] = close, s.id
+                        cur[1], cur[2] = close, sid + WN_REL_NOTE[rel]
+
+    for s in syns:
+        ms = members[s.id]
+        if not ms:
+            continue
+        add(ms, ms, s.pos, "=", s.id)
+        for sym, tid in s.pointers:
+            if sym in ("&", "$") or (sym == "@" and s.pos in "nv"):
+                mt = members.get(tid)
+                if mt and by_id[tid].pos == s.pos:
+                    add(ms, mt, s.pos, sym, s.id)
+                    add(mt, ms, s.pos, sym, tid)
     col = Collector()
     for (a, b, pos), (close, _, sid) in pairs.items():
+        close = min(close, 12.0)
         if not freq_ok(b, True):
             continue
         score = 0.3 * close + Z(b)
@@ -560,7 +579,14 @@ def phrase_pos(m: str) -> set[str]:
 
 
 def build_moby() -> list[Entry]:
-    idx = L.moby_index()
+    # Moby index on the source case: a capitalised member is a proper noun
+    # ("Mars", "Boer War") and is dropped; "Strong" elsewhere does not hide "strong".
+    lower: dict[str, set[str]] = defaultdict(set)
+    for s in L.moby_sets():
+        if any(c.isupper() for c in s[0]):
+            continue
+        lower[s[0]].update(w for w in s[1:] if not any(c.isupper() for c in w))
+    idx = {k: frozenset(v) for k, v in lower.items()}
     clean: dict[str, str | None] = {}
 
     def ok(raw: str) -> str | None:
@@ -568,13 +594,7 @@ def build_moby() -> list[Entry]:
             clean[raw] = member_ok(raw)
         return clean[raw]
 
-    # heads with their cleaned lists (lower-cased by moby_index: proper nouns are
-    # recognised on the source case, so collect the capitalised members first)
-    proper = set()
-    for s in L.moby_sets():
-        for w in s:
-            if any(c.isupper() for c in w):
-                proper.add(w.lower())
+    proper: set[str] = set()
     sizes = {h: len(v) + 1 for h, v in idx.items()}
     col = Collector()
     seen = set()

@@ -21,6 +21,10 @@ spelling, underscores turned into spaces; use ``clean_member`` to normalise):
     guaranteed; see ``wordnet_sense_counts``), ``antonyms`` the lemmas linked to
     a member by an antonym pointer (lexical ``!``), ``lexfile`` the lexicographer
     file name (``verb.communication``, ``noun.person``...).
+    ``pointers`` the synset's semantic pointers as ``(symbol, "offset-pos")``
+    (``&`` similar to, ``@`` hypernym, ``~`` hyponym, ``$`` verb group, ...).
+``wordnet_by_id(path=None) -> dict[str, Synset]``
+    ``"offset-pos"`` -> synset.
 ``wordnet_sets(path=None) -> list[list[str]]``
     the member lists of ``wordnet_synsets`` with two or more members.
 ``wordnet_sets_pos(path=None) -> list[tuple[str, list[str]]]``
@@ -75,6 +79,7 @@ __all__ = [
     "moby_mutual",
     "wordnet_dir",
     "wordnet_synsets",
+    "wordnet_by_id",
     "wordnet_sets",
     "wordnet_sets_pos",
     "wordnet_sense_counts",
@@ -185,6 +190,9 @@ class Synset:
     words: list[str]  # lemmas, underscores -> spaces, adjective markers "(a)" stripped
     antonyms: set[str] = field(default_factory=set)  # lemma-level antonyms of members
     lexfile: str = ""
+    # semantic pointers (whole synset to whole synset): (symbol, "offset-pos"), e.g.
+    # ("&", "00123456-a") similar to, ("@", ...) hypernym, ("$", ...) verb group
+    pointers: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -218,9 +226,12 @@ def _wordnet(d: str) -> tuple[Synset, ...]:
                 for _ in range(pcnt):
                     sym, toff, tpos, srctgt = data[k : k + 4]
                     k += 4
+                    tpos = "a" if tpos == "s" else tpos
                     if sym == "!":
                         tgt = int(srctgt[2:], 16)
-                        pending.append((s, toff, "a" if tpos == "s" else tpos, tgt))
+                        pending.append((s, toff, tpos, tgt))
+                    elif srctgt == "0000":
+                        s.pointers.append((sym, f"{toff}-{tpos}"))
                 synsets.append(s)
                 by_key[(offset, pos)] = s
     for s, toff, tpos, tgt in pending:
@@ -232,6 +243,10 @@ def _wordnet(d: str) -> tuple[Synset, ...]:
 
 def wordnet_synsets(path: str | None = None) -> list[Synset]:
     return list(_wordnet(path or wordnet_dir()))
+
+
+def wordnet_by_id(path: str | None = None) -> dict[str, Synset]:
+    return {s.id: s for s in _wordnet(path or wordnet_dir())}
 
 
 def wordnet_sets(path: str | None = None) -> list[list[str]]:
