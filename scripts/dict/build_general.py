@@ -91,6 +91,9 @@ SPUN_MIN_PHRASE = 2.3
 MAX_WORDS = 3
 MAX_CANDS = 8
 MOBY_MIN_COS = 0.2  # minimum cosine of two Moby lists for a mutual pair
+MOBY_MIN_COS_ONEWAY = 0.35  # ... for a pair listed one way only (scored 0.5 lower)
+WN_HYPERNYM_MIN = 4.0  # Zipf of a candidate reached through a hypernym/hyponym link
+MOBY_W_COS, MOBY_W_FREQ = 2.0, 0.5  # Moby candidate score: cosine and Zipf of the candidate
 W_BASE, W_STEP, W_MAX = 0.05, 0.06, 0.3
 
 # ---------------------------------------------------------------- exclusions
@@ -498,7 +501,7 @@ class Collector:
 
 
 # closeness bonus of a WordNet relation between the synsets of a pair
-WN_REL = {"=": 3.0, "&": 1.5, "$": 1.5, "@": 0.0}
+WN_REL = {"=": 6.0, "&": 3.0, "$": 3.0, "@": 0.0}
 WN_REL_NOTE = {"=": "", "&": " similar", "$": " verb group", "@": " hypernym"}
 
 
@@ -546,8 +549,8 @@ def build_wordnet() -> list[Entry]:
                     add(mt, ms, s.pos, sym, tid)
     col = Collector()
     for (a, b, pos), (close, _, sid) in pairs.items():
-        close = min(close, 12.0)
-        if not freq_ok(b, True):
+        close = min(close, 15.0)
+        if not freq_ok(b, True) or (sid.endswith("hypernym") and Z(b) < WN_HYPERNYM_MIN):
             continue
         score = 0.3 * close + Z(b)
         for fa, fb, tag in inflected_pairs(a, b, UPOS[pos]):
@@ -604,8 +607,9 @@ def build_moby() -> list[Entry]:
         if not freq_ok(a, False):
             continue
         for b in rel:
-            if b in proper or b == a or ok(b) != b or a not in idx.get(b, ()):
+            if b in proper or b == a or ok(b) != b or b not in idx:
                 continue
+            mutual = a in idx[b]
             if (a, b) in seen:
                 continue
             seen.add((a, b))
@@ -614,7 +618,7 @@ def build_moby() -> list[Entry]:
             A, B = idx[a], idx[b]
             inter = len(A & B) + 2  # each lists the other
             cos = inter / math.sqrt(sizes[a] * sizes[b])
-            if cos < MOBY_MIN_COS:
+            if cos < (MOBY_MIN_COS if mutual else MOBY_MIN_COS_ONEWAY):
                 continue
             shared = phrase_pos(a) & phrase_pos(b)
             if not shared:
@@ -622,7 +626,7 @@ def build_moby() -> list[Entry]:
             for fa, fb in ((a, b), (b, a)):
                 if not freq_ok(fb, True) or not freq_ok(fa, False):
                     continue
-                score = 4.0 * cos + 0.5 * Z(fb)
+                score = MOBY_W_COS * cos + MOBY_W_FREQ * Z(fb) - (0 if mutual else 0.5)
                 for upos in sorted(shared):
                     for sa, sb, tag in inflected_pairs(fa, fb, upos):
                         if tag and (not freq_ok(sa, False) or not freq_ok(sb, True)):
