@@ -465,7 +465,8 @@ def inflected_pairs(a: str, b: str, upos: str) -> list[tuple[str, str, str]]:
     tags = VERB_TAGS if upos == "VERB" else NOUN_TAGS if upos == "NOUN" else []
     for t in tags:
         fa, fb = inflect(a, t), inflect(b, t)
-        if fa and fb and fa != fb and fa != a and fb != b:
+        # an inflected form passes the exclusions too ("be gone" -> "was gone": a tense/auxiliary)
+        if fa and fb and fa != fb and fa != a and fb != b and member_ok(fa) == fa and member_ok(fb) == fb:
             out.append((fa, fb, t))
     return out
 
