@@ -44,6 +44,9 @@ one part of speech, ``a`` is a spun form and ``b`` one of its candidates.
   0.06 per Zipf point by which the top candidate is more frequent than the
   spun form, capped at 0.3.
 
+``spinner_sets(source)`` gives a source's sets with the same exclusions, for a
+spinner simulator (``import build_general``; see its docstring).
+
 Exclusions (never spun forms, never candidates; see the sets below):
 
 * numbers and number words, ordinals, fractions, multipliers ("hundreds",
@@ -636,6 +639,57 @@ def build_moby() -> list[Entry]:
                         col.add(sa, sb, score - (0.01 if tag else 0), note)
             seen.add((b, a))
     return col.entries("moby")
+
+
+# ---------------------------------------------------------------- sets for a spinner simulator
+
+
+def spinner_sets(source: str, min_zipf: float = SPUN_MIN) -> list[tuple[str, list[str]]]:
+    """Synonym sets of one source as a spinner simulator would use them, with the same
+    exclusions as the tables (no numbers, negations, modals, pronouns, stop words,
+    proper nouns, closed-class or antonym pairs) and members with Zipf >= min_zipf,
+    lemma forms only (inflect with LemmInflect as the tables do). Returns
+    ``[(upos, [member, ...]), ...]``, upos one of NOUN VERB ADJ ADV (Moby: the POS
+    shared by the head and the kept members), each set of two or more members.
+
+    * ``"wordnet"``: each synset's members;
+    * ``"moby"``: each head with the words it lists that list it back and whose
+      Moby lists overlap with its own (cosine >= 0.3), one set per shared POS.
+    """
+    out: list[tuple[str, list[str]]] = []
+    if source == "wordnet":
+        ants = L.wordnet_antonyms()
+        for syn in L.wordnet_synsets():
+            mem: list[str] = []
+            for raw in syn.words:
+                m = member_ok(raw)
+                if m and m not in mem and Z(m) >= min_zipf and all(
+                        pair_ok(m, x) and x not in ants.get(m, ()) for x in mem):
+                    mem.append(m)
+            if len(mem) >= 2:
+                out.append((UPOS[syn.pos], mem))
+        return out
+    if source != "moby":
+        raise ValueError(f"unknown source {source!r} (moby or wordnet)")
+    idx: dict[str, set[str]] = defaultdict(set)
+    for st in L.moby_sets():
+        if not any(c.isupper() for c in st[0]):
+            idx[st[0]].update(w for w in st[1:] if not any(c.isupper() for c in w))
+    for a, rel in idx.items():
+        if member_ok(a) != a or Z(a) < min_zipf:
+            continue
+        by_pos: dict[str, list[str]] = defaultdict(lambda: [a])
+        pa = phrase_pos(a)
+        for b in sorted(rel):
+            if b not in idx or a not in idx[b] or member_ok(b) != b or Z(b) < min_zipf:
+                continue
+            cos = (len(rel & idx[b]) + 2) / math.sqrt((len(rel) + 1) * (len(idx[b]) + 1))
+            if cos < 0.3 or not pair_ok(a, b):
+                continue
+            for upos in pa & phrase_pos(b):
+                by_pos[upos].append(b)
+        out += [(upos, mem) for upos, mem in sorted(by_pos.items()) if len(mem) >= 2]
+    return out
 
 
 # ---------------------------------------------------------------- headers
