@@ -406,12 +406,12 @@ impl Unspinner {
                 }
             }
             if let Some(p) = numbers::propose(text, tokens, k) {
-                let span = tokens[k].span.clone();
+                let span = tokens[k].span.start..tokens[p.last].span.end;
                 let written = &text[span.clone()];
                 if !self.allowed(written) {
                     sites.push(Site {
                         first: k,
-                        last: k,
+                        last: p.last,
                         quoted: quotes::inside(quoted, &span),
                         span,
                         weight: p.weight,
@@ -426,6 +426,8 @@ impl Unspinner {
                         }],
                         general: false,
                     });
+                    k = p.last + 1;
+                    continue;
                 }
             }
             k += 1;
@@ -670,6 +672,70 @@ mod tests {
         assert!(a.findings().is_empty());
         assert_eq!(a.restore(), "");
         assert_eq!(a.score(), 0.0);
+    }
+
+    /// Spun outside quotes: distinctive spinner forms in every sentence.
+    const SPUN: &str = "Officers mentioned the struggle is one in all the worst within the \
+        Center East. The navy mentioned final night time that the assault was one in all many. \
+        Individuals within the area mentioned the struggle will finish quickly. ";
+
+    #[test]
+    fn quotes_the_spinner_left_alone_are_left_alone() {
+        let quote = "\"The nation will fight on in this area, whatever the cost, and we will \
+            stand with our friends in the region for as long as it takes to win,\" he said.";
+        let text = format!("{SPUN}{quote}");
+        let a = unspinner().analyze(&text);
+        assert!(a.is_spun());
+        let at = text.find(quote).unwrap();
+        let quoted: Vec<_> = a.findings().iter().filter(|f| f.span.start > at).collect();
+        assert!(!quoted.is_empty());
+        for f in quoted {
+            assert_eq!(f.restoration, None, "{f:?}");
+            assert_eq!(f.reason, crate::Reason::QuotedSpeech);
+        }
+    }
+
+    #[test]
+    fn quotes_the_spinner_rewrote_are_restored() {
+        let quote = "\"We mentioned final night time that the struggle is one in all the worst \
+            within the Center East,\" he mentioned.";
+        let text = format!("{SPUN}{quote}");
+        let a = unspinner().analyze(&text);
+        let at = text.find(quote).unwrap();
+        let restored = a.restorations().filter(|f| f.span.start > at).count();
+        assert!(restored >= 3, "{restored}");
+    }
+
+    #[test]
+    fn general_lexicon_forms_are_findings_only_when_restored() {
+        let u = unspinner();
+        // Clean: the general lexicon is not even consulted.
+        let clean = u.analyze("The committee stated its findings on Friday.");
+        assert!(clean
+            .findings()
+            .iter()
+            .all(|f| !f.candidates.iter().any(|c| c.source.contains("general-"))));
+        let a = u.analyze(SPUN);
+        for f in a.findings() {
+            let general_only = f.candidates.iter().all(|c| c.source.contains("general-"));
+            assert!(!general_only || f.restoration.is_some(), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn negations_are_never_dropped_by_a_restoration() {
+        let a = unspinner().analyze(SPUN);
+        let text = format!("{SPUN} They did not and could not.");
+        let b = unspinner().analyze(&text);
+        assert!(a.is_spun());
+        for f in b.restorations() {
+            let c = f.restored().unwrap();
+            assert_eq!(
+                f.spun.contains("not") || f.spun.contains("n't"),
+                c.original.contains("not") || c.original.contains("n't"),
+                "{f:?}"
+            );
+        }
     }
 
     #[test]
