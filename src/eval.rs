@@ -153,7 +153,10 @@ pub struct Figures {
 pub fn oracle(unspinner: &Unspinner, spun: &str, original: &str) -> String {
     let a = unspinner.analyze(spun);
     let by_line = spun.matches('\n').count() == original.matches('\n').count()
-        && !a.findings().iter().any(|f| spun[f.span.clone()].contains('\n'));
+        && !a
+            .findings()
+            .iter()
+            .any(|f| spun[f.span.clone()].contains('\n'));
     let target: Vec<Vec<String>> = if by_line {
         original.split('\n').map(words).collect()
     } else {

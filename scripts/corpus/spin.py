@@ -63,6 +63,22 @@ MEMBER = re.compile(r"[a-z]+(?:'[a-z]+)?(?: [a-z]+(?:'[a-z]+)?)*")
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
          "eighteen", "nineteen"]
+# Closed-class words, never a key or an alternative of a lexicon's set: a spinner's sets are
+# of content words and phrases (Moby relates "he" to "you" and "in" to "on"; WordNet has
+# "can" the tin and "will" the testament).
+CLOSED = set("""
+a an the this that these those some any each every either neither no not nor all both
+i me my mine we us our ours you your yours he him his she her hers it its they them their
+theirs who whom whose which what whoever one ones oneself myself yourself himself herself
+itself ourselves themselves
+of in on at to for from by with about as into onto upon over under out off up down through
+across along around after before behind below above beside between beyond during except
+inside outside near past since till until toward towards via within without against among
+and or but so yet if then than because although though while whereas unless whether
+be am is are was were been being have has had having do does did done doing
+will would shall should can could may might must ought need dare
+there here where when why how very too also just only even still ever never
+""".split())
 TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
@@ -102,13 +118,49 @@ def file_sets(path):
     return out
 
 
-def lexicon_sets(name):
-    """The synonym sets of scripts/dict/lexicons.py (of this tree, or of the directory in
-    $UNSPIN_LEXICONS), as lists of phrases, first member first."""
+def lexicons():
+    """scripts/dict/lexicons.py of this tree (or of the directory in $UNSPIN_LEXICONS)."""
     sys.path.insert(0, os.environ.get("UNSPIN_LEXICONS", os.path.join(ROOT, "scripts", "dict")))
-    import lexicons  # noqa: E402 (found at run time)
+    import lexicons as lx  # noqa: E402 (found at run time)
 
-    return [list(s) for s in getattr(lexicons, f"{name}_sets")()]
+    return lx
+
+
+def wordnet_word_sets():
+    """(pos, [word, synonym, ...]) for each word of WordNet: the other members of the word's
+    most frequent synset (SemCor counts; ties: where the word is listed first)."""
+    lx = lexicons()
+    counts = lx.wordnet_sense_counts()
+    best = {}
+    for n, s in enumerate(lx.wordnet_synsets()):
+        if len(s.words) < 2:
+            continue
+        for i, w in enumerate(s.words):
+            rank = (counts.get((w, s.pos, s.offset), 0), i == 0, -n)
+            if w not in best or rank > best[w][0]:
+                best[w] = (rank, s)
+    return [({"n": "NOUN", "v": "VERB"}.get(s.pos), [w] + [m for m in s.words if m != w])
+            for w, (_, s) in best.items()]
+
+
+def moby_word_sets():
+    """(None, [head, related, ...]) for each Moby entry, the related words kept only where
+    the relation is mutual (each lists the other: synonyms rather than associations), the
+    closest first (cosine of the two entries' lists)."""
+    lx = lexicons()
+    index = lx.moby_index()
+    out = []
+    for s in lx.moby_sets():
+        head = s[0].lower()
+        mine = index.get(head, frozenset())
+
+        def close(m):
+            theirs = index.get(m.lower(), frozenset())
+            return len(mine & theirs) / max(1.0, (len(mine) * len(theirs)) ** 0.5)
+
+        mutual = [m for m in s[1:] if head in index.get(m.lower(), ())]
+        out.append((None, [s[0]] + sorted(mutual, key=close, reverse=True)))
+    return out
 
 
 def inflections(phrase, pos):
@@ -126,34 +178,42 @@ def inflections(phrase, pos):
     return out
 
 
-def thesaurus(sets, common, key_logp, alt_logp, max_alts, inflect):
-    """A spinner's thesaurus made of lexical synonym sets: members in lower case of at most
-    four words, each word known to the language model; the key common (log10 unigram >=
-    key_logp), the alternatives fairly common (>= alt_logp), at most max_alts of them, most
-    common first. With inflect, a set whose members all inflect alike (lemminflect, as noun
-    or verb) also gives the set of each inflection ("say | state" -> "said | stated")."""
+def thesaurus(word_sets, common, both, key_logp, alt_logp, max_alts):
+    """A spinner's thesaurus made of a lexicon's (pos, [word, synonym, ...]) sets.
+
+    Members in lower case of at most four words, each known to the language model, no
+    closed-class word (CLOSED); the key common (log10 unigram >= key_logp), the alternatives
+    fairly common (>= alt_logp), at most max_alts of them in the lexicon's order (closest
+    first). Sets are walked from the commonest key down; with both directions every word is
+    a key of its own set, with keys only a word already an alternative of an earlier set is
+    not a key. Each set also gives its inflections where every member inflects alike
+    (lemminflect, as a verb or a noun: the given part of speech, or both when none is given):
+    "say | state" -> "said | stated", "says | states", "saying | stating"."""
     def logp(m):
         return min(common.get(w, -99.0) for w in m.split(" "))
 
-    out = []
-    for s in sets:
+    groups = []
+    for pos, s in word_sets:
         members = []
         for m in s:
-            m = m.strip()
-            if MEMBER.fullmatch(m) and len(m.split(" ")) <= 4 and m not in members:
+            m = " ".join(m.split())
+            if (MEMBER.fullmatch(m) and len(m.split(" ")) <= 4 and m not in members
+                    and m not in CLOSED):
                 members.append(m)
         if len(members) < 2 or logp(members[0]) < key_logp:
             continue
         alts = [m for m in members[1:] if logp(m) >= alt_logp]
-        alts = sorted(alts, key=lambda m: -logp(m))[:max_alts]
-        if not alts:
+        if alts:
+            groups.append((pos, [members[0]] + alts[:max_alts]))
+    groups.sort(key=lambda g: -logp(g[1][0]))
+    out, alternatives = [], set()
+    for pos, group in groups:
+        if not both and group[0] in alternatives:
             continue
-        group = [members[0]] + alts
+        alternatives.update(group[1:])
         out.append(group)
-        if not inflect:
-            continue
-        for pos in ("VERB", "NOUN"):
-            forms = [inflections(m, pos) for m in group]
+        for p in [pos] if pos else ["VERB", "NOUN"]:
+            forms = [inflections(m, p) for m in group]
             for tag in forms[0]:
                 if all(tag in f for f in forms):
                     inflected = [f[tag] for f in forms]
@@ -315,8 +375,10 @@ def build_keys(a):
     if a.sets == "news-spinner":
         sets = news_spinner_sets(a.table)
     elif a.sets in ("wordnet", "moby"):
-        sets = thesaurus(lexicon_sets(a.sets), unigrams(), a.key_logp, a.alt_logp, a.max_alts,
-                         inflect=True)
+        word_sets = wordnet_word_sets() if a.sets == "wordnet" else moby_word_sets()
+        sets = thesaurus(word_sets, unigrams(), a.directions == "both", a.key_logp, a.alt_logp,
+                         a.max_alts)
+        return keymap(sets, False)  # each word has its own set already
     else:
         sets = file_sets(a.sets)
     return keymap(sets, a.directions == "both")
