@@ -218,8 +218,9 @@ def main():
             if f.endswith(".jsonl") and a.only in f:
                 source = f.split("-")[0]
                 targs = restoring_tables(source, a.tables_dir)
-                rows.append((f[:-len(".jsonl")], "", " ".join(targs[1:2]),
-                             evaluate(os.path.join(a.from_dir, f), targs)))
+                label, unit = f[:-len("s.jsonl")].rsplit("-", 1)
+                rows.append((label.replace("-quotes", " quotes").replace("-", " ", 2), unit,
+                             "no " + targs[1], evaluate(os.path.join(a.from_dir, f), targs)))
         print(table(rows, a.markdown))
         return
     docs = documents(a.tune)
