@@ -36,8 +36,10 @@ pub mod eval;
 pub mod finding;
 pub mod input;
 mod lexicon;
+mod meaning;
 pub mod model;
 pub mod numbers;
+mod quotes;
 pub mod report;
 pub mod restore;
 mod reuse;
@@ -46,7 +48,7 @@ pub mod tokenize;
 mod unspinner;
 
 pub use error::{Error, Result};
-pub use finding::{Candidate, Finding, Terms};
+pub use finding::{Candidate, Finding, Reason, Terms};
 pub use unspinner::{Analysis, Builder, DecisionMode, Settings, Unspinner, DEFAULT_THRESHOLD};
 
 /// A number no other call in this process returns (never 0), for telling
