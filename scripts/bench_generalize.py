@@ -11,8 +11,11 @@ Configurations: the spinner's sets (WordNet, restored without `general-wordnet`;
 restored without `general-moby`), keys only (the seed spinner: case copied from the key,
 single digits spun) or both directions (the second spinner: re-capitalised after . ! ?, one-
 and two-digit numbers spun), one choice per article or a fresh one per occurrence, quotes spun
-or left alone; plus two references, the project's own table read backwards restored with the
-default tables (forms the tables know) and without `news-spinner`. Each is measured on
+or left alone. Then a spinner of the news spinner's family with a larger thesaurus (our own
+table read backwards, then WordNet's or Moby's sets: "news-spinner+wordnet", restored without
+the general table of that lexicon), as the seed spinner and as the second spinner. And two
+references, our own table read backwards alone, restored with the default tables (forms the
+tables know) and without `news-spinner` (the general tables alone). Each is measured on
 passages (whole paragraphs of 30-80 words, as pipelines send) and on whole articles.
 
 Texts: the odd-numbered Brown press documents (the even ones are for tuning: --tune) and the
@@ -34,6 +37,7 @@ import argparse
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -48,15 +52,17 @@ SEEDS = [os.path.join(ROOT, "corpus", "seeds", f) for f in (
     "003_8b6ec4914fcd75e2.txt", "004_8e862bd3df8d806c.txt")]
 EVALUATE = os.path.join(ROOT, "target", "release", "examples", "evaluate")
 SOURCES = {"wordnet": "general-wordnet", "moby": "general-moby"}
-# The committed pairs (corpus/bench/, tests/generalize.rs): four spinners and one with quotes
-# left alone, as passages (one a document) and as a few whole articles.
+# The committed pairs (corpus/bench/, tests/generalize.rs): (sets, directions, choice, quotes,
+# whole articles too), as passages (one a document) and as a few whole articles.
 COMMITTED = [
-    ("wordnet", "keys", "article", "spin"),
-    ("wordnet", "both", "occurrence", "spin"),
-    ("moby", "keys", "article", "spin"),
-    ("moby", "both", "occurrence", "spin"),
-    ("wordnet", "keys", "article", "keep"),
-    ("moby", "keys", "article", "keep"),
+    ("wordnet", "keys", "article", "spin", True),
+    ("wordnet", "both", "occurrence", "spin", False),
+    ("wordnet", "keys", "article", "keep", False),
+    ("moby", "keys", "article", "spin", True),
+    ("moby", "both", "occurrence", "spin", False),
+    ("moby", "keys", "article", "keep", False),
+    ("news-spinner+wordnet", "both", "occurrence", "spin", True),
+    ("news-spinner+moby", "keys", "article", "keep", True),
 ]
 COMMITTED_ARTICLES = ["000", "004", "brown-ca03"]
 
@@ -67,41 +73,49 @@ def style(directions):
     return ("copy", "single") if directions == "keys" else ("sentence", "all")
 
 
-def name(source, directions, choice, quotes):
-    return f"{source} {directions} {choice} quotes-{quotes}"
+def name(sets, directions, choice, quotes):
+    return f"{sets} {directions} {choice} quotes-{quotes}"
 
 
-def file_name(source, directions, choice, quotes, unit):
-    return f"{source}-{directions}-{choice}-quotes-{quotes}-{unit}s.jsonl"
+def file_name(sets, directions, choice, quotes, unit):
+    return f"{sets.replace('+', '-')}-{directions}-{choice}-quotes-{quotes}-{unit}s.jsonl"
 
 
-def configurations():
-    for source in SOURCES:
+def left_out(sets):
+    """The general tables built from the lexicons a spinner's sets come from."""
+    return [SOURCES[x] for x in re.split(r"[+-]", sets) if x in SOURCES]
+
+
+def plan():
+    """(label, (sets, directions, choice, quotes), tables left out) of every configuration."""
+    ns = ("news-spinner", "keys", "article", "spin")
+    yield "news-spinner reversed: known forms", ns, []
+    yield "news-spinner reversed: general tables only", ns, ["news-spinner"]
+    for sets in SOURCES:
         for directions in ("keys", "both"):
             for choice in ("article", "occurrence"):
                 for quotes in ("spin", "keep"):
-                    yield source, directions, choice, quotes
+                    yield None, (sets, directions, choice, quotes), left_out(sets)
+    for lexicon in SOURCES:
+        sets = "news-spinner+" + lexicon
+        for directions, choice in (("keys", "article"), ("both", "occurrence")):
+            for quotes in ("spin", "keep"):
+                yield None, (sets, directions, choice, quotes), left_out(sets)
 
 
 class Keys:
-    """The spinner's keys of each (source, directions), built once."""
+    """The spinner's keys of each (sets, directions), built once."""
 
     def __init__(self):
         self.cache, self.common = {}, None
 
-    def get(self, source, directions):
-        if (source, directions) not in self.cache:
-            both = directions == "both"
-            if source == "news-spinner":
-                sets = spin.news_spinner_sets(os.path.join(ROOT, "dictionaries", "news-spinner.tsv"))
-                keys = spin.keymap(sets, both)
-            else:
-                self.common = self.common or spin.unigrams()
-                word_sets = spin.wordnet_word_sets() if source == "wordnet" else spin.moby_word_sets()
-                sets = spin.thesaurus(word_sets, self.common, both, -5.5, -5.5, 4)
-                keys = spin.keymap(sets, False)
-            self.cache[(source, directions)] = keys
-        return self.cache[(source, directions)]
+    def get(self, sets, directions):
+        if (sets, directions) not in self.cache:
+            if "news-spinner" != sets and self.common is None:
+                self.common = spin.unigrams()
+            self.cache[(sets, directions)] = spin.spinner_keys(sets, directions,
+                                                               common=self.common)
+        return self.cache[(sets, directions)]
 
 
 def spin_pairs(keys, docs, directions, choice, quotes, unit, seed, per_doc=0, articles=None):
@@ -138,15 +152,14 @@ def write(path, pairs):
             f.write(json.dumps(p, ensure_ascii=False) + "\n")
 
 
-def restoring_tables(source, tables_dir):
-    """evaluate's arguments: the default tables less the one built from `source`, plus the
-    other general tables as files from tables_dir."""
-    args = ["--without", SOURCES.get(source, source)]
-    if tables_dir:
-        for other, table in SOURCES.items():
-            path = os.path.join(tables_dir, table + ".tsv")
-            if other != source and os.path.isfile(path):
-                args += ["--dict", path]
+def restoring_tables(without, tables_dir):
+    """evaluate's arguments: the default tables less those named, plus the general tables not
+    named as files from tables_dir (where they are not built in yet)."""
+    args = ["--without", ",".join(without) or "none"]
+    for table in SOURCES.values():
+        path = os.path.join(tables_dir, table + ".tsv") if tables_dir else ""
+        if table not in without and path and os.path.isfile(path):
+            args += ["--dict", path]
     return args
 
 
@@ -161,18 +174,26 @@ def documents(tune):
         spin.documents(SEEDS, "all"))
 
 
-COLUMNS = [("candidate_recall", "cand. recall"), ("wer_reduction", "WER red."),
-           ("change_precision", "change prec."), ("exact_sites", "exact sites"),
+COLUMNS = [("candidate_recall", "recall"), ("wer_reduction", "WER red."),
+           ("change_precision", "precision"), ("exact_sites", "exact"),
            ("clean_false_per_1k", "clean false/1k")]
 
 
 def table(rows, markdown):
-    head = ["configuration", "unit", "tables", "words", "WER before"] + [c[1] for c in COLUMNS]
+    """One line a configuration; the figures of each unit side by side."""
+    units = [u for u in ("passage", "article") if any(u in r[2] for r in rows)]
+    head = ["configuration", "tables left out", "WER before"]
+    for u in units:
+        head += [f"{u}s: {c[1]}" if i == 0 else c[1] for i, c in enumerate(COLUMNS)]
     body = []
-    for label, unit, tables, f in rows:
-        body.append([label, unit, tables, str(f["words"]), f"{f['wer_before']:.3f}"]
-                    + [f"{f[k]:.2f}" if k == "clean_false_per_1k" else f"{f[k]:.3f}"
-                       for k, _ in COLUMNS])
+    for label, tables, figures in rows:
+        line = [label, tables, " / ".join(f"{figures[u]['wer_before']:.2f}" for u in units
+                                          if u in figures)]
+        for u in units:
+            f = figures.get(u)
+            line += [("-" if f is None else f"{f[k]:.2f}" if k == "clean_false_per_1k"
+                      else f"{f[k]:.3f}") for k, _ in COLUMNS]
+        body.append(line)
     if markdown:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(r) + " |" for r in body]
@@ -203,53 +224,48 @@ def main():
         out_dir = os.path.join(ROOT, "corpus", "bench")
         os.makedirs(out_dir, exist_ok=True)
         docs = documents(False)
-        for config in COMMITTED:
+        for *config, articles in COMMITTED:
             k = keys.get(config[0], config[1])
             write(os.path.join(out_dir, file_name(*config, "passage")),
                   spin_pairs(k, docs, *config[1:], "passage", a.seed, per_doc=1))
-            if config[3] == "spin":
+            if articles:
                 write(os.path.join(out_dir, file_name(*config, "article")),
                       spin_pairs(k, docs, *config[1:], "article", a.seed,
                                  articles=COMMITTED_ARTICLES))
         return
-    rows = []
+    rows = {}
     if a.from_dir:
         for f in sorted(os.listdir(a.from_dir)):
             if f.endswith(".jsonl") and a.only in f:
-                source = f.split("-")[0]
-                targs = restoring_tables(source, a.tables_dir)
                 label, unit = f[:-len("s.jsonl")].rsplit("-", 1)
-                rows.append((label.replace("-quotes", " quotes").replace("-", " ", 2), unit,
-                             "no " + targs[1], evaluate(os.path.join(a.from_dir, f), targs)))
-        print(table(rows, a.markdown))
+                sets = label.split("-keys-")[0].split("-both-")[0]
+                without = left_out(sets)
+                label = (sets.replace("news-spinner-", "news-spinner+") + " "
+                         + label[len(sets) + 1:].replace("-quotes", " quotes").replace("-", " ", 1))
+                figures = evaluate(os.path.join(a.from_dir, f), restoring_tables(without, a.tables_dir))
+                rows.setdefault((label, ", ".join(without)), {})[unit] = figures
+        print(table([(k[0], k[1], v) for k, v in rows.items()], a.markdown))
         return
     docs = documents(a.tune)
     units = ["passage", "article"] if a.unit == "both" else [a.unit]
     work = a.keep or tempfile.mkdtemp(prefix="bench-generalize-")
     os.makedirs(work, exist_ok=True)
-    plan = [(("news-spinner", "keys", "article", "spin"), ["--without", "none"], "default"),
-            (("news-spinner", "keys", "article", "spin"), ["--without", "news-spinner"]
-             + restoring_tables("news-spinner", a.tables_dir)[2:], "no news-spinner")]
-    plan += [(c, restoring_tables(c[0], a.tables_dir), f"no {SOURCES[c[0]]}")
-             for c in configurations()]
-    for unit in units:
-        for config, targs, tables in plan:
-            label = name(*config)
-            if config[0] == "news-spinner":
-                label = "news-spinner reversed (" + ("known forms" if tables == "default"
-                                                     else "general tables") + ")"
-            if a.only not in label:
-                continue
-            if tables == "default" and a.tables_dir:
-                targs = targs + restoring_tables("news-spinner", a.tables_dir)[2:]
+    for label, config, without in plan():
+        label = label or name(*config)
+        if a.only not in label:
+            continue
+        figures = {}
+        for unit in units:
             pairs = spin_pairs(keys.get(config[0], config[1]), docs, *config[1:], unit, a.seed,
                                per_doc=0 if a.all else a.per_doc,
                                articles=None if a.all or unit == "passage" else article_sample(docs))
             path = os.path.join(work, file_name(*config, unit))
             write(path, pairs)
-            rows.append((label, unit, tables, evaluate(path, targs)))
-            print(table(rows[-1:], False).splitlines()[-1], file=sys.stderr, flush=True)
-    print(table(rows, a.markdown))
+            figures[unit] = evaluate(path, restoring_tables(without, a.tables_dir))
+        rows[(label, ", ".join(without) or "none")] = figures
+        print(table([(label, ", ".join(without) or "none", figures)], False).splitlines()[-1],
+              file=sys.stderr, flush=True)
+    print(table([(k[0], k[1], v) for k, v in rows.items()], a.markdown))
 
 
 if __name__ == "__main__":

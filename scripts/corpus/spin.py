@@ -16,7 +16,9 @@ Where the synonym sets come from (--sets):
                    (wordnet_sets(), moby_sets()), made into a spinner's
                    thesaurus: surface forms (inflected), common words only,
                    a few alternatives a set (see `thesaurus`);
-  FILE             a set file, one set a line: "key | alternative | ...".
+  FILE             a set file, one set a line: "key | alternative | ...";
+  A+B              several, walked in that order (news-spinner+wordnet: a spinner
+                   of the news spinner's family with a larger thesaurus).
 
 How it spins (the two spinner families of SPINNER.md and their options):
   --directions keys   the first member of a set is the key (the seed spinner);
@@ -58,6 +60,7 @@ import struct
 import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+NEWS_SPINNER = os.path.join(ROOT, "dictionaries", "news-spinner.tsv")
 WORD = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+(?:['\u2019][0-9A-Za-z\u00C0-\u024F]+)*")
 MEMBER = re.compile(r"[a-z]+(?:'[a-z]+)?(?: [a-z]+(?:'[a-z]+)?)*")
 DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
@@ -371,24 +374,33 @@ def documents(paths, which):
             yield doc_id, text
 
 
-def build_keys(a):
-    if a.sets == "news-spinner":
-        sets = news_spinner_sets(a.table)
-    elif a.sets in ("wordnet", "moby"):
-        word_sets = wordnet_word_sets() if a.sets == "wordnet" else moby_word_sets()
-        sets = thesaurus(word_sets, unigrams(), a.directions == "both", a.key_logp, a.alt_logp,
-                         a.max_alts)
-        return keymap(sets, False)  # each word has its own set already
-    else:
-        sets = file_sets(a.sets)
-    return keymap(sets, a.directions == "both")
+def spinner_keys(sets, directions, table=NEWS_SPINNER, key_logp=-5.5, alt_logp=-5.5,
+                 max_alts=4, common=None):
+    """The spinner's keys (key -> alternatives) for --sets: news-spinner, wordnet, moby, a set
+    FILE, or several joined by "+" (walked in that order: "news-spinner+wordnet" is a spinner
+    of the news spinner's family with a larger thesaurus)."""
+    both = directions == "both"
+    keys = {}
+    for source in sets.split("+"):
+        if source == "news-spinner":
+            part = keymap(news_spinner_sets(table), both)
+        elif source in ("wordnet", "moby"):
+            word_sets = wordnet_word_sets() if source == "wordnet" else moby_word_sets()
+            part = keymap(thesaurus(word_sets, common or unigrams(), both, key_logp, alt_logp,
+                                    max_alts), False)  # each word has its own set already
+        else:
+            part = keymap(file_sets(source), both)
+        for k, v in part.items():
+            keys.setdefault(k, v)
+    return keys
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("docs", nargs="+")
-    ap.add_argument("--sets", default="news-spinner", help="news-spinner, wordnet, moby or a set FILE")
-    ap.add_argument("--table", default=os.path.join(ROOT, "dictionaries", "news-spinner.tsv"))
+    ap.add_argument("--sets", default="news-spinner",
+                    help="news-spinner, wordnet, moby or a set FILE, or several joined by +")
+    ap.add_argument("--table", default=NEWS_SPINNER)
     ap.add_argument("--directions", choices=["keys", "both"], default="keys")
     ap.add_argument("--choice", choices=["article", "occurrence"], default="article")
     ap.add_argument("--quotes", choices=["spin", "keep"], default="spin")
@@ -406,7 +418,7 @@ def main():
     ap.add_argument("--dump-keys", action="store_true", help="print the spinner's keys and stop")
     ap.add_argument("--stats", action="store_true", help="print the share of words changed and stop")
     a = ap.parse_args()
-    keys = build_keys(a)
+    keys = spinner_keys(a.sets, a.directions, a.table, a.key_logp, a.alt_logp, a.max_alts)
     if a.dump_keys:
         for k in sorted(keys):
             print(k + " | " + " | ".join(keys[k]))
