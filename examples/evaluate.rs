@@ -10,7 +10,8 @@
 //! `--tables` names the built-in tables to use (comma-separated, as
 //! `unspin --tables`); `--without` uses the default ones less those named
 //! (a name that is not a default table is ignored); `--dict` adds a table
-//! file (repeatable); `--json` prints the figures on one line.
+//! file (repeatable); `--json` prints the figures on one line;
+//! `--default-tables` prints the default tables' names and exits.
 
 use std::path::PathBuf;
 
@@ -33,6 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match a.as_str() {
             "--clean" => in_clean = true,
             "--json" => json = true,
+            "--default-tables" => {
+                println!("{}", unspin::dict::DEFAULT_TABLES.join(","));
+                return Ok(());
+            }
             "--decide" => {
                 if args.next().as_deref() == Some("dictionary") {
                     builder = builder.mode(unspin::DecisionMode::Dictionary);

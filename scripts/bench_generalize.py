@@ -26,12 +26,12 @@ per 1,000 words is measured on the same texts unspun. Deterministic for a given 
 Usage (from the repository root; needs WordNet, Moby and lemminflect, see
 scripts/dict/lexicons.py, unless --from):
     python3 scripts/bench_generalize.py [--unit passage|article|both] [--only SUBSTRING]
-        [--tables-dir DIR] [--seed 1] [--per-doc 6 | --all] [--tune] [--markdown]
+        [--tables-dir dictionaries] [--seed 1] [--per-doc 6 | --all] [--tune] [--markdown]
     python3 scripts/bench_generalize.py --write-committed      # writes corpus/bench/
     python3 scripts/bench_generalize.py --from corpus/bench    # the committed pairs only
 
---tables-dir DIR adds DIR/general-<source>.tsv as table files for the general tables that
-are not built in (yet): e.g. the lexicon work tree's dictionaries/ before they land.
+The general tables that are not built-in defaults (yet) are added as table files from
+--tables-dir (dictionaries/ of this tree).
 """
 import argparse
 import json
@@ -52,6 +52,7 @@ SEEDS = [os.path.join(ROOT, "corpus", "seeds", f) for f in (
     "003_8b6ec4914fcd75e2.txt", "004_8e862bd3df8d806c.txt")]
 EVALUATE = os.path.join(ROOT, "target", "release", "examples", "evaluate")
 SOURCES = {"wordnet": "general-wordnet", "moby": "general-moby"}
+DEFAULTS = []  # the built-in default tables (evaluate --default-tables)
 # The committed pairs (corpus/bench/, tests/generalize.rs): (sets, directions, choice, quotes,
 # whole articles too), as passages (one a document) and as a few whole articles.
 COMMITTED = [
@@ -152,13 +153,19 @@ def write(path, pairs):
             f.write(json.dumps(p, ensure_ascii=False) + "\n")
 
 
+def default_tables():
+    out = subprocess.run([EVALUATE, "--default-tables"], check=True, capture_output=True,
+                         text=True).stdout
+    return out.strip().split(",")
+
+
 def restoring_tables(without, tables_dir):
-    """evaluate's arguments: the default tables less those named, plus the general tables not
-    named as files from tables_dir (where they are not built in yet)."""
+    """evaluate's arguments: the default tables less those named, plus, as table files from
+    tables_dir, the general tables that are neither named nor built-in defaults."""
     args = ["--without", ",".join(without) or "none"]
     for table in SOURCES.values():
-        path = os.path.join(tables_dir, table + ".tsv") if tables_dir else ""
-        if table not in without and path and os.path.isfile(path):
+        path = os.path.join(tables_dir, table + ".tsv")
+        if table not in without and table not in DEFAULTS and os.path.isfile(path):
             args += ["--dict", path]
     return args
 
@@ -206,7 +213,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--unit", choices=["passage", "article", "both"], default="both")
     ap.add_argument("--only", default="", help="configurations whose name holds this")
-    ap.add_argument("--tables-dir", default="")
+    ap.add_argument("--tables-dir", default=os.path.join(ROOT, "dictionaries"))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--per-doc", type=int, default=6, help="passages drawn from each document")
     ap.add_argument("--all", action="store_true",
@@ -219,6 +226,8 @@ def main():
     a = ap.parse_args()
     if not a.write_committed and not os.path.exists(EVALUATE):
         subprocess.run(["cargo", "build", "--release", "--example", "evaluate"], cwd=ROOT, check=True)
+    global DEFAULTS
+    DEFAULTS = [] if a.write_committed else default_tables()
     keys = Keys()
     if a.write_committed:
         out_dir = os.path.join(ROOT, "corpus", "bench")
