@@ -14,7 +14,7 @@ use crate::dict::{DictEntry, Dictionary, Match, Table, TableKind, TokenWord, DEF
 use crate::error::Result;
 use crate::finding::{Candidate, Finding, Terms};
 use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
-use crate::model::LanguageModel;
+use crate::model::{LanguageModel, WordId};
 use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
 use crate::reuse::{reused, Reused};
@@ -68,6 +68,33 @@ pub struct Unspinner {
     settings: Settings,
     allow: Arc<HashSet<String>>,
 }
+
+/// How far below the general channel cost the neighbouring words' verdict on
+/// a general candidate may fall and the candidate still be decoded (natural
+/// log): the whole sentence may say more than two words do.
+const PRESCREEN_SLACK: f64 = 3.0;
+
+/// The model ids of the words right before token `first` and right after
+/// token `last`, when only a space separates them.
+fn neighbours(
+    tokens: &[Token],
+    lexemes: &[Lexeme],
+    first: usize,
+    last: usize,
+) -> (Option<WordId>, Option<WordId>) {
+    let word = |space: usize, at: usize| {
+        let spaced = tokens.get(space).is_some_and(|t| t.kind == TokenKind::Space);
+        let word = tokens
+            .get(at)
+            .is_some_and(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number));
+        (spaced && word).then(|| lexemes[at].lm).flatten()
+    };
+    let before = first.checked_sub(2).and_then(|at| word(first - 1, at));
+    (before, word(last + 1, last + 2))
+}
+
+/// The most candidates a general lexicon proposes at one site.
+const GENERAL_CANDIDATES: usize = 3;
 
 /// The general lexicons of an unspinner, compiled on first use.
 #[derive(Debug)]
@@ -276,12 +303,13 @@ impl Unspinner {
         // The general lexicon is looked up only once the spinner's own forms
         // have shown the document spun: in clean text nearly every word has
         // a synonym, and nothing to gain from one.
-        if let Some(general) = self.general_dictionary() {
-            let judged = decided.judgement;
-            if judged.score >= self.settings.threshold && self.settings.mode == DecisionMode::Model
-            {
+        let judged = decided.judgement;
+        let spun = judged.score >= self.settings.threshold;
+        if spun && self.settings.mode == DecisionMode::Model {
+            if let Some(general) = self.general_dictionary() {
                 let quotes_spun = judged.quotes_spun;
-                self.add_general(text, &tokens, general, &mut sites, &quoted, quotes_spun);
+                let found = (&tokens[..], &lexemes[..]);
+                self.add_general(text, found, general, &mut sites, &quoted, quotes_spun);
                 decided = decide(&sites, Some(judged));
             }
         }
@@ -452,10 +480,31 @@ impl Unspinner {
         phrase: impl Fn(usize) -> Option<u32>,
     ) {
         let capitalised = written.starts_with(char::is_uppercase);
+        // A general lexicon's candidates that could win: the spinner's keys
+        // are common words, so an original rarer than the spun form (by the
+        // model's unigrams) is passed over, and at most GENERAL_CANDIDATES
+        // are taken, in table order. Nearly every word of a spun document
+        // is a general site, and the decoder's work grows with the cube of a
+        // site's alternatives.
+        let mut general = 0;
+        let mut floor = None;
+        let unigram = |phrase: &str| {
+            let words = phrase.split_whitespace();
+            lexicon::unigram(self.model, words.map(|w| self.model.word_id(w)))
+        };
         for (j, p) in entry.candidates.iter().enumerate() {
             let intrinsic_case = p.case;
             if !(capitalised || intrinsic_case == Case::Lower) {
                 continue;
+            }
+            if p.kind == TableKind::General {
+                if general == GENERAL_CANDIDATES {
+                    break;
+                }
+                let floor = *floor.get_or_insert_with(|| unigram(&entry.spun));
+                if unigram(&p.original) < floor {
+                    continue;
+                }
             }
             let change = meaning::change(written, &p.original);
             // A general lexicon never vouches for a change of meaning.
@@ -474,6 +523,7 @@ impl Unspinner {
                 .eq_ignore_ascii_case(&p.original)
                 .then(|| phrase(j))
                 .flatten();
+            general += usize::from(p.kind == TableKind::General);
             out.push(SiteCandidate {
                 original,
                 phrase,
@@ -486,6 +536,35 @@ impl Unspinner {
         }
     }
 
+    /// Drops the general candidates that the words `around` a site (before,
+    /// after) do not favour by far over the text as `written`: such a
+    /// candidate cannot pay the general channel cost and is not worth
+    /// decoding (the whole sentence may say more than two words, hence a
+    /// slack).
+    fn prescreen(
+        &self,
+        candidates: &mut Vec<SiteCandidate>,
+        written: &str,
+        (before, after): (Option<WordId>, Option<WordId>),
+    ) {
+        let (model, tune) = (self.model, decide::tuning());
+        let fit = |phrase: &str| {
+            let mut words = phrase.split_whitespace();
+            let first = words.next().and_then(|w| model.word_id(&w.to_lowercase()));
+            let last = words.last().map_or(first, |w| model.word_id(&w.to_lowercase()));
+            let p = |h: Option<WordId>, w: Option<WordId>| match (h, w) {
+                (Some(h), Some(w)) => model.log10_prob(&[h], w) as f64,
+                (None, Some(w)) => model.log10_prob(&[], w) as f64,
+                _ => model.unk_log10() as f64,
+            };
+            let next = after.map_or(0.0, |n| p(last, Some(n)));
+            (p(before, first) + next) * std::f64::consts::LN_10 * tune.lm_scale
+        };
+        let written_fit = fit(written);
+        let needed = tune.general_cost - PRESCREEN_SLACK;
+        candidates.retain(|c| !c.general || fit(&c.original) - written_fit >= needed);
+    }
+
     /// Adds the general lexicon's candidates to `sites` (found with the
     /// spinner tables): to the sites whose form it knows too, and as sites
     /// of their own for the forms only it knows, outside quoted speech
@@ -493,20 +572,19 @@ impl Unspinner {
     fn add_general(
         &self,
         text: &str,
-        tokens: &[Token],
+        (tokens, lexemes): (&[Token], &[Lexeme]),
         general: &Dictionary,
         sites: &mut Reused<Site>,
         quoted: &[Range<usize>],
         quotes_spun: bool,
     ) {
         let apostrophe = apostrophe_style(text);
-        let mut key = String::new();
         for site in sites.iter_mut() {
             let written = &text[site.span.clone()];
-            key.clear();
-            key.push_str(&normalize_phrase(written));
-            if let Some(entry) = general.get(&key) {
+            if let Some(entry) = general.get(written) {
                 self.push_candidates(&mut site.candidates, entry, written, apostrophe, |_| None);
+                let around = neighbours(tokens, lexemes, site.first, site.last);
+                self.prescreen(&mut site.candidates, written, around);
             }
         }
         // Word tokens already inside a site.
@@ -547,6 +625,8 @@ impl Unspinner {
             if !self.allowed(written) && (quotes_spun || !in_quotes) {
                 let mut candidates = Vec::new();
                 self.push_candidates(&mut candidates, m.entry, written, apostrophe, |_| None);
+                let around = neighbours(tokens, lexemes, m.first, m.last);
+                self.prescreen(&mut candidates, written, around);
                 if !candidates.is_empty() {
                     added.push(Site {
                         first: m.first,
@@ -710,7 +790,8 @@ mod tests {
     fn general_lexicon_forms_are_findings_only_when_restored() {
         let u = unspinner();
         // Clean: the general lexicon is not even consulted.
-        let clean = u.analyze("The committee stated its findings on Friday.");
+        let clean = u.analyze(include_str!("../corpus/seeds/003_8b6ec4914fcd75e2.txt"));
+        assert!(!clean.is_spun());
         assert!(clean
             .findings()
             .iter()
