@@ -83,7 +83,9 @@ fn neighbours(
     last: usize,
 ) -> (Option<WordId>, Option<WordId>) {
     let word = |space: usize, at: usize| {
-        let spaced = tokens.get(space).is_some_and(|t| t.kind == TokenKind::Space);
+        let spaced = tokens
+            .get(space)
+            .is_some_and(|t| t.kind == TokenKind::Space);
         let word = tokens
             .get(at)
             .is_some_and(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number));
@@ -551,7 +553,9 @@ impl Unspinner {
         let fit = |phrase: &str| {
             let mut words = phrase.split_whitespace();
             let first = words.next().and_then(|w| model.word_id(&w.to_lowercase()));
-            let last = words.last().map_or(first, |w| model.word_id(&w.to_lowercase()));
+            let last = words
+                .last()
+                .map_or(first, |w| model.word_id(&w.to_lowercase()));
             let p = |h: Option<WordId>, w: Option<WordId>| match (h, w) {
                 (Some(h), Some(w)) => model.log10_prob(&[h], w) as f64,
                 (None, Some(w)) => model.log10_prob(&[], w) as f64,
@@ -788,7 +792,10 @@ mod tests {
 
     #[test]
     fn general_lexicon_forms_are_findings_only_when_restored() {
-        let u = unspinner();
+        let u = Unspinner::builder()
+            .builtin_tables(["news-spinner", "general-moby", "general-wordnet"])
+            .build()
+            .unwrap();
         // Clean: the general lexicon is not even consulted.
         let clean = u.analyze(include_str!("../corpus/seeds/003_8b6ec4914fcd75e2.txt"));
         assert!(!clean.is_spun());

@@ -43,7 +43,7 @@ pub struct Common {
         long = "tables",
         value_name = "NAMES",
         value_delimiter = ',',
-        default_value = "news-spinner,general-moby,general-wordnet"
+        default_value = "news-spinner"
     )]
     pub tables: Vec<String>,
 
