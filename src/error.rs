@@ -52,13 +52,33 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A file to be replaced was written by someone else since it was read:
+    /// it is left as it is.
+    #[error("{path}: changed since it was read, so it was not replaced")]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A JSON Lines record that cannot be processed.
+    #[error("{path}:{line}: {error}")]
+    JsonLine {
+        /// The input's name.
+        path: PathBuf,
+        /// 1-based line of the record.
+        line: usize,
+        /// What is wrong with it, and where in the line.
+        error: crate::jsonl::LineError,
+    },
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    ///
+    /// The I/O error is part of the message, and not also given as the
+    /// error's `source()`: a report that prints the chain says it once.
+    #[error("{path}: {}", io_message(.error))]
     Io {
         /// The file involved.
         path: PathBuf,
         /// The underlying I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -67,10 +87,38 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// Wraps an I/O error with the path it concerns.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            error,
         }
+    }
+}
+
+/// An I/O error's message without the `(os error N)` that the operating
+/// system's errors carry: `No such file or directory`.
+fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_say_the_system_message_once() {
+        let e = Error::io("a.txt", std::io::Error::from(std::io::ErrorKind::NotFound));
+        let os = Error::io("b.txt", std::io::Error::from_raw_os_error(2));
+        assert_eq!(os.to_string(), "b.txt: No such file or directory");
+        assert!(std::error::Error::source(&os).is_none());
+        assert!(e.to_string().starts_with("a.txt: "));
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(os)),
+            "b.txt: No such file or directory"
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::finding::{Candidate, Finding, Terms};
 use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
 use crate::model::LanguageModel;
 use crate::report::round4;
-use crate::restore::{apostrophe_style, apply, match_case};
+use crate::restore::{apostrophe_style, apply, keep_line_breaks, match_case};
 use crate::reuse::{reused, Reused};
 use crate::tokenize::{normalize_phrase, tokenize_into, Case, LineIndex, Token, TokenKind};
 use crate::{diff, numbers};
@@ -235,6 +235,12 @@ impl Unspinner {
                         .count()
                 });
                 candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+                // A restoration never removes a line break.
+                let (written, mut fits) = (&text[site.span.clone()], true);
+                for (i, c) in candidates.iter_mut().enumerate() {
+                    fits &= keep_line_breaks(&mut c.original, written) || restoration != Some(i);
+                }
+                let restoration = restoration.filter(|_| fits);
                 Finding {
                     span: site.span.clone(),
                     line,

@@ -47,6 +47,19 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// goes through, alone).
 const WINDOW_BYTES: usize = 32 << 20;
 
+/// Worker threads per core, at most: the analysis is CPU-bound, and each
+/// thread keeps its own buffers, so more only cost memory and start-up.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads for `-j requested` on `cores` cores: 0 is one per
+/// core, and more than [`MAX_THREADS_PER_CORE`] per core are capped.
+fn capped_threads(requested: usize, cores: usize) -> usize {
+    match requested {
+        0 => cores,
+        n => n.min(MAX_THREADS_PER_CORE * cores.max(1)),
+    }
+}
+
 /// `unspin check`: lists the findings of every document.
 pub fn check(a: CheckArgs) -> anyhow::Result<Outcome> {
     let task = if a.jsonl {
@@ -187,9 +200,10 @@ impl Plan {
             walk,
             doc: doc::Options {
                 task,
-                field: doc::Field::new(&b.field),
+                field: unspin::jsonl::FieldPath::new(&b.field),
                 min_score: b.min_score,
                 pass: b.on_error == OnError::Pass,
+                newline_as_read: !matches!(dest, Dest::Stdout),
             },
             unspinner: common.unspinner()?,
             dest,
@@ -199,7 +213,7 @@ impl Plan {
             summary: b.summary,
             quiet: b.quiet,
             threads: b.threads,
-            max_bytes: b.max_bytes,
+            max_bytes: common.max_bytes,
             settings,
         })
     }
@@ -370,8 +384,16 @@ fn run(plan: Plan) -> anyhow::Result<Outcome> {
             p.set_total(total);
         });
     }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = capped_threads(plan.threads, cores);
+    if threads < plan.threads && !plan.quiet {
+        progress.eprintln(&format!(
+            "unspin: -j {} capped at {threads} ({MAX_THREADS_PER_CORE} per core on {cores} cores)",
+            plan.threads
+        ));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
+        .num_threads(threads)
         .thread_name(|i| format!("unspin-worker-{i}"))
         .build()?;
     // Begin and End steps cost nothing, so the item bound is generous;
@@ -563,12 +585,12 @@ impl Reader {
             return self.too_large(src, None, len, 0, stamp);
         }
         let mut bytes = Vec::with_capacity(stamp.map_or(0, |(len, _)| len as usize));
-        if let Err(e) = input.take(max + 1).read_to_end(&mut bytes) {
+        if let Err(e) = input.take(max.saturating_add(1)).read_to_end(&mut bytes) {
             let msg = unspin::Error::io(&src.name, e).to_string();
             return self.fault(&src, None, msg, false);
         }
         if bytes.len() as u64 > max {
-            let len = stamp.map_or(bytes.len() as u64, |(len, _)| len.max(max + 1));
+            let len = stamp.map_or(bytes.len() as u64, |(len, _)| len.max(bytes.len() as u64));
             return self.too_large(src, None, len, 0, stamp);
         }
         let cost = bytes.len();
@@ -678,7 +700,11 @@ impl Reader {
                         }
                         continue;
                     }
-                    chunk.lines.push((lineno, start..chunk.data.len()));
+                    chunk.lines.push(doc::LineAt {
+                        number: lineno,
+                        range: start..chunk.data.len(),
+                        newline,
+                    });
                     let full = chunk.data.len() >= CHUNK_BYTES || chunk.lines.len() >= CHUNK_LINES;
                     if full && !self.flush(&src, &u, &mut chunk) {
                         return false;
@@ -806,7 +832,7 @@ fn work(opts: &doc::Options, step: Step) -> Step {
         Step::Text { src, bytes, .. } => (src.name.clone(), None, bytes.len() as u64),
         Step::Lines { src, chunk, .. } => (
             src.name.clone(),
-            chunk.lines.first().map(|l| l.0),
+            chunk.lines.first().map(|l| l.number),
             (chunk.data.len() + chunk.lines.len()) as u64,
         ),
         _ => return step,
@@ -1096,11 +1122,16 @@ impl Writer<'_> {
         if c.failed || (matches!(self.plan.dest, Dest::InPlace) && !c.changed) {
             return Ok(());
         }
-        let dest = sink.dest().to_path_buf();
-        let out_bytes = match sink.persist() {
+        // In place, a file written by someone else during the run is not
+        // replaced: what they wrote would be lost.
+        let expect = match self.plan.dest {
+            Dest::InPlace => stamp.map(|(len, mtime)| unspin::input::Stamp { len, mtime }),
+            _ => None,
+        };
+        let out_bytes = match sink.persist(expect) {
             Ok(n) => n,
             Err(e) => {
-                let msg = format!("{}: {e}", dest.display());
+                let msg = e.to_string();
                 return self.record(&Record::fault(&src.name, None, Status::Error, msg));
             }
         };
@@ -1165,6 +1196,14 @@ mod tests {
         assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((4, false)));
         assert_eq!(buf, b"last");
         assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), None);
+    }
+
+    #[test]
+    fn threads_are_one_per_core_by_default_and_capped_at_four_per_core() {
+        assert_eq!(capped_threads(0, 2), 2);
+        assert_eq!(capped_threads(3, 2), 3);
+        assert_eq!(capped_threads(100_000, 2), 8);
+        assert_eq!(capped_threads(5, 0), 4);
     }
 
     #[test]

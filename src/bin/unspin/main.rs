@@ -64,7 +64,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
 
 /// Reports a per-input error and counts it; the run goes on.
 fn report(outcome: &mut Outcome, e: impl std::fmt::Display) {
-    eprintln!("unspin: {e}");
+    eprintln!("unspin: {e:#}");
     outcome.errors += 1;
 }
 
@@ -90,19 +90,39 @@ fn unspinner_for(base: &Unspinner, path: &Path) -> unspin::Result<Unspinner> {
     })
 }
 
-/// Reads one input as text; `-` is standard input.
-fn read_text(path: &Path) -> unspin::Result<String> {
+/// Reads one input as text; `-` is standard input. An input over `max`
+/// bytes is refused before it is read whole: a file by its size, a stream
+/// (standard input, `/dev/zero`) once `max + 1` bytes have come.
+fn read_text(path: &Path, max: u64) -> anyhow::Result<String> {
     let name = PathBuf::from(display_name(path));
+    let io_err = |e| unspin::Error::io(&name, e);
     let mut bytes = Vec::new();
+    let over = |size: String| {
+        anyhow::anyhow!(
+            "{}: {size}, over the --max-bytes limit of {max}",
+            name.display()
+        )
+    };
     if path == Path::new("-") {
-        io::stdin()
-            .lock()
+        let stdin = io::stdin().lock();
+        stdin
+            .take(max.saturating_add(1))
             .read_to_end(&mut bytes)
-            .map_err(|e| unspin::Error::io(&name, e))?;
+            .map_err(io_err)?;
     } else {
-        bytes = std::fs::read(path).map_err(|e| unspin::Error::io(&name, e))?;
+        let file = std::fs::File::open(path).map_err(io_err)?;
+        let size = file.metadata().map_err(io_err)?.len();
+        if size > max {
+            return Err(over(format!("{size} bytes")));
+        }
+        file.take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
     }
-    decode(bytes, &name)
+    if bytes.len() as u64 > max {
+        return Err(over(format!("more than {max} bytes")));
+    }
+    Ok(decode(bytes, &name)?)
 }
 
 fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
@@ -120,7 +140,7 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
     let mut out = io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome::default();
     for path in a.common.inputs() {
-        let text = match read_text(&path) {
+        let text = match read_text(&path, a.common.max_bytes) {
             Ok(t) => t,
             Err(e) => {
                 report(&mut outcome, e);

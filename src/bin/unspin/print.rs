@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use unspin::diff::{hunk_headers, inline_changes};
 use unspin::report::DocumentRecord;
+use unspin::restore::one_line;
 use unspin::Analysis;
 
 const RED: &str = "\x1b[31m";
@@ -27,12 +28,19 @@ pub fn check_text(
             Some(c) => writeln!(
                 out,
                 "{name}:{}:{}: {} -> {} ({:.2})",
-                f.line, f.column, f.spun, c.original, c.score
+                f.line,
+                f.column,
+                one_line(&f.spun),
+                one_line(&c.original),
+                c.score
             )?,
             None if all => writeln!(
                 out,
                 "{name}:{}:{}: {} (kept, {:.2})",
-                f.line, f.column, f.spun, f.keep
+                f.line,
+                f.column,
+                one_line(&f.spun),
+                f.keep
             )?,
             None => continue,
         }
@@ -42,7 +50,12 @@ pub fn check_text(
                 writeln!(
                     out,
                     "    {:<24} p={:.3}  lm={:+.2} channel={:+.2} prior={:+.2}  {}",
-                    c.original, c.score, c.terms.lm, c.terms.channel, c.terms.prior, c.source
+                    one_line(&c.original),
+                    c.score,
+                    c.terms.lm,
+                    c.terms.channel,
+                    c.terms.prior,
+                    c.source
                 )?;
             }
         }
