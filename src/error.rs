@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A substitution table could not be read or parsed.
-    #[error("{path}:{line}: {message}")]
+    #[error("{path}{}: {message}", line_suffix(*line))]
     Table {
         /// The table file (or a name such as `<builtin:news-spinner>`).
         path: PathBuf,
@@ -36,8 +36,14 @@ pub enum Error {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// The input is UTF-16 text (it opens with a UTF-16 byte order mark).
+    #[error("{path}: UTF-16 text; unspin reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)")]
+    Utf16 {
+        /// The input's name.
+        path: PathBuf,
+    },
     /// The input looks like a binary file (it holds NUL bytes).
-    #[error("{path}: binary file (NUL byte at offset {offset}), skipped")]
+    #[error("{path}: binary file (NUL byte at offset {offset})")]
     Binary {
         /// The input's name.
         path: PathBuf,
@@ -92,6 +98,15 @@ impl Error {
             path: path.into(),
             error,
         }
+    }
+}
+
+/// `:LINE` for a line number, nothing for 0 (the whole file).
+fn line_suffix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
     }
 }
 

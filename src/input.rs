@@ -15,6 +15,11 @@ use crate::error::{Error, Result};
 /// assert_eq!(err.to_string(), "a.txt: invalid UTF-8 at line 2, byte offset 3");
 /// ```
 pub fn decode(bytes: Vec<u8>, name: &Path) -> Result<String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::Utf16 {
+            path: name.to_path_buf(),
+        });
+    }
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::Binary {
             path: name.to_path_buf(),
@@ -181,10 +186,14 @@ mod tests {
     #[test]
     fn binary_is_detected_by_nul() {
         let err = decode(b"ab\0c".to_vec(), Path::new("b.bin")).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "b.bin: binary file (NUL byte at offset 2), skipped"
-        );
+        assert_eq!(err.to_string(), "b.bin: binary file (NUL byte at offset 2)");
+    }
+
+    #[test]
+    fn utf16_text_is_named_as_such_not_binary() {
+        let err = decode(b"\xff\xfeh\0i\0".to_vec(), Path::new("u.txt")).unwrap_err();
+        assert!(matches!(err, Error::Utf16 { .. }), "{err}");
+        assert!(err.to_string().starts_with("u.txt: UTF-16 text"));
     }
 
     #[test]

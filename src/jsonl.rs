@@ -259,9 +259,11 @@ impl<'l> Document<'l> {
         if !added.is_empty() {
             changes.push((self.insert_at..self.insert_at, Cow::Owned(added)));
         }
-        // A member we own that holds the text field (`--field score.x`)
-        // wins over the text's edits: the output stays one valid object.
-        changes.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+        // In order of place, edits in their own order (an insertion before
+        // a replacement at the same place). A member we own that holds the
+        // text field (`--field score.x`) starts first and wins over the
+        // text's edits: the output stays one valid object.
+        changes.sort_by_key(|(r, _)| r.start);
         let bytes = self.line.as_bytes();
         let mut at = 0;
         for (r, b) in changes {
@@ -642,6 +644,7 @@ impl<'b> Scanner<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::restore::apply;
 
     fn text_field() -> FieldPath {
         FieldPath::new("text")
@@ -687,6 +690,13 @@ mod tests {
         assert_eq!(doc.text(), "\u{1f600} one in all \u{fffd}");
         let out = rewrite(line, &[(5..15, "one of")], &[]);
         assert_eq!(out, r#"{"text":"\ud83d\ude00 one of \udc00"}"#);
+    }
+
+    #[test]
+    fn an_insertion_and_a_replacement_at_one_place_are_both_made() {
+        let out = rewrite(r#"{"text":"tru"}"#, &[(0..0, "<"), (0..2, "x")], &[]);
+        assert_eq!(out, r#"{"text":"<xu"}"#);
+        assert_eq!(apply("tru", [(0..0, "<"), (0..2, "x")]), "<xu");
     }
 
     #[test]

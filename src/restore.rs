@@ -182,6 +182,12 @@ pub fn keep_line_breaks(original: &mut String, written: &str) -> bool {
         }
         out.push_str(word);
     }
+    // A break before the first word or after the last (never so in a
+    // finding, which starts and ends with a word) has no place.
+    let breaks = |s: &str| s.chars().filter(|&c| is_line_break(c)).count();
+    if breaks(&out) < breaks(written) {
+        return false;
+    }
     *original = out;
     true
 }
@@ -302,6 +308,20 @@ mod tests {
     fn sentence_initial_capital_is_carried_over() {
         assert_eq!(match_case("said", "Mentioned", '\''), "Said");
         assert_eq!(match_case("we have", "Now we have", '\''), "We have");
+    }
+
+    #[test]
+    fn line_breaks_are_kept_in_place_or_the_original_declined() {
+        let mut o = String::from("as well as");
+        assert!(keep_line_breaks(&mut o, "in addition\r\n  to"));
+        assert_eq!(o, "as well\r\n  as");
+        let mut o = String::from("last night");
+        assert!(keep_line_breaks(&mut o, "final\nnight\ntime"));
+        assert_eq!(o, "last\n\nnight");
+        // A break at an edge has no place between words.
+        let mut o = String::from("a b");
+        assert!(!keep_line_breaks(&mut o, "x y\n"));
+        assert_eq!(o, "a b");
     }
 
     #[test]

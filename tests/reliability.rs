@@ -262,3 +262,120 @@ fn write_follows_symlinks_and_keeps_hard_links_permissions_and_owner() {
     // No temporary file is left.
     assert_eq!(std::fs::read_dir(d).unwrap().count(), 3);
 }
+
+/// Text with spinner forms (some across line breaks), clean words and
+/// arbitrary Unicode.
+fn spunish_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces = prop_oneof![
+        Just("one in all".to_string()),
+        Just("final night\ntime".to_string()),
+        Just("Center East".to_string()),
+        Just("struggle".to_string()),
+        Just("mentioned\u{300}".to_string()),
+        Just("three,000".to_string()),
+        Just("the".to_string()),
+        "[a-zA-Z’'-]{1,8}",
+        any::<String>(),
+    ];
+    let seps = prop_oneof![Just(" "), Just("\n"), Just(", "), Just(". ")];
+    prop::collection::vec((pieces, seps), 0..16)
+        .prop_map(|v| v.into_iter().map(|(p, s)| p + s).collect())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 24, .. Default::default() })]
+
+    /// `fix` is the input with the spans of `check --format json` replaced
+    /// by their originals.
+    #[test]
+    fn fix_equals_the_input_with_check_json_spans_applied(text in spunish_text()) {
+        let json = unspin().args(["check", "--format", "json"]).write_stdin(text.clone()).output().unwrap();
+        let v: Value = serde_json::from_slice(&json.stdout).unwrap();
+        let edits: Vec<(std::ops::Range<usize>, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| {
+                let span = f["span"].as_array()?;
+                let range = span[0].as_u64()? as usize..span[1].as_u64()? as usize;
+                Some((range, f["original"].as_str()?.to_string()))
+            })
+            .collect();
+        let expected = unspin::restore::apply(&text, edits);
+        let fixed = unspin().arg("fix").write_stdin(text.clone()).output().unwrap();
+        proptest::prop_assert_eq!(String::from_utf8(fixed.stdout).unwrap(), expected.into_owned());
+    }
+}
+
+// Item 11: diff of JSON Lines diffs the text fields, as fix restores them.
+#[test]
+fn diff_of_json_lines_diffs_the_text_fields_as_fix_restores_them() {
+    let input =
+        "{\"id\":1,\"text\":\"\\u0066inal night time we met\"}\n\n{\"text\":\"one in all\"}\n";
+    let (dir, f) = write_temp("a.jsonl", input);
+    let out = unspin().arg("diff").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let d = stdout(&out);
+    assert!(
+        d.contains("a.jsonl:1\n") && d.contains("a.jsonl:3\n"),
+        "{d}"
+    );
+    assert!(
+        d.contains("-final night time we met\n") && d.contains("+last night we met\n"),
+        "{d}"
+    );
+    assert!(d.contains("+one of\n"), "{d}");
+    // The patch changes the text fields only, and applies to the file.
+    let patch = unspin()
+        .current_dir(dir.path())
+        .args(["diff", "--patch", "a.jsonl"])
+        .output()
+        .unwrap();
+    let p = stdout(&patch);
+    assert!(
+        p.contains("+{\"id\":1,\"text\":\"last night we met\"}\n"),
+        "{p}"
+    );
+    assert!(p.contains("+{\"text\":\"one of\"}\n"), "{p}");
+    // As fix --write has it, but for the fields fix adds.
+    unspin().args(["fix", "--write"]).arg(&f).assert().code(1);
+    let fixed = std::fs::read_to_string(&f).unwrap();
+    let first: Value = serde_json::from_str(fixed.lines().next().unwrap()).unwrap();
+    assert_eq!(first["text"], "last night we met");
+    // review does not garble a JSON Lines file: it points to the patch.
+    unspin()
+        .arg("review")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("diff --patch"));
+}
+
+// Item 12: the smaller points.
+#[test]
+fn messages_name_utf16_errors_and_counts_plainly() {
+    let (_dir, f) = write_temp("u.txt", "");
+    std::fs::write(&f, b"\xff\xfeh\0i\0").unwrap();
+    unspin().arg("check").arg(&f).assert().code(2).stderr(
+        predicate::str::contains("u.txt: UTF-16 text")
+            .and(predicate::str::contains("skipped").not()),
+    );
+    unspin()
+        .args(["check", "/nonexistent/x.txt"])
+        .assert()
+        .code(2)
+        .stderr("unspin: /nonexistent/x.txt: No such file or directory\n");
+    unspin()
+        .args(["check", "--tables", "bogus"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(":0:").not());
+    unspin()
+        .arg("check")
+        .write_stdin("It is one in all the best.")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(", 1 restoration in 7 words\n"));
+}

@@ -33,7 +33,9 @@ pub struct Common {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// An extra substitution table (repeatable); see dictionaries/README.md.
+    /// An extra substitution table (repeatable): one entry a line, TAB
+    /// separated: spun form, candidates (`a | b`, most likely first),
+    /// weight in (0, 1], note; `#` starts a comment.
     #[arg(long = "dict", value_name = "FILE")]
     pub dicts: Vec<PathBuf>,
 
@@ -126,6 +128,16 @@ pub struct DiffArgs {
     /// `a/PATH` and `b/PATH` relative to the current directory.
     #[arg(long)]
     pub patch: bool,
+
+    /// Read every input as JSON Lines (files ending in .jsonl or .ndjson
+    /// are anyway), and diff the text field of each record.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The JSON Lines field holding the text; a dotted path (`doc.body`)
+    /// reaches into nested objects.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub field: String,
 }
 
 /// `unspin review FILE`: one file, reviewed and written back.

@@ -344,7 +344,11 @@ fn run(plan: Plan) -> anyhow::Result<Outcome> {
             signal_hook::flag::register(sig, flags.interrupted.clone())?;
         }
     }
-    let progress = Progress::new(!plan.quiet && io::stderr().is_terminal());
+    let typing = crate::stdin_is_typed(&plan.inputs);
+    if typing && !plan.quiet {
+        eprintln!("{}", crate::TYPING_NOTE);
+    }
+    let progress = Progress::new(!plan.quiet && !typing && io::stderr().is_terminal());
     let mut manifest = None;
     let mut resume = None;
     if let Dest::OutDir(dir) = &plan.dest {
@@ -733,7 +737,7 @@ impl Reader {
         offset: usize,
         stamp: Option<(u64, (u64, u32))>,
     ) -> bool {
-        let msg = unspin::Error::Binary {
+        let mut msg = unspin::Error::Binary {
             path: PathBuf::from(&src.name),
             offset,
         }
@@ -741,6 +745,7 @@ impl Reader {
         let status = if src.explicit {
             Status::Error
         } else {
+            msg += ", skipped";
             Status::Skipped
         };
         let record = Record::fault(&src.name, None, status, msg);

@@ -62,12 +62,21 @@ pub fn check_text(
     }
     writeln!(
         out,
-        "{name}: score {:.2} ({}), {} restorations in {} words",
+        "{name}: score {:.2} ({}), {} in {}",
         a.score(),
         if a.is_spun() { "spun" } else { "clean" },
-        a.restorations().count(),
-        a.words()
+        count(a.restorations().count(), "restoration"),
+        count(a.words(), "word")
     )
+}
+
+/// `n` and the noun, plural unless `n` is 1.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// One JSON object for the document, with its name as `path`.

@@ -214,7 +214,11 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
             } else {
                 Status::Error
             };
-            let mut r = Record::fault(name, None, status, err.to_string());
+            let mut msg = err.to_string();
+            if status == Status::Skipped {
+                msg += ", skipped";
+            }
+            let mut r = Record::fault(name, None, status, msg);
             r.bytes = bytes.len();
             p.records.push(r);
             if opts.passes_files() {
@@ -422,10 +426,10 @@ fn check_text(
     }
     let _ = writeln!(
         out,
-        "{name}: score {:.2} ({}), 0 restorations in {} words (under --min-score)",
+        "{name}: score {:.2} ({}), 0 restorations in {} (under --min-score)",
         a.score(),
         if a.is_spun() { "spun" } else { "clean" },
-        a.words()
+        print::count(a.words(), "word")
     );
 }
 
