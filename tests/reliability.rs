@@ -379,3 +379,36 @@ fn messages_name_utf16_errors_and_counts_plainly() {
         .code(1)
         .stdout(predicate::str::contains(", 1 restoration in 7 words\n"));
 }
+
+// Item 7: --on-error pass passes a line over --max-bytes read from
+// standard input, so that output lines match input lines one for one.
+#[test]
+fn on_error_pass_passes_an_over_limit_line_of_standard_input() {
+    let long = format!("{{\"text\":\"{}\"}}", "x ".repeat(200_000));
+    let input = format!("{{\"text\":\"one in all\"}}\n{long}\n\n{{\"text\":\"fine\"}}\n{long}");
+    let out = unspin()
+        .args(["fix", "--jsonl", "--on-error", "pass", "--max-bytes", "1K"])
+        .write_stdin(input.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let got = stdout(&out);
+    let lines: Vec<&str> = got.split('\n').collect();
+    assert_eq!(lines.len(), 6, "{}", &got[..200]);
+    assert_eq!(lines[1], long);
+    assert_eq!(lines[2], "");
+    assert_eq!(lines[4], long);
+    assert!(lines[0].starts_with("{\"text\":\"one of\""));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("<stdin>:2: line of 400011 bytes, over the --max-bytes limit of 1024"),
+        "{err}"
+    );
+    // Left out under skip, as before.
+    let out = unspin()
+        .args(["fix", "--jsonl", "--max-bytes", "1K"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out).split('\n').count(), 4);
+}
