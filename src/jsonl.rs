@@ -84,6 +84,18 @@ pub enum LineError {
     },
 }
 
+impl LineError {
+    /// This error as the library's [`crate::Error`], naming the input and
+    /// the line: `items.jsonl:2: malformed JSON: ...`.
+    pub fn at(self, path: impl Into<std::path::PathBuf>, line: usize) -> crate::Error {
+        crate::Error::JsonLine {
+            path: path.into(),
+            line,
+            error: self,
+        }
+    }
+}
+
 /// One record of a JSON Lines input, parsed where it lies: the decoded text
 /// of its text field and the places of everything [`Document::write`]
 /// replaces.
@@ -770,6 +782,15 @@ mod tests {
         assert_eq!(e, LineError::InvalidUtf8 { column: 10 });
         let deep = "[".repeat(1_000_000);
         assert!(matches!(p(&deep), LineError::Malformed { .. }));
+    }
+
+    #[test]
+    fn an_error_names_the_input_and_the_line() {
+        let e = Document::parse(b"{oops", &text_field()).unwrap_err();
+        assert_eq!(
+            e.at("items.jsonl", 2).to_string(),
+            "items.jsonl:2: malformed JSON: key must be a string at column 2"
+        );
     }
 
     #[test]

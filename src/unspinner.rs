@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{DictEntry, Dictionary, Match, Table, TableKind, TokenWord, DEFAULT_TABLES};
 use crate::error::Result;
-use crate::finding::{Candidate, Finding, Terms};
+use crate::finding::{Candidate, Finding, Reason, Terms};
 use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
 use crate::model::LanguageModel;
 use crate::report::round4;
@@ -287,7 +287,10 @@ impl Unspinner {
                 for (i, c) in candidates.iter_mut().enumerate() {
                     fits &= keep_line_breaks(&mut c.original, written) || restoration != Some(i);
                 }
-                let restoration = restoration.filter(|_| fits);
+                let (restoration, reason) = match restoration {
+                    Some(_) if !fits => (None, Reason::LineBreak),
+                    r => (r, d.reason),
+                };
                 Finding {
                     span: site.span.clone(),
                     line,
@@ -296,7 +299,7 @@ impl Unspinner {
                     candidates,
                     keep: round4(d.keep),
                     restoration,
-                    reason: d.reason,
+                    reason,
                 }
             })
             .collect();

@@ -290,7 +290,7 @@ pub fn lines(opts: &Options, u: &Unspinner, name: &str, chunk: &Chunk) -> Proces
                     name,
                     Some(lineno),
                     Status::Error,
-                    format!("{name}:{lineno}: {e}"),
+                    e.at(name, lineno).to_string(),
                 );
                 r.bytes = line.len();
                 p.records.push(r);
