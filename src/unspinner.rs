@@ -7,6 +7,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use once_cell::sync::OnceCell;
+
 use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{DictEntry, Dictionary, Match, Table, TableKind, TokenWord, DEFAULT_TABLES};
 use crate::error::Result;
@@ -59,12 +61,35 @@ pub struct Unspinner {
     dict: Arc<Dictionary>,
     /// The general lexicons' forms, if any table is general (see
     /// [`TableKind::General`]): looked up only in documents judged spun.
-    general: Option<Arc<Dictionary>>,
+    general: Option<Arc<General>>,
     model: &'static LanguageModel,
     /// What the model knows of the dictionary's candidates.
     candidates: Arc<Candidates>,
     settings: Settings,
     allow: Arc<HashSet<String>>,
+}
+
+/// The general lexicons of an unspinner, compiled on first use.
+#[derive(Debug)]
+struct General {
+    /// Names of the built-in general tables.
+    builtin: Vec<String>,
+    /// The user's general tables, parsed.
+    tables: Vec<Table>,
+    dict: OnceCell<Option<Dictionary>>,
+}
+
+impl General {
+    fn dictionary(&self) -> Option<&Dictionary> {
+        self.dict
+            .get_or_init(|| {
+                let mut tables = self.tables.clone();
+                // The built-in tables are kept valid by the test suite.
+                tables.extend(self.builtin.iter().filter_map(|n| Table::builtin(n)));
+                Dictionary::from_tables(&tables).ok()
+            })
+            .as_ref()
+    }
 }
 
 /// Configures an [`Unspinner`].
@@ -138,8 +163,14 @@ impl Builder {
         for path in &self.table_files {
             tables.push(Table::read(path)?);
         }
+        // The built-in general lexicons are large and needed only for
+        // documents judged spun: compiled on first use.
+        let mut general_builtin = Vec::new();
         for name in &self.builtin {
-            tables.push(Table::builtin_named(name)?);
+            match Table::builtin_kind(name) {
+                Some(TableKind::General) => general_builtin.push(name.clone()),
+                _ => tables.push(Table::builtin_named(name)?),
+            }
         }
         if !(0.0..=1.0).contains(&self.settings.threshold) {
             return Err(crate::Error::Config {
@@ -151,9 +182,19 @@ impl Builder {
             .into_iter()
             .partition(|t| t.kind == TableKind::Spinner);
         let dict = Dictionary::from_tables(&spinner)?;
-        let general = match general.is_empty() {
-            true => None,
-            false => Some(Arc::new(Dictionary::from_tables(&general)?)),
+        let general = match (general.is_empty(), general_builtin.is_empty()) {
+            (true, true) => None,
+            // A user's table is compiled now, so that its errors show now.
+            (false, _) => Some(Arc::new(General {
+                dict: OnceCell::with_value(Some(Dictionary::from_tables(&general)?)),
+                builtin: general_builtin,
+                tables: general,
+            })),
+            (true, false) => Some(Arc::new(General {
+                dict: OnceCell::new(),
+                builtin: general_builtin,
+                tables: general,
+            })),
         };
         let model = LanguageModel::shipped();
         Ok(Unspinner {
@@ -189,9 +230,10 @@ impl Unspinner {
         &self.dict
     }
 
-    /// The compiled dictionary of the general lexicons, if any are loaded.
+    /// The compiled dictionary of the general lexicons, if any are loaded
+    /// (compiled on first call).
     pub fn general_dictionary(&self) -> Option<&Dictionary> {
-        self.general.as_deref()
+        self.general.as_deref().and_then(General::dictionary)
     }
 
     /// The settings in force.
@@ -234,7 +276,7 @@ impl Unspinner {
         // The general lexicon is looked up only once the spinner's own forms
         // have shown the document spun: in clean text nearly every word has
         // a synonym, and nothing to gain from one.
-        if let Some(general) = &self.general {
+        if let Some(general) = self.general_dictionary() {
             let judged = decided.judgement;
             if judged.score >= self.settings.threshold && self.settings.mode == DecisionMode::Model
             {
