@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A substitution table could not be read or parsed.
-    #[error("{path}:{line}: {message}")]
+    #[error("{path}{}: {message}", line_suffix(*line))]
     Table {
         /// The table file (or a name such as `<builtin:news-spinner>`).
         path: PathBuf,
@@ -36,8 +36,14 @@ pub enum Error {
         /// Byte offset of the first invalid byte.
         offset: usize,
     },
+    /// The input is UTF-16 text (it opens with a UTF-16 byte order mark).
+    #[error("{path}: UTF-16 text; unspin reads UTF-8 (convert it: iconv -f UTF-16 -t UTF-8)")]
+    Utf16 {
+        /// The input's name.
+        path: PathBuf,
+    },
     /// The input looks like a binary file (it holds NUL bytes).
-    #[error("{path}: binary file (NUL byte at offset {offset}), skipped")]
+    #[error("{path}: binary file (NUL byte at offset {offset})")]
     Binary {
         /// The input's name.
         path: PathBuf,
@@ -52,13 +58,33 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A file to be replaced was written by someone else since it was read:
+    /// it is left as it is.
+    #[error("{path}: changed since it was read, so it was not replaced")]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A JSON Lines record that cannot be processed.
+    #[error("{path}:{line}: {error}")]
+    JsonLine {
+        /// The input's name.
+        path: PathBuf,
+        /// 1-based line of the record.
+        line: usize,
+        /// What is wrong with it, and where in the line.
+        error: crate::jsonl::LineError,
+    },
     /// Reading or writing a file failed.
-    #[error("{path}: {source}")]
+    ///
+    /// The I/O error is part of the message, and not also given as the
+    /// error's `source()`: a report that prints the chain says it once.
+    #[error("{path}: {}", io_message(.error))]
     Io {
         /// The file involved.
         path: PathBuf,
         /// The underlying I/O error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -67,10 +93,47 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// Wraps an I/O error with the path it concerns.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            error,
         }
+    }
+}
+
+/// `:LINE` for a line number, nothing for 0 (the whole file).
+fn line_suffix(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
+    }
+}
+
+/// An I/O error's message without the `(os error N)` that the operating
+/// system's errors carry: `No such file or directory`.
+fn io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" (os error ") {
+        Some(i) if s.ends_with(')') => s[..i].to_string(),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_say_the_system_message_once() {
+        let e = Error::io("a.txt", std::io::Error::from(std::io::ErrorKind::NotFound));
+        let os = Error::io("b.txt", std::io::Error::from_raw_os_error(2));
+        assert_eq!(os.to_string(), "b.txt: No such file or directory");
+        assert!(std::error::Error::source(&os).is_none());
+        assert!(e.to_string().starts_with("a.txt: "));
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(os)),
+            "b.txt: No such file or directory"
+        );
     }
 }

@@ -44,6 +44,10 @@ pub enum Reason {
     CleanDocument,
     /// Kept: inside quoted speech, which this document's spinner left alone.
     QuotedSpeech,
+    /// Kept: the form runs across a line break, and the original (one
+    /// word) has no space to keep it in (see
+    /// [`crate::restore::keep_line_breaks`]).
+    LineBreak,
 }
 
 impl Reason {
@@ -56,6 +60,9 @@ impl Reason {
             Reason::Context => "kept: the text reads at least as well as written",
             Reason::CleanDocument => "kept: the document is judged clean",
             Reason::QuotedSpeech => "kept: quoted speech, which this document's spinner left alone",
+            Reason::LineBreak => {
+                "kept: the form runs across a line break, which the original has no place for"
+            }
         }
     }
 }

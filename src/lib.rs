@@ -35,6 +35,7 @@ pub mod error;
 pub mod eval;
 pub mod finding;
 pub mod input;
+pub mod jsonl;
 mod lexicon;
 mod meaning;
 pub mod model;

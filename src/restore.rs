@@ -112,6 +112,109 @@ pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
     with_apostrophe(cased, apostrophe)
 }
 
+/// True for the characters that break a line.
+pub fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// Lays `original` out like the `written` form it replaces, so that a
+/// restoration never removes a line break: when the written form runs
+/// across lines, each stretch of whitespace holding a line break is kept
+/// as written, in the original's space at the same relative place (word for
+/// word when both have as many words). Returns false, leaving `original`
+/// as it is, when it has no space to hold them (one word): such a form is
+/// better kept as written than joined onto one line.
+///
+/// ```
+/// use unspin::restore::keep_line_breaks;
+/// let mut o = String::from("last night");
+/// assert!(keep_line_breaks(&mut o, "final night\ntime"));
+/// assert_eq!(o, "last\nnight");
+/// let mut o = String::from("war");
+/// assert!(!keep_line_breaks(&mut o, "the\nstruggle"));
+/// assert!(keep_line_breaks(&mut o, "struggle"));
+/// assert_eq!(o, "war");
+/// ```
+pub fn keep_line_breaks(original: &mut String, written: &str) -> bool {
+    if !written.contains(is_line_break) {
+        return true;
+    }
+    // The whitespace between the written words, and which of it breaks.
+    let gaps: Vec<&str> = {
+        let mut gaps = Vec::new();
+        let mut start = None;
+        for (i, c) in written.char_indices() {
+            match (c.is_whitespace(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    gaps.push(&written[s..i]);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        gaps
+    };
+    let slots = original.matches(' ').count();
+    if slots == 0 {
+        return false;
+    }
+    let mut fill: Vec<String> = vec![String::new(); slots];
+    for (j, gap) in gaps.iter().enumerate() {
+        if !gap.contains(is_line_break) {
+            continue;
+        }
+        let t = if gaps.len() == slots || gaps.len() < 2 {
+            j.min(slots - 1)
+        } else {
+            (j * (slots - 1) + (gaps.len() - 1) / 2) / (gaps.len() - 1)
+        };
+        fill[t].push_str(gap);
+    }
+    let mut out = String::with_capacity(original.len() + 8);
+    for (i, word) in original.split(' ').enumerate() {
+        if i > 0 {
+            let f = &fill[i - 1];
+            out.push_str(if f.is_empty() { " " } else { f });
+        }
+        out.push_str(word);
+    }
+    // A break before the first word or after the last (never so in a
+    // finding, which starts and ends with a word) has no place.
+    let breaks = |s: &str| s.chars().filter(|&c| is_line_break(c)).count();
+    if breaks(&out) < breaks(written) {
+        return false;
+    }
+    *original = out;
+    true
+}
+
+/// A finding's text on one line, for listings: line breaks, tabs and
+/// other control characters written as escapes (`\n`, `\t`, `\u{2028}`).
+///
+/// ```
+/// assert_eq!(unspin::restore::one_line("final night\ntime"), "final night\\ntime");
+/// ```
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() || is_line_break(c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() || is_line_break(c) {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 /// `text` with every apostrophe written as `apostrophe`.
 fn with_apostrophe(text: String, apostrophe: char) -> String {
     if !text.contains(is_apostrophe) {
@@ -205,6 +308,20 @@ mod tests {
     fn sentence_initial_capital_is_carried_over() {
         assert_eq!(match_case("said", "Mentioned", '\''), "Said");
         assert_eq!(match_case("we have", "Now we have", '\''), "We have");
+    }
+
+    #[test]
+    fn line_breaks_are_kept_in_place_or_the_original_declined() {
+        let mut o = String::from("as well as");
+        assert!(keep_line_breaks(&mut o, "in addition\r\n  to"));
+        assert_eq!(o, "as well\r\n  as");
+        let mut o = String::from("last night");
+        assert!(keep_line_breaks(&mut o, "final\nnight\ntime"));
+        assert_eq!(o, "last\n\nnight");
+        // A break at an edge has no place between words.
+        let mut o = String::from("a b");
+        assert!(!keep_line_breaks(&mut o, "x y\n"));
+        assert_eq!(o, "a b");
     }
 
     #[test]

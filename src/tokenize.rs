@@ -4,7 +4,9 @@
 //! The token classes follow what the spinner treats as a word:
 //!
 //! * a **word** is a run of letters and digits holding at least one letter,
-//!   with internal apostrophes, straight or curly (`didn’t`, `1000’s`);
+//!   with internal apostrophes, straight or curly (`didn’t`, `1000’s`), and
+//!   the combining marks written on its letters (`navẏ`, with U+0307, is one
+//!   word, not `navy` and a mark);
 //! * a **number** is a run of digits with internal `,` or `.` between digits
 //!   (`3,000`, `1.5`);
 //! * **whitespace** is a run of whitespace characters;
@@ -26,6 +28,8 @@
 //! ```
 
 use std::ops::Range;
+
+mod marks;
 
 /// What kind of text a [`Token`] covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,6 +206,17 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// True for a combining mark (Unicode general category M): it belongs to
+/// the character before it, so it never ends a word.
+pub fn is_combining_mark(c: char) -> bool {
+    let c = c as u32;
+    // Below U+0300 there is none.
+    c >= 0x300 && {
+        let k = marks::MARKS.partition_point(|&(_, last)| last < c);
+        marks::MARKS.get(k).is_some_and(|&(first, _)| first <= c)
+    }
+}
+
 fn is_hyphen(c: char) -> bool {
     c == '-' || c == '\u{2010}'
 }
@@ -249,6 +264,12 @@ pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<Token>) {
                 let d = next_char(text, j);
                 if is_word_char(d) {
                     has_letter |= d.is_alphabetic();
+                    j += d.len_utf8();
+                    end = j;
+                } else if is_combining_mark(d) {
+                    // A digit with a mark is no longer that digit: the
+                    // token is a word, which no number rule reads.
+                    has_letter = true;
                     j += d.len_utf8();
                     end = j;
                 } else if (is_apostrophe(d) || d == ',' || d == '.') && j > start {
@@ -425,6 +446,18 @@ mod tests {
         assert_eq!(toks[7], (TokenKind::Number, "000"));
         assert_eq!(toks[9], (TokenKind::Number, "9"));
         assert_eq!(toks[10], (TokenKind::Punct, "."));
+    }
+
+    #[test]
+    fn combining_marks_stay_with_their_word() {
+        let toks = kinds("navy\u{301} said\u{300}\u{323}, 4\u{20e3} \u{301}x");
+        assert_eq!(toks[0], (TokenKind::Word, "navy\u{301}"));
+        assert_eq!(toks[2], (TokenKind::Word, "said\u{300}\u{323}"));
+        assert_eq!(toks[5], (TokenKind::Word, "4\u{20e3}"));
+        // A mark with no word before it stands alone.
+        assert_eq!(toks[7], (TokenKind::Punct, "\u{301}"));
+        assert!(is_combining_mark('\u{301}') && is_combining_mark('\u{94d}'));
+        assert!(!is_combining_mark('a') && !is_combining_mark('\u{e9}'));
     }
 
     #[test]

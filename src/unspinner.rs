@@ -12,11 +12,11 @@ use once_cell::sync::OnceCell;
 use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{DictEntry, Dictionary, Match, Table, TableKind, TokenWord, DEFAULT_TABLES};
 use crate::error::Result;
-use crate::finding::{Candidate, Finding, Terms};
+use crate::finding::{Candidate, Finding, Reason, Terms};
 use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
 use crate::model::{LanguageModel, WordId};
 use crate::report::round4;
-use crate::restore::{apostrophe_style, apply, match_case};
+use crate::restore::{apostrophe_style, apply, keep_line_breaks, match_case};
 use crate::reuse::{reused, Reused};
 use crate::tokenize::{
     is_capitals, normalize_into, normalize_phrase, tokenize_into, Case, LineIndex, Token, TokenKind,
@@ -354,6 +354,15 @@ impl Unspinner {
                         .count()
                 });
                 candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+                // A restoration never removes a line break.
+                let (written, mut fits) = (&text[site.span.clone()], true);
+                for (i, c) in candidates.iter_mut().enumerate() {
+                    fits &= keep_line_breaks(&mut c.original, written) || restoration != Some(i);
+                }
+                let (restoration, reason) = match restoration {
+                    Some(_) if !fits => (None, Reason::LineBreak),
+                    r => (r, d.reason),
+                };
                 Finding {
                     span: site.span.clone(),
                     line,
@@ -362,7 +371,7 @@ impl Unspinner {
                     candidates,
                     keep: round4(d.keep),
                     restoration,
-                    reason: d.reason,
+                    reason,
                 }
             })
             .collect();

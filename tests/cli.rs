@@ -249,7 +249,7 @@ fn binary_input_is_refused_with_exit_2() {
         .write_stdin(&b"ab\0cd"[..])
         .assert()
         .code(2)
-        .stderr("unspin: <stdin>: binary file (NUL byte at offset 2), skipped\n");
+        .stderr("unspin: <stdin>: binary file (NUL byte at offset 2)\n");
 }
 
 #[test]

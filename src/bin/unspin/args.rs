@@ -33,7 +33,9 @@ pub struct Common {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// An extra substitution table (repeatable); see dictionaries/README.md.
+    /// An extra substitution table (repeatable): one entry a line, TAB
+    /// separated: spun form, candidates (`a | b`, most likely first),
+    /// weight in (0, 1], note; `#` starts a comment.
     #[arg(long = "dict", value_name = "FILE")]
     pub dicts: Vec<PathBuf>,
 
@@ -54,6 +56,12 @@ pub struct Common {
     /// How restorations are decided.
     #[arg(long, value_enum, default_value_t = Decide::Model)]
     pub decide: Decide,
+
+    /// The largest document read (a file, standard input, or a JSON line),
+    /// in bytes; K, M and G multiply by 1024. A larger one is refused
+    /// before it is read whole.
+    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -121,6 +129,16 @@ pub struct DiffArgs {
     /// `a/PATH` and `b/PATH` relative to the current directory.
     #[arg(long)]
     pub patch: bool,
+
+    /// Read every input as JSON Lines (files ending in .jsonl or .ndjson
+    /// are anyway), and diff the text field of each record.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The JSON Lines field holding the text; a dotted path (`doc.body`)
+    /// reaches into nested objects.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub field: String,
 }
 
 /// `unspin review FILE`: one file, reviewed and written back.
@@ -222,14 +240,10 @@ pub struct BatchArgs {
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
-    /// Worker threads; 0 uses every core.
+    /// Worker threads; 0 uses every core. At most four per core: more are
+    /// capped, with a note.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
-
-    /// The largest document read (a file, or a JSON line), in bytes; K, M
-    /// and G multiply by 1024.
-    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
-    pub max_bytes: u64,
 
     /// What becomes of a document that cannot be processed: left out of
     /// the output (skip), or copied to it unchanged (pass). Either way it
@@ -256,12 +270,18 @@ fn parse_size(s: &str) -> Result<u64, String> {
         Some((i, 'g' | 'G')) => (&t[..i], 30),
         _ => (t, 0),
     };
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size such as 4096, 512K or 64M"))?;
-    n.checked_mul(1 << shift)
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("`{s}` is not a size above zero"))
+    let n: u64 = digits.parse().map_err(|e: std::num::ParseIntError| {
+        if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) {
+            format!("`{s}` is larger than any size")
+        } else {
+            format!("`{s}` is not a size such as 4096, 512K or 64M")
+        }
+    })?;
+    match n.checked_mul(1 << shift) {
+        Some(0) => Err(format!("`{s}` is not a size above zero")),
+        Some(n) => Ok(n),
+        None => Err(format!("`{s}` is larger than any size")),
+    }
 }
 
 impl Common {
@@ -287,5 +307,25 @@ impl Common {
         } else {
             self.files.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_suffixes_and_without_overflow() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("18446744073709551615"), Ok(u64::MAX));
+        assert!(parse_size("18446744073709551616")
+            .unwrap_err()
+            .contains("larger than any size"));
+        assert!(parse_size("17179869184G")
+            .unwrap_err()
+            .contains("larger than any size"));
+        assert!(parse_size("0").is_err() && parse_size("x").is_err() && parse_size("").is_err());
     }
 }

@@ -47,6 +47,19 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// goes through, alone).
 const WINDOW_BYTES: usize = 32 << 20;
 
+/// Worker threads per core, at most: the analysis is CPU-bound, and each
+/// thread keeps its own buffers, so more only cost memory and start-up.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker threads for `-j requested` on `cores` cores: 0 is one per
+/// core, and more than [`MAX_THREADS_PER_CORE`] per core are capped.
+fn capped_threads(requested: usize, cores: usize) -> usize {
+    match requested {
+        0 => cores,
+        n => n.min(MAX_THREADS_PER_CORE * cores.max(1)),
+    }
+}
+
 /// `unspin check`: lists the findings of every document.
 pub fn check(a: CheckArgs) -> anyhow::Result<Outcome> {
     let task = if a.jsonl {
@@ -187,9 +200,10 @@ impl Plan {
             walk,
             doc: doc::Options {
                 task,
-                field: doc::Field::new(&b.field),
+                field: unspin::jsonl::FieldPath::new(&b.field),
                 min_score: b.min_score,
                 pass: b.on_error == OnError::Pass,
+                newline_as_read: !matches!(dest, Dest::Stdout),
             },
             unspinner: common.unspinner()?,
             dest,
@@ -199,7 +213,7 @@ impl Plan {
             summary: b.summary,
             quiet: b.quiet,
             threads: b.threads,
-            max_bytes: b.max_bytes,
+            max_bytes: common.max_bytes,
             settings,
         })
     }
@@ -233,6 +247,9 @@ enum Step {
         u: Arc<Unspinner>,
         chunk: Chunk,
     },
+    /// Bytes output as they are: part of a line of standard input over
+    /// `--max-bytes`, passed through.
+    Raw(Vec<u8>),
     /// A worker's result: output bytes and records.
     Processed { p: Processed, bytes: u64 },
     /// Bytes `[start, start + len)` of the source's file, copied unchanged
@@ -330,7 +347,11 @@ fn run(plan: Plan) -> anyhow::Result<Outcome> {
             signal_hook::flag::register(sig, flags.interrupted.clone())?;
         }
     }
-    let progress = Progress::new(!plan.quiet && io::stderr().is_terminal());
+    let typing = crate::stdin_is_typed(&plan.inputs);
+    if typing && !plan.quiet {
+        eprintln!("{}", crate::TYPING_NOTE);
+    }
+    let progress = Progress::new(!plan.quiet && !typing && io::stderr().is_terminal());
     let mut manifest = None;
     let mut resume = None;
     if let Dest::OutDir(dir) = &plan.dest {
@@ -370,8 +391,16 @@ fn run(plan: Plan) -> anyhow::Result<Outcome> {
             p.set_total(total);
         });
     }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = capped_threads(plan.threads, cores);
+    if threads < plan.threads && !plan.quiet {
+        progress.eprintln(&format!(
+            "unspin: -j {} capped at {threads} ({MAX_THREADS_PER_CORE} per core on {cores} cores)",
+            plan.threads
+        ));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
+        .num_threads(threads)
         .thread_name(|i| format!("unspin-worker-{i}"))
         .build()?;
     // Begin and End steps cost nothing, so the item bound is generous;
@@ -560,16 +589,16 @@ impl Reader {
     ) -> bool {
         let max = self.plan.max_bytes;
         if let Some((len, _)) = stamp.filter(|(len, _)| *len > max) {
-            return self.too_large(src, None, len, 0, stamp);
+            return self.too_large(src, None, len, 0, stamp, false);
         }
         let mut bytes = Vec::with_capacity(stamp.map_or(0, |(len, _)| len as usize));
-        if let Err(e) = input.take(max + 1).read_to_end(&mut bytes) {
+        if let Err(e) = input.take(max.saturating_add(1)).read_to_end(&mut bytes) {
             let msg = unspin::Error::io(&src.name, e).to_string();
             return self.fault(&src, None, msg, false);
         }
         if bytes.len() as u64 > max {
-            let len = stamp.map_or(bytes.len() as u64, |(len, _)| len.max(max + 1));
-            return self.too_large(src, None, len, 0, stamp);
+            let len = stamp.map_or(bytes.len() as u64, |(len, _)| len.max(bytes.len() as u64));
+            return self.too_large(src, None, len, 0, stamp, false);
         }
         let cost = bytes.len();
         self.emit(Step::Begin(src.clone()), 0)
@@ -585,8 +614,11 @@ impl Reader {
     }
 
     /// A document over `--max-bytes`: a whole file (`line` None) or a JSON
-    /// line at byte `start`. Passed through unchanged from a file under
-    /// `--on-error pass`; left out otherwise.
+    /// line at byte `start`, to be followed by a newline when `newline`.
+    /// Passed through unchanged under `--on-error pass` (copied from a file;
+    /// a line from standard input is passed as it is read, by
+    /// [`Reader::pass_line`], and only its newline is left to add here); left
+    /// out otherwise.
     fn too_large(
         &mut self,
         src: Arc<Source>,
@@ -594,6 +626,7 @@ impl Reader {
         len: u64,
         start: u64,
         stamp: Option<(u64, (u64, u32))>,
+        newline: bool,
     ) -> bool {
         let max = self.plan.max_bytes;
         let (what, pass) = match line {
@@ -607,13 +640,18 @@ impl Reader {
             ),
         };
         let mut msg = format!("{what}, over the --max-bytes limit of {max}");
-        if pass && src.path.is_none() {
+        let whole = line.is_none();
+        if pass && whole && src.path.is_none() {
             msg += " (standard input cannot pass it through)";
         }
-        if !pass || src.path.is_none() {
+        if !pass || (whole && src.path.is_none()) {
             return self.fault(&src, line, msg, false);
         }
-        let whole = line.is_none();
+        if src.path.is_none() {
+            // A line of standard input, passed already.
+            return self.fault(&src, line, msg, false)
+                && (!newline || self.emit(Step::Raw(b"\n".to_vec()), 1));
+        }
         (!whole || self.emit(Step::Begin(src.clone()), 0))
             && self.fault(&src, line, msg, false)
             && self.emit(
@@ -621,7 +659,7 @@ impl Reader {
                     src: src.clone(),
                     start,
                     len,
-                    newline: !whole,
+                    newline: !whole && newline,
                 },
                 0,
             )
@@ -665,20 +703,41 @@ impl Reader {
             let start = chunk.data.len();
             match read_line(&mut r, &mut chunk.data, max) {
                 Ok(None) => break,
-                Ok(Some((len, newline))) => {
+                Ok(Some((_, End::Cut))) => {
                     lineno += 1;
                     let at = offset;
-                    offset += len as u64 + u64::from(newline);
-                    if len as u64 > max {
-                        chunk.data.truncate(start);
-                        if !self.flush(&src, &u, &mut chunk)
-                            || !self.too_large(src.clone(), Some(lineno), len as u64, at, stamp)
-                        {
+                    let kept = chunk.data.split_off(start);
+                    if !self.flush(&src, &u, &mut chunk) {
+                        return false;
+                    }
+                    let rest = if src.path.is_none() && self.plan.doc.passes_lines() {
+                        self.pass_line(&mut r, kept)
+                    } else {
+                        rest_of_line(&mut r, |_| true)
+                    };
+                    let (len, newline) = match rest {
+                        Ok((len, newline)) => (kept_len(max) + len, newline),
+                        Err(e) => {
+                            let msg = format!("{}:{lineno}: {e}", src.name);
+                            let _ = self.fault(&src, Some(lineno), msg, true);
                             return false;
                         }
-                        continue;
+                    };
+                    offset += len as u64 + u64::from(newline);
+                    let newline = newline || !self.plan.doc.newline_as_read;
+                    if !self.too_large(src.clone(), Some(lineno), len as u64, at, stamp, newline) {
+                        return false;
                     }
-                    chunk.lines.push((lineno, start..chunk.data.len()));
+                }
+                Ok(Some((len, end))) => {
+                    let newline = end == End::Newline;
+                    lineno += 1;
+                    offset += len as u64 + u64::from(newline);
+                    chunk.lines.push(doc::LineAt {
+                        number: lineno,
+                        range: start..chunk.data.len(),
+                        newline,
+                    });
                     let full = chunk.data.len() >= CHUNK_BYTES || chunk.lines.len() >= CHUNK_LINES;
                     if full && !self.flush(&src, &u, &mut chunk) {
                         return false;
@@ -699,6 +758,22 @@ impl Reader {
         self.flush(&src, &u, &mut chunk) && self.emit(Step::End { src, stamp }, 0)
     }
 
+    /// Passes a line over `--max-bytes` from standard input through as it
+    /// is read (it cannot be read again): the `kept` bytes read so far, then
+    /// the rest, piece by piece, within the window; its newline is output
+    /// by [`Reader::too_large`].
+    fn pass_line(&mut self, r: &mut impl BufRead, kept: Vec<u8>) -> io::Result<(usize, bool)> {
+        let cost = kept.len();
+        if !self.emit(Step::Raw(kept), cost) {
+            return Err(io::Error::other("interrupted"));
+        }
+        let read = rest_of_line(r, |piece| self.emit(Step::Raw(piece.to_vec()), piece.len()))?;
+        if self.flags.stopped() {
+            return Err(io::Error::other("interrupted"));
+        }
+        Ok(read)
+    }
+
     /// A JSON Lines file that holds a NUL byte: a note when found by a walk,
     /// an error when named; copied unchanged under `--on-error pass`.
     fn binary(
@@ -707,7 +782,7 @@ impl Reader {
         offset: usize,
         stamp: Option<(u64, (u64, u32))>,
     ) -> bool {
-        let msg = unspin::Error::Binary {
+        let mut msg = unspin::Error::Binary {
             path: PathBuf::from(&src.name),
             offset,
         }
@@ -715,6 +790,7 @@ impl Reader {
         let status = if src.explicit {
             Status::Error
         } else {
+            msg += ", skipped";
             Status::Skipped
         };
         let record = Record::fault(&src.name, None, status, msg);
@@ -763,15 +839,27 @@ impl Reader {
     }
 }
 
-/// Reads one line, without its `\n`, appending at most `max + 1` of its
-/// bytes to `buf`; returns its whole length and whether a newline ended it,
-/// or `None` at the end of the input. Memory stays bounded whatever the
-/// line's length.
+/// How a line read by [`read_line`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// At a newline.
+    Newline,
+    /// At the end of the input.
+    Eof,
+    /// Cut at `max + 1` bytes: the rest is still to be read.
+    Cut,
+}
+
+/// Reads one line, without its `\n`, appending its bytes to `buf` up to
+/// `max + 1` of them, where it stops ([`End::Cut`]: the caller reads or
+/// skips the rest with [`rest_of_line`]); returns the bytes appended and
+/// how the line ended, or `None` at the end of the input. Memory stays
+/// bounded whatever the line's length.
 fn read_line(
     r: &mut impl BufRead,
     buf: &mut Vec<u8>,
     max: u64,
-) -> io::Result<Option<(usize, bool)>> {
+) -> io::Result<Option<(usize, End)>> {
     let keep = usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1);
     let (mut len, mut any) = (0usize, false);
     loop {
@@ -781,22 +869,59 @@ fn read_line(
             Err(e) => return Err(e),
         };
         if avail.is_empty() {
-            return Ok(any.then_some((len, false)));
+            return Ok(any.then_some((len, End::Eof)));
         }
         any = true;
+        let room = keep - len;
+        let (part, end) = match memchr::memchr(b'\n', &avail[..avail.len().min(room)]) {
+            Some(i) => (&avail[..i], End::Newline),
+            None if avail.len() >= room => (&avail[..room], End::Cut),
+            None => (avail, End::Eof),
+        };
+        buf.extend_from_slice(part);
+        len += part.len();
+        let used = part.len() + usize::from(end == End::Newline);
+        r.consume(used);
+        if end != End::Eof {
+            return Ok(Some((len, end)));
+        }
+    }
+}
+
+/// Reads the rest of a line cut by [`read_line`], handing each piece to
+/// `each` (which returns false to stop); returns its length and whether a
+/// newline ended it.
+fn rest_of_line(
+    r: &mut impl BufRead,
+    mut each: impl FnMut(&[u8]) -> bool,
+) -> io::Result<(usize, bool)> {
+    let mut len = 0;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok((len, false));
+        }
         let (part, newline) = match memchr::memchr(b'\n', avail) {
             Some(i) => (&avail[..i], true),
             None => (avail, false),
         };
-        let room = keep.saturating_sub(len).min(part.len());
-        buf.extend_from_slice(&part[..room]);
+        let going = each(part);
         len += part.len();
         let used = part.len() + usize::from(newline);
         r.consume(used);
-        if newline {
-            return Ok(Some((len, true)));
+        if newline || !going {
+            return Ok((len, newline));
         }
     }
+}
+
+/// The bytes [`read_line`] keeps of a line it cuts.
+fn kept_len(max: u64) -> usize {
+    usize::try_from(max).unwrap_or(usize::MAX).saturating_add(1)
 }
 
 /// A worker's job: analyses a text or a chunk of lines. A panic in the
@@ -806,7 +931,7 @@ fn work(opts: &doc::Options, step: Step) -> Step {
         Step::Text { src, bytes, .. } => (src.name.clone(), None, bytes.len() as u64),
         Step::Lines { src, chunk, .. } => (
             src.name.clone(),
-            chunk.lines.first().map(|l| l.0),
+            chunk.lines.first().map(|l| l.number),
             (chunk.data.len() + chunk.lines.len()) as u64,
         ),
         _ => return step,
@@ -915,6 +1040,11 @@ impl Writer<'_> {
                 len,
                 newline,
             } => self.copy(&src, start, len, newline)?,
+            Step::Raw(bytes) => {
+                self.tally.bytes += bytes.len() as u64;
+                self.progress.advance(0, bytes.len() as u64);
+                self.output(&bytes)?;
+            }
             Step::Fault {
                 record,
                 fail_source,
@@ -1096,11 +1226,16 @@ impl Writer<'_> {
         if c.failed || (matches!(self.plan.dest, Dest::InPlace) && !c.changed) {
             return Ok(());
         }
-        let dest = sink.dest().to_path_buf();
-        let out_bytes = match sink.persist() {
+        // In place, a file written by someone else during the run is not
+        // replaced: what they wrote would be lost.
+        let expect = match self.plan.dest {
+            Dest::InPlace => stamp.map(|(len, mtime)| unspin::input::Stamp { len, mtime }),
+            _ => None,
+        };
+        let out_bytes = match sink.persist(expect) {
             Ok(n) => n,
             Err(e) => {
-                let msg = format!("{}: {e}", dest.display());
+                let msg = e.to_string();
                 return self.record(&Record::fault(&src.name, None, Status::Error, msg));
             }
         };
@@ -1151,20 +1286,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn long_lines_are_measured_but_not_kept_past_the_limit() {
+    fn long_lines_are_cut_past_the_limit_and_their_rest_read_apart() {
         let data = b"short\nthis line is long\n\nlast";
         let mut r = BufReader::with_capacity(4, &data[..]);
         let mut buf = Vec::new();
-        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((5, true)));
+        assert_eq!(
+            read_line(&mut r, &mut buf, 8).unwrap(),
+            Some((5, End::Newline))
+        );
         assert_eq!(buf, b"short");
         buf.clear();
-        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((17, true)));
-        assert_eq!(buf.len(), 9);
+        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((9, End::Cut)));
+        assert_eq!(buf, b"this line");
+        let mut rest = Vec::new();
+        let got = rest_of_line(&mut r, |p| {
+            rest.extend_from_slice(p);
+            true
+        });
+        assert_eq!(got.unwrap(), (8, true));
+        assert_eq!(rest, b" is long");
         buf.clear();
-        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((0, true)));
-        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((4, false)));
+        assert_eq!(
+            read_line(&mut r, &mut buf, 8).unwrap(),
+            Some((0, End::Newline))
+        );
+        assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((4, End::Eof)));
         assert_eq!(buf, b"last");
         assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), None);
+    }
+
+    #[test]
+    fn threads_are_one_per_core_by_default_and_capped_at_four_per_core() {
+        assert_eq!(capped_threads(0, 2), 2);
+        assert_eq!(capped_threads(3, 2), 3);
+        assert_eq!(capped_threads(100_000, 2), 8);
+        assert_eq!(capped_threads(5, 0), 4);
     }
 
     #[test]

@@ -62,9 +62,19 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
+/// Said on standard error when standard input is read from a terminal,
+/// which would otherwise wait in silence for text to be typed.
+const TYPING_NOTE: &str =
+    "unspin: reading standard input from the terminal; end it with Ctrl-D (or name files to read)";
+
+/// Whether standard input is among `inputs` and is a terminal.
+fn stdin_is_typed(inputs: &[PathBuf]) -> bool {
+    inputs.iter().any(|p| p == Path::new("-")) && io::stdin().is_terminal()
+}
+
 /// Reports a per-input error and counts it; the run goes on.
 fn report(outcome: &mut Outcome, e: impl std::fmt::Display) {
-    eprintln!("unspin: {e}");
+    eprintln!("unspin: {e:#}");
     outcome.errors += 1;
 }
 
@@ -90,19 +100,39 @@ fn unspinner_for(base: &Unspinner, path: &Path) -> unspin::Result<Unspinner> {
     })
 }
 
-/// Reads one input as text; `-` is standard input.
-fn read_text(path: &Path) -> unspin::Result<String> {
+/// Reads one input as text; `-` is standard input. An input over `max`
+/// bytes is refused before it is read whole: a file by its size, a stream
+/// (standard input, `/dev/zero`) once `max + 1` bytes have come.
+fn read_text(path: &Path, max: u64) -> anyhow::Result<String> {
     let name = PathBuf::from(display_name(path));
+    let io_err = |e| unspin::Error::io(&name, e);
     let mut bytes = Vec::new();
+    let over = |size: String| {
+        anyhow::anyhow!(
+            "{}: {size}, over the --max-bytes limit of {max}",
+            name.display()
+        )
+    };
     if path == Path::new("-") {
-        io::stdin()
-            .lock()
+        let stdin = io::stdin().lock();
+        stdin
+            .take(max.saturating_add(1))
             .read_to_end(&mut bytes)
-            .map_err(|e| unspin::Error::io(&name, e))?;
+            .map_err(io_err)?;
     } else {
-        bytes = std::fs::read(path).map_err(|e| unspin::Error::io(&name, e))?;
+        let file = std::fs::File::open(path).map_err(io_err)?;
+        let size = file.metadata().map_err(io_err)?.len();
+        if size > max {
+            return Err(over(format!("{size} bytes")));
+        }
+        file.take(max.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
     }
-    decode(bytes, &name)
+    if bytes.len() as u64 > max {
+        return Err(over(format!("more than {max} bytes")));
+    }
+    Ok(decode(bytes, &name)?)
 }
 
 fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
@@ -116,11 +146,14 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    if stdin_is_typed(&a.common.inputs()) {
+        eprintln!("{TYPING_NOTE}");
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut outcome = Outcome::default();
     for path in a.common.inputs() {
-        let text = match read_text(&path) {
+        let text = match read_text(&path, a.common.max_bytes) {
             Ok(t) => t,
             Err(e) => {
                 report(&mut outcome, e);
@@ -134,8 +167,6 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
                 continue;
             }
         };
-        let analysis = u.analyze(&text);
-        outcome.restorations += analysis.restorations().count();
         let (old, new) = if path == Path::new("-") {
             ("<stdin>".to_string(), "<stdin>".to_string())
         } else if a.patch {
@@ -145,10 +176,88 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
             let p = path.display();
             (format!("a/{p}"), format!("b/{p}"))
         };
+        if a.jsonl || is_jsonl_name(&path) {
+            let field = unspin::jsonl::FieldPath::new(&a.field);
+            let name = display_name(&path);
+            let lines = JsonlDiff {
+                u: &u,
+                field: &field,
+                name: &name,
+                names: (&old, &new),
+                patch: a.patch,
+                color,
+            };
+            lines.write(&mut out, &text, &mut outcome)?;
+            continue;
+        }
+        let analysis = u.analyze(&text);
+        outcome.restorations += analysis.restorations().count();
         print::diff(&mut out, &old, &new, &analysis, color)?;
     }
     out.flush()?;
     Ok(outcome)
+}
+
+/// Whether `path` names a JSON Lines file (`.jsonl`, `.ndjson`), as the
+/// batch commands read it.
+fn is_jsonl_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl") || e.eq_ignore_ascii_case("ndjson"))
+}
+
+/// `diff` of a JSON Lines input: the text field of each record, as `fix`
+/// restores it. Each record's diff is headed `a/PATH:LINE`; with `--patch`,
+/// one patch of the file, whose changed lines are the records with their
+/// text field restored (every other byte as written).
+struct JsonlDiff<'a> {
+    u: &'a unspin::Unspinner,
+    field: &'a unspin::jsonl::FieldPath,
+    name: &'a str,
+    names: (&'a str, &'a str),
+    patch: bool,
+    color: bool,
+}
+
+impl JsonlDiff<'_> {
+    fn write(&self, out: &mut impl Write, text: &str, outcome: &mut Outcome) -> anyhow::Result<()> {
+        let mut restored = String::with_capacity(if self.patch { text.len() } else { 0 });
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let doc = match unspin::jsonl::Document::parse(body.as_bytes(), self.field) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    if !unspin::jsonl::is_blank(body.as_bytes()) {
+                        report(outcome, format!("{}:{}: {e}", self.name, i + 1));
+                    }
+                    restored.push_str(line);
+                    continue;
+                }
+            };
+            let a = self.u.analyze(doc.text());
+            outcome.restorations += a.restorations().count();
+            if self.patch {
+                let edits = a
+                    .restorations()
+                    .filter_map(|f| Some((f.span.clone(), f.restored()?.original.as_str())));
+                let mut new = Vec::new();
+                doc.write(&mut new, edits, &[]);
+                restored.push_str(&String::from_utf8_lossy(&new));
+                restored.push_str(&line[body.len()..]);
+            } else {
+                let n = i + 1;
+                let (old, new) = (
+                    format!("{}:{n}", self.names.0),
+                    format!("{}:{n}", self.names.1),
+                );
+                print::diff(out, &old, &new, &a, self.color)?;
+            }
+        }
+        if self.patch {
+            let (old, new) = self.names;
+            out.write_all(unspin::diff::unified(text, &restored, old, new).as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 /// `path` as a patch names it: relative to the current directory when it

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use unspin::diff::{hunk_headers, inline_changes};
 use unspin::report::DocumentRecord;
+use unspin::restore::one_line;
 use unspin::Analysis;
 
 const RED: &str = "\x1b[31m";
@@ -27,12 +28,19 @@ pub fn check_text(
             Some(c) => writeln!(
                 out,
                 "{name}:{}:{}: {} -> {} ({:.2})",
-                f.line, f.column, f.spun, c.original, c.score
+                f.line,
+                f.column,
+                one_line(&f.spun),
+                one_line(&c.original),
+                c.score
             )?,
             None if all => writeln!(
                 out,
                 "{name}:{}:{}: {} (kept, {:.2})",
-                f.line, f.column, f.spun, f.keep
+                f.line,
+                f.column,
+                one_line(&f.spun),
+                f.keep
             )?,
             None => continue,
         }
@@ -43,19 +51,33 @@ pub fn check_text(
                 writeln!(
                     out,
                     "    {:<24} p={:.3}  lm={:+.2} channel={:+.2} prior={:+.2}  {}",
-                    c.original, c.score, c.terms.lm, c.terms.channel, c.terms.prior, c.source
+                    one_line(&c.original),
+                    c.score,
+                    c.terms.lm,
+                    c.terms.channel,
+                    c.terms.prior,
+                    c.source
                 )?;
             }
         }
     }
     writeln!(
         out,
-        "{name}: score {:.2} ({}), {} restorations in {} words",
+        "{name}: score {:.2} ({}), {} in {}",
         a.score(),
         if a.is_spun() { "spun" } else { "clean" },
-        a.restorations().count(),
-        a.words()
+        count(a.restorations().count(), "restoration"),
+        count(a.words(), "word")
     )
+}
+
+/// `n` and the noun, plural unless `n` is 1.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// One JSON object for the document, with its name as `path`.

@@ -51,7 +51,24 @@ pub fn review(a: ReviewArgs) -> anyhow::Result<Outcome> {
             path.display()
         );
     }
+    if crate::is_jsonl_name(&path) {
+        bail!(
+            "review reads one text, and {} is JSON Lines; review its records as a patch: \
+             `unspin diff --patch {} > restore.patch`",
+            path.display(),
+            path.display()
+        );
+    }
     let name = path.display().to_string();
+    let size = std::fs::metadata(&path)
+        .map_err(|e| unspin::Error::io(&path, e))?
+        .len();
+    if size > a.common.max_bytes {
+        bail!(
+            "{name}: {size} bytes, over the --max-bytes limit of {}",
+            a.common.max_bytes
+        );
+    }
     let bytes = std::fs::read(&path).map_err(|e| unspin::Error::io(&path, e))?;
     let text = decode(bytes, &path)?;
     let config = ProjectConfig::discover(&path)?;

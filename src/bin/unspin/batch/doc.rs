@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use unspin::jsonl::{Document, FieldPath};
 use unspin::report::{round4, DocumentRecord};
 use unspin::{Analysis, Unspinner};
 
@@ -37,12 +38,17 @@ pub struct Options {
     /// What is made of each document.
     pub task: Task,
     /// The text field of JSON Lines documents.
-    pub field: Field,
+    pub field: FieldPath,
     /// Documents scoring below this are kept as written.
     pub min_score: Option<f64>,
     /// Pass a bad document through unchanged (`--on-error pass`) rather
     /// than leaving it out.
     pub pass: bool,
+    /// End an output line with a newline only where its input line had one
+    /// (writing files: the last line of a file may have none); otherwise
+    /// every line ends with one (standard output, where sources follow each
+    /// other).
+    pub newline_as_read: bool,
 }
 
 impl Options {
@@ -56,42 +62,6 @@ impl Options {
     /// `fix` and `check --jsonl` output lines.
     pub fn passes_lines(&self) -> bool {
         self.pass && matches!(self.task, Task::Fix | Task::CheckEcho)
-    }
-}
-
-/// The field of a JSON object that holds the text: a key, or a dotted path
-/// into nested objects (`doc.body`). A key that contains the dots literally
-/// wins over the path.
-#[derive(Debug, Clone)]
-pub struct Field {
-    key: String,
-    path: Vec<String>,
-}
-
-impl Field {
-    /// The field named `spec`.
-    pub fn new(spec: &str) -> Field {
-        Field {
-            key: spec.to_string(),
-            path: spec.split('.').map(str::to_string).collect(),
-        }
-    }
-
-    /// The field as given on the command line.
-    pub fn name(&self) -> &str {
-        &self.key
-    }
-
-    fn get_mut<'v>(&self, obj: &'v mut Map<String, Value>) -> Option<&'v mut Value> {
-        if obj.contains_key(&self.key) {
-            return obj.get_mut(&self.key);
-        }
-        let (last, parents) = self.path.split_last()?;
-        let mut cur = obj;
-        for p in parents {
-            cur = cur.get_mut(p)?.as_object_mut()?;
-        }
-        cur.get_mut(last)
     }
 }
 
@@ -213,8 +183,19 @@ pub struct Processed {
 pub struct Chunk {
     /// The lines' bytes, without their newlines.
     pub data: Vec<u8>,
-    /// Each line: its 1-based number and its range in `data`.
-    pub lines: Vec<(usize, Range<usize>)>,
+    /// Each line, in order.
+    pub lines: Vec<LineAt>,
+}
+
+/// Where a line of a [`Chunk`] is.
+#[derive(Debug, Clone)]
+pub struct LineAt {
+    /// Its 1-based number in the input.
+    pub number: usize,
+    /// Its bytes in the chunk's data, without the newline.
+    pub range: Range<usize>,
+    /// Whether a newline ended it (the last line of a file may have none).
+    pub newline: bool,
 }
 
 /// Processes a whole file (or standard input) as one text document.
@@ -233,7 +214,11 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
             } else {
                 Status::Error
             };
-            let mut r = Record::fault(name, None, status, err.to_string());
+            let mut msg = err.to_string();
+            if status == Status::Skipped {
+                msg += ", skipped";
+            }
+            let mut r = Record::fault(name, None, status, msg);
             r.bytes = bytes.len();
             p.records.push(r);
             if opts.passes_files() {
@@ -275,32 +260,43 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
 }
 
 /// Processes JSON lines: each line an object whose text field is analysed.
-/// Blank lines are dropped; a bad line is recorded as an error (its message
-/// `name:line: what`) and left out, or passed through unchanged.
+/// A blank line is no document: where lines are output (`fix`, `check
+/// --jsonl`) it is output as it is. A bad line is recorded as an error (its
+/// message `name:line: what`) and left out, or passed through unchanged.
 pub fn lines(opts: &Options, u: &Unspinner, name: &str, chunk: &Chunk) -> Processed {
     let mut p = Processed::default();
-    for (lineno, range) in &chunk.lines {
-        let line = &chunk.data[range.clone()];
-        if line.iter().all(u8::is_ascii_whitespace) {
+    let echoes = matches!(opts.task, Task::Fix | Task::CheckEcho);
+    for at in &chunk.lines {
+        let line = &chunk.data[at.range.clone()];
+        let newline = at.newline || !opts.newline_as_read;
+        if unspin::jsonl::is_blank(line) {
+            if echoes {
+                p.out.extend_from_slice(line);
+                p.out.extend_from_slice(&b"\n"[..usize::from(newline)]);
+            }
             continue;
         }
-        match json_line(opts, u, name, *lineno, line, &mut p.out) {
+        match json_line(opts, u, name, at.number, line, &mut p.out) {
             Ok((record, changed)) => {
                 p.changed |= changed;
                 p.records.push(record);
+                if echoes {
+                    p.out.extend_from_slice(&b"\n"[..usize::from(newline)]);
+                }
             }
-            Err(msg) => {
+            Err(e) => {
+                let lineno = at.number;
                 let mut r = Record::fault(
                     name,
-                    Some(*lineno),
+                    Some(lineno),
                     Status::Error,
-                    format!("{name}:{lineno}: {msg}"),
+                    e.at(name, lineno).to_string(),
                 );
                 r.bytes = line.len();
                 p.records.push(r);
                 if opts.passes_lines() {
                     p.out.extend_from_slice(line);
-                    p.out.push(b'\n');
+                    p.out.extend_from_slice(&b"\n"[..usize::from(newline)]);
                 }
             }
         }
@@ -308,7 +304,8 @@ pub fn lines(opts: &Options, u: &Unspinner, name: &str, chunk: &Chunk) -> Proces
     p
 }
 
-/// One JSON line: appends its output to `out` and returns its record and
+/// One JSON line: appends its output to `out` (for `fix` and `check
+/// --jsonl`, the line without its newline) and returns its record and
 /// whether its text changed.
 fn json_line(
     opts: &Options,
@@ -317,31 +314,12 @@ fn json_line(
     lineno: usize,
     line: &[u8],
     out: &mut Vec<u8>,
-) -> Result<(Record, bool), String> {
-    let text = std::str::from_utf8(line)
-        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
-    let mut value: Value =
-        serde_json::from_str(text).map_err(|e| format!("malformed JSON: {e}"))?;
-    let obj = value
-        .as_object_mut()
-        .ok_or_else(|| "expected a JSON object".to_string())?;
-    let id = obj.get("id").and_then(|v| match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    });
-    let field = opts
-        .field
-        .get_mut(obj)
-        .ok_or_else(|| format!("no string field \"{}\"", opts.field.name()))?;
-    let doc = match field {
-        Value::String(s) => std::mem::take(s),
-        _ => return Err(format!("no string field \"{}\"", opts.field.name())),
-    };
-    let a = u.analyze(&doc);
+) -> Result<(Record, bool), unspin::jsonl::LineError> {
+    let doc = Document::parse(line, &opts.field)?;
+    let a = u.analyze(doc.text());
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
     let record = Record {
-        id,
+        id: doc.id(),
         ..Record::analysed(name, Some(lineno), &a, kept, line.len())
     };
     let mut changed = false;
@@ -350,47 +328,42 @@ fn json_line(
             check_text(out, &format!("{name}:{lineno}"), &a, kept, all, explain);
         }
         Task::CheckJson => {
-            // Written straight out: a line of millions goes through no
-            // `Value` tree.
             #[derive(serde::Serialize)]
             struct Line<'r, 'a> {
                 #[serde(flatten)]
                 record: DocumentRecord<'a>,
                 path: &'r str,
                 line: usize,
-                #[serde(skip_serializing_if = "Option::is_none")]
-                id: Option<&'r Value>,
             }
             let line = Line {
                 record: document_record(&a, kept),
                 path: name,
                 line: lineno,
-                id: obj.get("id"),
             };
             // Writing JSON into a Vec cannot fail.
             let _ = serde_json::to_writer(&mut *out, &line);
+            if let Some(id) = doc.raw("id") {
+                // The id as written: a number is not rewritten.
+                out.pop();
+                out.extend_from_slice(b",\"id\":");
+                out.extend_from_slice(id.as_bytes());
+                out.push(b'}');
+            }
             out.push(b'\n');
         }
         Task::CheckEcho | Task::Fix => {
-            // The findings are written out now, while the analysis (which
-            // borrows the text) lives, and spliced into the line below: a
-            // `Value` tree of them would cost more than the analysis.
+            // Writing JSON into a Vec cannot fail.
             let mut findings = Vec::new();
             let _ = serde_json::to_writer(&mut findings, &document_record(&a, kept).findings);
-            let score = round4(a.score());
-            let restored = match opts.task {
-                Task::Fix if !kept => match a.restore() {
-                    std::borrow::Cow::Owned(r) => Some(r),
-                    std::borrow::Cow::Borrowed(_) => None,
-                },
-                _ => None,
-            };
-            drop(a);
-            changed = restored.as_ref().is_some_and(|r| *r != doc);
-            if let Some(slot) = opts.field.get_mut(obj) {
-                *slot = Value::String(restored.unwrap_or(doc));
-            }
-            push_echo_line(out, obj, score, &findings);
+            let score = serde_json::to_vec(&round4(a.score())).unwrap_or_default();
+            let restore = opts.task == Task::Fix && !kept;
+            let edits: Vec<(Range<usize>, &str)> = a
+                .restorations()
+                .filter(|_| restore)
+                .filter_map(|f| Some((f.span.clone(), f.restored()?.original.as_str())))
+                .collect();
+            changed = edits.iter().any(|(s, o)| &doc.text()[s.clone()] != *o);
+            doc.write(out, edits, &[("score", &score), ("findings", &findings)]);
         }
     }
     Ok((record, changed))
@@ -415,47 +388,6 @@ fn document_json(a: &Analysis<'_>, kept: bool) -> Map<String, Value> {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     }
-}
-
-/// Writes `obj` as one JSON line with its `score` and `findings` fields set
-/// (where the object has them, else after its fields), `findings` being
-/// JSON already.
-fn push_echo_line(out: &mut Vec<u8>, obj: &Map<String, Value>, score: f64, findings: &[u8]) {
-    // Writing JSON into a Vec cannot fail.
-    let key = |out: &mut Vec<u8>, first: bool, k: &str| {
-        if !first {
-            out.push(b',');
-        }
-        let _ = serde_json::to_writer(&mut *out, k);
-        out.push(b':');
-    };
-    out.push(b'{');
-    let (mut has_score, mut has_findings) = (false, false);
-    for (i, (k, v)) in obj.iter().enumerate() {
-        key(out, i == 0, k);
-        match k.as_str() {
-            "score" => {
-                has_score = true;
-                let _ = serde_json::to_writer(&mut *out, &score);
-            }
-            "findings" => {
-                has_findings = true;
-                out.extend_from_slice(findings);
-            }
-            _ => {
-                let _ = serde_json::to_writer(&mut *out, v);
-            }
-        }
-    }
-    if !has_score {
-        key(out, obj.is_empty(), "score");
-        let _ = serde_json::to_writer(&mut *out, &score);
-    }
-    if !has_findings {
-        key(out, false, "findings");
-        out.extend_from_slice(findings);
-    }
-    out.extend_from_slice(b"}\n");
 }
 
 fn push_json_line(out: &mut Vec<u8>, v: &Value) {
@@ -485,16 +417,19 @@ fn check_text(
             let _ = writeln!(
                 out,
                 "{name}:{}:{}: {} (kept, {:.2})",
-                f.line, f.column, f.spun, f.keep
+                f.line,
+                f.column,
+                unspin::restore::one_line(&f.spun),
+                f.keep
             );
         }
     }
     let _ = writeln!(
         out,
-        "{name}: score {:.2} ({}), 0 restorations in {} words (under --min-score)",
+        "{name}: score {:.2} ({}), 0 restorations in {} (under --min-score)",
         a.score(),
         if a.is_spun() { "spun" } else { "clean" },
-        a.words()
+        print::count(a.words(), "word")
     );
 }
 
@@ -505,9 +440,10 @@ mod tests {
     fn opts(task: Task) -> Options {
         Options {
             task,
-            field: Field::new("text"),
+            field: FieldPath::new("text"),
             min_score: None,
             pass: false,
+            newline_as_read: false,
         }
     }
 
@@ -516,7 +452,11 @@ mod tests {
         for (i, l) in lines.iter().enumerate() {
             let start = c.data.len();
             c.data.extend_from_slice(l.as_bytes());
-            c.lines.push((i + 1, start..c.data.len()));
+            c.lines.push(LineAt {
+                number: i + 1,
+                range: start..c.data.len(),
+                newline: true,
+            });
         }
         c
     }
@@ -525,7 +465,7 @@ mod tests {
     fn dotted_field_reaches_into_nested_objects_and_keeps_other_fields() {
         let u = Unspinner::builder().build().unwrap();
         let mut o = opts(Task::Fix);
-        o.field = Field::new("doc.body");
+        o.field = FieldPath::new("doc.body");
         let c = chunk(&[r#"{"id":7,"doc":{"body":"one in all","lang":"en"},"z":1}"#]);
         let p = lines(&o, &u, "x.jsonl", &c);
         let v: Value = serde_json::from_slice(&p.out).unwrap();
@@ -545,13 +485,15 @@ mod tests {
         let msgs: Vec<_> = p.records.iter().filter_map(|r| r.message.clone()).collect();
         assert!(msgs[0].starts_with("x.jsonl:2: malformed JSON"), "{msgs:?}");
         assert_eq!(msgs[1], "x.jsonl:4: no string field \"text\"");
-        assert_eq!(String::from_utf8(p.out).unwrap().lines().count(), 1);
+        // The blank line is no document, and is kept.
+        let out = String::from_utf8(p.out).unwrap();
+        assert_eq!(out.lines().collect::<Vec<_>>()[1..], [""]);
         let mut o = opts(Task::Fix);
         o.pass = true;
         let p = lines(&o, &u, "x.jsonl", &c);
         let out = String::from_utf8(p.out).unwrap();
-        assert_eq!(out.lines().nth(1), Some("{oops"));
-        assert_eq!(out.lines().count(), 3);
+        let out: Vec<&str> = out.lines().collect();
+        assert_eq!(out[1..], ["{oops", "", r#"{"body":"a"}"#]);
     }
 
     #[test]

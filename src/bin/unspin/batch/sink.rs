@@ -10,16 +10,21 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use unspin::input::Stamp;
+
 use super::doc::Record;
 use super::walk::is_temp_name;
 
 /// An output file being written. The bytes go to a temporary file
-/// (`.unspin-XXXXXX.tmp`) in the destination's directory, renamed over the
-/// destination by [`FileSink::persist`]: readers see the old file or the
-/// complete new one, never a part. Dropped without persisting, the
-/// temporary file is removed.
+/// (`.unspin-XXXXXX.tmp`) beside the destination, which
+/// [`FileSink::persist`] puts in its place when complete (see
+/// [`unspin::input::replace_with`]): readers see the old file or the
+/// complete new one, never a part, and a replaced file keeps its
+/// permissions, owner and hard links. A symlink is followed: its target is
+/// written. Dropped without persisting, the temporary file is removed.
 pub struct FileSink {
     dest: PathBuf,
+    target: PathBuf,
     tmp: BufWriter<tempfile::NamedTempFile>,
     perms_from: Option<PathBuf>,
     bytes: u64,
@@ -30,22 +35,14 @@ impl FileSink {
     /// takes the permissions of `perms_from` when given, else those of the
     /// file it replaces, else the usual ones for a new file.
     pub fn create(dest: &Path, perms_from: Option<&Path>) -> io::Result<FileSink> {
-        let dir = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        std::fs::create_dir_all(dir)?;
-        let mut b = tempfile::Builder::new();
-        b.prefix(".unspin-").suffix(".tmp");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // Subject to the umask, as for any new file.
-            b.permissions(std::fs::Permissions::from_mode(0o666));
+        let target = unspin::input::write_target(dest);
+        if let Some(dir) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
         }
-        let tmp = b.tempfile_in(dir)?;
+        let tmp = unspin::input::temp_beside(&target)?;
         Ok(FileSink {
             dest: dest.to_path_buf(),
+            target,
             tmp: BufWriter::with_capacity(256 * 1024, tmp),
             perms_from: perms_from.map(Path::to_path_buf),
             bytes: 0,
@@ -63,25 +60,24 @@ impl FileSink {
         self.tmp.write_all(bytes)
     }
 
-    /// Flushes the temporary file to disk and renames it over the
-    /// destination; returns the bytes written.
-    pub fn persist(self) -> io::Result<u64> {
+    /// Flushes the temporary file to disk and puts it in place of the
+    /// destination; returns the bytes written. With `expect`, a destination
+    /// changed since it was read (its size or mtime differs) is left as it
+    /// is, and this is an error.
+    pub fn persist(self, expect: Option<Stamp>) -> unspin::Result<u64> {
         let tmp = self
             .tmp
             .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        tmp.as_file().sync_all()?;
-        let perms = self
+            .map_err(|e| unspin::Error::io(&self.dest, e.into_error()))?;
+        unspin::input::replace_with(tmp, &self.target, expect)?;
+        if let Some(meta) = self
             .perms_from
             .as_deref()
-            .or(Some(self.dest.as_path()))
             .and_then(|p| std::fs::metadata(p).ok())
-            .map(|m| m.permissions());
-        if let Some(perms) = perms {
+        {
             // Best effort: a file we may not chmod is still written.
-            let _ = std::fs::set_permissions(tmp.path(), perms);
+            let _ = std::fs::set_permissions(&self.target, meta.permissions());
         }
-        tmp.persist(&self.dest).map_err(|e| e.error)?;
         Ok(self.bytes)
     }
 }
@@ -338,7 +334,10 @@ impl Report {
 
     /// Renames the finished report into place.
     pub fn finish(self) -> io::Result<()> {
-        self.sink.persist().map(|_| ())
+        self.sink
+            .persist(None)
+            .map(|_| ())
+            .map_err(io::Error::other)
     }
 
     /// Where the report goes.
@@ -371,7 +370,7 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path().join("a")).unwrap().count(), 0);
         let mut s = FileSink::create(&dest, None).unwrap();
         s.write(b"whole").unwrap();
-        assert_eq!(s.persist().unwrap(), 5);
+        assert_eq!(s.persist(None).unwrap(), 5);
         assert_eq!(std::fs::read(&dest).unwrap(), b"whole");
     }
 
