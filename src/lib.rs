@@ -38,6 +38,7 @@ pub mod input;
 mod lexicon;
 pub mod model;
 pub mod numbers;
+pub mod parallel;
 pub mod report;
 pub mod restore;
 mod reuse;
