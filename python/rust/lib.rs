@@ -492,11 +492,21 @@ impl Analysis {
         }
     }
 
-    /// The library's record of the analysis, as JSON.
-    fn record(&self) -> String {
-        let r = DocumentRecord::from_parts(self.score, self.is_spun, self.words, &self.findings);
-        serde_json::to_string(&r).expect("a record serializes")
+    /// The library's record of the analysis, as JSON; without its
+    /// findings unless `findings`.
+    fn record(&self, findings: bool) -> String {
+        let mut r = DocumentRecord::from_parts(self.score, self.is_spun, self.words, &self.findings);
+        if findings {
+            return serde_json::to_string(&r).expect("a record serializes");
+        }
+        r.findings.clear();
+        let mut v = serde_json::to_value(&r).expect("a record serializes");
+        if let Some(o) = v.as_object_mut() {
+            o.remove("findings");
+        }
+        v.to_string()
     }
+
 }
 
 #[pymethods]
@@ -564,14 +574,18 @@ impl Analysis {
     }
 
     /// The analysis as JSON: the record `unspin check --format json` writes
-    /// for a document (score, spun, words, restorations, findings).
-    fn to_json(&self) -> String {
-        self.record()
+    /// for a document (score rounded to four decimals, spun, words,
+    /// restorations, findings); without the findings unless `findings`.
+    #[pyo3(signature = (findings=true))]
+    fn to_json(&self, findings: bool) -> String {
+        self.record(findings)
     }
 
     /// The analysis as a dict, the record of `to_json()`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("json")?.call_method1("loads", (self.record(),))
+    #[pyo3(signature = (findings=true))]
+    fn to_dict<'py>(&self, py: Python<'py>, findings: bool) -> PyResult<Bound<'py, PyAny>> {
+        py.import("json")?
+            .call_method1("loads", (self.record(findings),))
     }
 
     fn __len__(&self) -> usize {
