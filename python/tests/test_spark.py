@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -56,11 +55,9 @@ def spark(unspin_bin):
         pytest.skip("Spark needs Java")
     from pyspark.sql import SparkSession
 
-    # The workers run this interpreter (the one with the package), and find
-    # the binary on PATH for RDD.pipe.
+    # The workers run this interpreter, the one with the package.
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    os.environ["PATH"] = str(Path(unspin_bin).parent) + os.pathsep + os.environ["PATH"]
     session = (
         SparkSession.builder.master("local[2]")
         .appName("unspin-tests")
@@ -139,10 +136,12 @@ def test_a_pandas_udf_restores_the_text_column_like_the_cli(docs, cli):
 
 def test_rdd_pipe_with_the_binary_equals_the_cli(docs, cli, unspin_bin, tmp_path):
     _, df = docs
-    # The recipe of the README.
+    # The recipe of the README. PySpark runs the command with an empty
+    # environment: the binary is named by its path on the executors.
+    UNSPIN = unspin_bin
     lines = df.rdd.map(lambda r: json.dumps(r.asDict(recursive=True), ensure_ascii=False))
     cleaned = lines.pipe(
-        "sh -c 'unspin fix --jsonl --quiet --threads 1; s=$?; [ $s -le 1 ]'", checkCode=True
+        f"sh -c '{UNSPIN} fix --jsonl --quiet --threads 1; s=$?; [ $s -le 1 ]'", checkCode=True
     )
     piped = cleaned.collect()
     # Byte for byte what the binary writes for the same lines, in order.
@@ -151,9 +150,11 @@ def test_rdd_pipe_with_the_binary_equals_the_cli(docs, cli, unspin_bin, tmp_path
     assert got == cli
 
 
-def test_rdd_pipe_fails_the_task_on_a_bad_line(spark):
-    from pyspark.errors import PythonException  # noqa: F401  (pyspark >= 3.4)
-
+def test_rdd_pipe_fails_the_task_on_a_bad_line_and_passes_restorations(spark, unspin_bin):
+    cmd = f"sh -c '{unspin_bin} fix --jsonl --quiet --threads 1; s=$?; [ $s -le 1 ]'"
+    spun = spark.sparkContext.parallelize(['{"id": 1, "text": "We took motion final night time."}'], 1)
+    (line,) = spun.pipe(cmd, checkCode=True).collect()
+    assert json.loads(line)["text"] == "We took action last night."
     bad = spark.sparkContext.parallelize(['{"id": 1, "text": "fine"}', "{not json"], 1)
-    with pytest.raises(Exception, match="exit status|non-zero|returned"):
-        bad.pipe("sh -c 'unspin fix --jsonl --quiet --threads 1; s=$?; [ $s -le 1 ]'", checkCode=True).collect()
+    with pytest.raises(Exception, match="PIPE_FUNCTION_EXITED|exited with error code 1"):
+        bad.pipe(cmd, checkCode=True).collect()

@@ -1,6 +1,7 @@
 """Typed signatures of the extension module (the Rust library's Python face)."""
 
 import os
+import pathlib
 from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, Union
 
 __version__: str
@@ -57,7 +58,8 @@ class Unspinner:
     @property
     def tables(self) -> Optional[List[str]]: ...
     @property
-    def dicts(self) -> List[str]: ...
+    def dicts(self) -> List[pathlib.Path]:
+        """The extra table files, as pathlib.Path."""
     @property
     def threshold(self) -> float: ...
     @property
