@@ -129,7 +129,11 @@ impl Unspinner {
 
     /// The restored text of `t` as a Python string: `t` itself when nothing
     /// is restored.
-    fn fixed<'py>(py: Python<'py>, t: &Text<'py>, restored: Option<String>) -> Bound<'py, PyString> {
+    fn fixed<'py>(
+        py: Python<'py>,
+        t: &Text<'py>,
+        restored: Option<String>,
+    ) -> Bound<'py, PyString> {
         match restored {
             None => t.obj.clone(),
             Some(s) => PyString::new(py, &s),
@@ -178,7 +182,10 @@ fn analyse_one(u: &RsUnspinner, text: &str) -> Analysed {
 /// (findings are in text order and do not overlap).
 fn char_spans(text: &str, findings: &[RsFinding]) -> Vec<(usize, usize)> {
     if text.is_ascii() {
-        return findings.iter().map(|f| (f.span.start, f.span.end)).collect();
+        return findings
+            .iter()
+            .map(|f| (f.span.start, f.span.end))
+            .collect();
     }
     let (mut byte, mut chars) = (0usize, 0usize);
     let mut at = |b: usize| {
@@ -321,7 +328,11 @@ impl Unspinner {
 
     /// The text with every proposed restoration applied (the text itself
     /// when nothing is restored).
-    fn fix<'py>(&self, py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    fn fix<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyString>> {
         let t = self.text(text, &|| "text".into())?;
         let u = &self.inner;
         let utf8: &str = &t.utf8;
@@ -342,12 +353,7 @@ impl Unspinner {
         let strs: Vec<&str> = ts.iter().map(|t| &*t.utf8).collect();
         let u = &self.inner;
         let out = py.detach(|| unspin::parallel::map(&strs, threads, |s| fix_one(u, s)));
-        PyList::new(
-            py,
-            ts.iter()
-                .zip(out)
-                .map(|(t, r)| Self::fixed(py, t, r)),
-        )
+        PyList::new(py, ts.iter().zip(out).map(|(t, r)| Self::fixed(py, t, r)))
     }
 
     /// `analyze` of every text, on `threads` worker threads (0: one per
@@ -367,6 +373,20 @@ impl Unspinner {
             .zip(out)
             .map(|(t, a)| a.into_py(py, t, self.threshold))
             .collect()
+    }
+
+    /// Seconds that `n` restorations of `text` take inside the library,
+    /// without Python: the baseline of the per-call overhead benchmark
+    /// (`bench/bench.py`). Not part of the API.
+    fn _time_fix(&self, py: Python<'_>, text: &str, n: usize) -> f64 {
+        let u = &self.inner;
+        py.detach(|| {
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                std::hint::black_box(fix_one(u, std::hint::black_box(text)));
+            }
+            t.elapsed().as_secs_f64()
+        })
     }
 
     /// The built-in tables in use (None: the default ones).
@@ -456,10 +476,7 @@ fn strings(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
     for (i, item) in iter.enumerate() {
         let item = item?;
         out.push(item.extract::<String>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "{what}[{i}] must be str, not {}",
-                type_name(&item)
-            ))
+            PyTypeError::new_err(format!("{what}[{i}] must be str, not {}", type_name(&item)))
         })?);
     }
     Ok(out)
@@ -495,7 +512,8 @@ impl Analysis {
     /// The library's record of the analysis, as JSON; without its
     /// findings unless `findings`.
     fn record(&self, findings: bool) -> String {
-        let mut r = DocumentRecord::from_parts(self.score, self.is_spun, self.words, &self.findings);
+        let mut r =
+            DocumentRecord::from_parts(self.score, self.is_spun, self.words, &self.findings);
         if findings {
             return serde_json::to_string(&r).expect("a record serializes");
         }
@@ -506,7 +524,6 @@ impl Analysis {
         }
         v.to_string()
     }
-
 }
 
 #[pymethods]
@@ -598,7 +615,10 @@ impl Analysis {
             self.score,
             if self.is_spun { "True" } else { "False" },
             self.findings.len(),
-            self.findings.iter().filter(|f| f.restoration.is_some()).count(),
+            self.findings
+                .iter()
+                .filter(|f| f.restoration.is_some())
+                .count(),
             self.words
         )
     }
@@ -696,8 +716,8 @@ impl Finding {
 
     /// The finding as a dict, as in `Analysis.to_dict()["findings"]`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = serde_json::to_string(&FindingRecord::new(&self.inner))
-            .expect("a record serializes");
+        let json =
+            serde_json::to_string(&FindingRecord::new(&self.inner)).expect("a record serializes");
         py.import("json")?.call_method1("loads", (json,))
     }
 

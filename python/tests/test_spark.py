@@ -105,7 +105,12 @@ def test_map_in_pandas_with_the_package_equals_the_cli(docs, cli):
                 findings=[json.dumps(r["findings"]) for r in records],
             )
 
-    out = df.mapInPandas(clean, schema=SCHEMA + ", score double, findings string")
+    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+
+    schema = StructType(
+        df.schema.fields + [StructField("score", DoubleType()), StructField("findings", StringType())]
+    )
+    out = df.mapInPandas(clean, schema)
     assert out.rdd.getNumPartitions() == 2
     rows = out.collect()
     assert len(rows) == len(recs) == len(cli)
