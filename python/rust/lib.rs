@@ -204,23 +204,18 @@ fn char_spans(text: &str, findings: &[RsFinding]) -> Vec<(usize, usize)> {
 }
 
 impl Analysed {
-    fn into_py(self, py: Python<'_>, t: &Text<'_>, threshold: f64) -> PyResult<Analysis> {
-        let restored = match self.restored {
-            None => None,
-            Some(s) => Some(PyString::new(py, &s).unbind()),
-        };
-        let _ = py;
-        Ok(Analysis {
+    /// The Python analysis of `t`.
+    fn into_py(self, py: Python<'_>, t: &Text<'_>, threshold: f64) -> Analysis {
+        Analysis {
             text: t.obj.clone().unbind(),
-            utf8: t.utf8.clone(),
             findings: self.findings,
             chars: self.chars,
             score: self.score,
             words: self.words,
             is_spun: self.is_spun,
             threshold,
-            restored,
-        })
+            restored: self.restored.map(|s| PyString::new(py, &s).unbind()),
+        }
     }
 }
 
@@ -323,7 +318,7 @@ impl Unspinner {
         let u = &self.inner;
         let utf8: &str = &t.utf8;
         let a = py.detach(|| analyse_one(u, utf8));
-        a.into_py(py, &t, self.threshold)
+        Ok(a.into_py(py, &t, self.threshold))
     }
 
     /// The text with every proposed restoration applied (the text itself
@@ -371,7 +366,7 @@ impl Unspinner {
         let out = py.detach(|| unspin::parallel::map(&strs, threads, |s| analyse_one(u, s)));
         ts.iter()
             .zip(out)
-            .map(|(t, a)| a.into_py(py, t, self.threshold))
+            .map(|(t, a)| Ok(a.into_py(py, t, self.threshold)))
             .collect()
     }
 
@@ -487,7 +482,6 @@ fn strings(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
 #[pyclass(frozen, module = "unspin", name = "Analysis")]
 struct Analysis {
     text: Py<PyString>,
-    utf8: String,
     findings: Vec<RsFinding>,
     chars: Vec<(usize, usize)>,
     score: f64,
@@ -586,8 +580,9 @@ impl Analysis {
         let Some(restored) = &self.restored else {
             return Ok(String::new());
         };
+        let old = self.text.bind(py).to_cow()?;
         let new = restored.bind(py).to_cow()?;
-        Ok(unspin::diff::unified(&self.utf8, &new, old_name, new_name))
+        Ok(unspin::diff::unified(&old, &new, old_name, new_name))
     }
 
     /// The analysis as JSON: the record `unspin check --format json` writes

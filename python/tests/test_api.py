@@ -142,3 +142,11 @@ def test_many_takes_any_iterable_and_hands_back_unchanged_texts_as_they_were(u):
 
 def test_version_is_the_crates():
     assert unspin.__version__ == "0.1.0"
+
+
+def test_an_unspinner_travels_to_worker_processes(u):
+    import multiprocessing
+
+    texts = [SPUN, "Nothing to see.", "He mentioned it is one in all the largest."]
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        assert pool.map(u.fix, texts) == [u.fix(t) for t in texts]
