@@ -34,8 +34,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::finding::Terms;
+use crate::finding::{Reason, Terms};
 use crate::lexicon::{self, Lexeme, Vocabulary};
+use crate::meaning::Change;
 use crate::model::{LanguageModel, Query, WordId};
 use crate::reuse::{reused, Reused};
 use crate::score;
@@ -55,6 +56,11 @@ pub(crate) struct Site {
     pub weight: f32,
     /// Candidates, in table order.
     pub candidates: Vec<SiteCandidate>,
+    /// Whether it lies inside quoted speech.
+    pub quoted: bool,
+    /// Whether only a general lexicon knows the form: no evidence of
+    /// spinning by itself, so it takes no part in the document score.
+    pub general: bool,
 }
 
 /// A candidate at a site, already written in the text's case.
@@ -68,6 +74,10 @@ pub(crate) struct SiteCandidate {
     pub intrinsic_case: Case,
     pub source: std::sync::Arc<str>,
     pub rank: usize,
+    /// Whether a general lexicon proposed it (see [`crate::dict::TableKind`]).
+    pub general: bool,
+    /// How it changes the meaning of the spun form ([`crate::meaning`]).
+    pub change: Change,
 }
 
 /// The decision at one site.
@@ -80,12 +90,25 @@ pub(crate) struct SiteDecision {
     pub candidates: Range<usize>,
     /// The candidate to restore, if any.
     pub restore: Option<usize>,
+    /// Why it is restored or kept.
+    pub reason: Reason,
+}
+
+/// What the document-level evidence says: decided once per document, from
+/// the forms of the spinner tables (a second decoding with the general
+/// lexicon takes it as given).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Judgement {
+    /// The document spin score.
+    pub score: f64,
+    /// Whether the spinner rewrote quoted speech too.
+    pub quotes_spun: bool,
 }
 
 /// The decisions of a document and its spin score.
 #[derive(Debug, Clone)]
 pub(crate) struct Decided {
-    pub score: f64,
+    pub judgement: Judgement,
     pub sites: Vec<SiteDecision>,
     /// Probability and terms of every candidate of every site, one site
     /// after another.
@@ -124,6 +147,16 @@ pub(crate) struct Tuning {
     /// Upper clamp of the document score where it enters a site's prior: a
     /// spun document makes substitutions likely, not certain.
     pub doc_max: f64,
+    /// Channel cost of a candidate from a general lexicon: a synonym set
+    /// is not the spinner's, so the context must speak much louder.
+    pub general_cost: f64,
+    /// Channel cost of a change of modal ("can" -> "will").
+    pub modal_cost: f64,
+    /// Channel cost of a contraction made or undone ("did not" -> "didn't").
+    pub contraction_cost: f64,
+    /// Channel cost of a negation or a number's value changed, where the
+    /// spun form is distinctive enough to allow it at all.
+    pub meaning_cost: f64,
     /// The document score's bias, gain and per-word cost (see [`score`]).
     pub score_bias: f64,
     pub score_gain: f64,
@@ -144,6 +177,10 @@ pub(crate) const TUNING: Tuning = Tuning {
     pool_max: 4.0,
     p_min: 0.01,
     doc_max: 0.9,
+    general_cost: 3.0,
+    modal_cost: 2.0,
+    contraction_cost: 1.0,
+    meaning_cost: 3.0,
     score_bias: score::BIAS,
     score_gain: score::GAIN,
     score_per_word: score::PER_WORD,
@@ -175,6 +212,10 @@ pub(crate) fn tuning() -> Tuning {
         get("POOL_MAX", &mut t.pool_max);
         get("P_MIN", &mut t.p_min);
         get("DOC_MAX", &mut t.doc_max);
+        get("GENERAL_COST", &mut t.general_cost);
+        get("MODAL_COST", &mut t.modal_cost);
+        get("CONTRACTION_COST", &mut t.contraction_cost);
+        get("MEANING_COST", &mut t.meaning_cost);
         get("SCORE_BIAS", &mut t.score_bias);
         get("SCORE_GAIN", &mut t.score_gain);
         get("SCORE_PER_WORD", &mut t.score_per_word);
@@ -209,7 +250,11 @@ fn logit(p: f64, p_min: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
-/// Decides every site of a document.
+/// Decides every site of a document. The document-level [`Judgement`] is
+/// made from the sites' own evidence, or taken as `given` (a second
+/// decoding of the same document with more sites). `quoted_words` is the
+/// number of words inside quoted speech.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn decide(
     text: &str,
     tokens: &[Token],
@@ -217,10 +262,15 @@ pub(crate) fn decide(
     sites: &[Site],
     vocab: &Vocabulary,
     settings: &Settings,
+    quoted_words: usize,
+    given: Option<Judgement>,
 ) -> Decided {
     if sites.is_empty() {
         return Decided {
-            score: 0.0,
+            judgement: given.unwrap_or(Judgement {
+                score: 0.0,
+                quotes_spun: true,
+            }),
             sites: Vec::new(),
             candidates: Vec::new(),
         };
@@ -235,46 +285,97 @@ pub(crate) fn decide(
     let evidence: Vec<f64> = (0..sites.len())
         .map(|i| first.best_margin(doc.site_alts[i].clone()))
         .collect();
-    let doc_score = score::spin_score_with(
-        sites
-            .iter()
-            .map(|s| s.weight as f64)
-            .zip(evidence.iter().copied()),
-        doc.words,
-        t.score_bias,
-        t.score_gain,
-        t.score_per_word,
-    );
+    let judgement = given.unwrap_or_else(|| Judgement {
+        score: score::spin_score_with(
+            sites
+                .iter()
+                .zip(&evidence)
+                .filter(|(s, _)| !s.general)
+                .map(|(s, &e)| (s.weight as f64, e)),
+            doc.words,
+            t.score_bias,
+            t.score_gain,
+            t.score_per_word,
+        ),
+        quotes_spun: quotes_spun(sites, &evidence, doc.words, quoted_words),
+    });
     // Pass 2: the prior of each site from the document score, the form's
     // weight, and the evidence of the form's other occurrences.
-    let mut by_form: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    // Each form's evidence summed once, so that a site's share of the others
+    // is that sum less its own: linear in the number of sites, however often
+    // a form repeats.
+    let pooled_evidence = |j: usize| evidence[j].clamp(-2.0, 2.0);
+    let mut by_form: FxHashMap<&str, f64> = FxHashMap::default();
     for (i, key) in doc.keys.iter().enumerate() {
-        by_form.entry(key.as_ref()).or_default().push(i);
+        *by_form.entry(key.as_ref()).or_default() += pooled_evidence(i);
     }
-    let doc_logit = logit(doc_score.min(t.doc_max), t.p_min);
+    let doc_logit = logit(judgement.score.min(t.doc_max), t.p_min);
+    let silenced = |i: usize| sites[i].quoted && !judgement.quotes_spun;
     let prior: Vec<f64> = (0..sites.len())
         .map(|i| {
-            let others: f64 = by_form[doc.keys[i].as_ref()]
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| evidence[j].clamp(-2.0, 2.0))
-                .sum();
+            let others = by_form[doc.keys[i].as_ref()] - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
-            t.doc_gain * doc_logit
+            let p = t.doc_gain * doc_logit
                 + t.weight_gain * logit(sites[i].weight as f64, t.p_min)
                 + t.prior_bias
-                + pooled
+                + pooled;
+            if silenced(i) {
+                p - QUOTE_SILENCE
+            } else {
+                p
+            }
         })
         .collect();
     let second = doc.decode::<true>(&prior);
     let mut candidates = Vec::with_capacity(doc.alts.len());
+    let clean = judgement.score < settings.threshold;
     Decided {
-        score: doc_score,
+        judgement,
         sites: (0..sites.len())
-            .map(|i| doc.decision(&second, i, prior[i], &mut candidates))
+            .map(|i| {
+                let mut d = doc.decision(&second, i, prior[i], &mut candidates);
+                if d.restore.is_none() {
+                    d.reason = if silenced(i) {
+                        Reason::QuotedSpeech
+                    } else if clean {
+                        Reason::CleanDocument
+                    } else {
+                        Reason::Context
+                    };
+                }
+                d
+            })
             .collect(),
         candidates,
     }
+}
+
+/// Taken from the prior of a site inside quoted speech that the document's
+/// spinner left alone: no context evidence outweighs it.
+const QUOTE_SILENCE: f64 = 50.0;
+
+/// Whether the spinner of this document rewrote its quoted speech too,
+/// judged from the distinctive spinner forms (table weight 0.5 or more)
+/// that read better restored (pass-1 `evidence` above 0): inside quotes
+/// they should turn up at the rate they do outside, where a spinner that
+/// leaves quotes alone shows them at most at the rate of forms an author
+/// writes (about a tenth). Poisson likelihoods of the two, even odds.
+fn quotes_spun(sites: &[Site], evidence: &[f64], words: usize, quoted_words: usize) -> bool {
+    if quoted_words == 0 {
+        return true;
+    }
+    let hits = |inside: bool| -> f64 {
+        sites
+            .iter()
+            .zip(evidence)
+            .filter(|(s, &e)| s.quoted == inside && !s.general && s.weight >= 0.5 && e > 0.0)
+            .map(|(s, _)| s.weight as f64)
+            .sum()
+    };
+    let outside_words = words.saturating_sub(quoted_words).max(1) as f64;
+    let expected = hits(false) / outside_words * quoted_words as f64;
+    const LEFT_ALONE: f64 = 0.1;
+    hits(true) * -LEFT_ALONE.ln() - (1.0 - LEFT_ALONE) * expected > 0.0
 }
 
 fn dictionary_only(sites: &[Site]) -> Decided {
@@ -292,11 +393,19 @@ fn dictionary_only(sites: &[Site]) -> Decided {
                 keep: if restore.is_some() { 0.0 } else { 1.0 },
                 candidates: first..candidates.len(),
                 restore,
+                reason: if restore.is_some() {
+                    Reason::Restored
+                } else {
+                    Reason::Context
+                },
             }
         })
         .collect();
     Decided {
-        score: 0.0,
+        judgement: Judgement {
+            score: 0.0,
+            quotes_spun: true,
+        },
         sites,
         candidates,
     }
@@ -561,6 +670,12 @@ impl<'t> Document<'t> {
                     if capitals {
                         cost -= t.upper_cost;
                     }
+                    if c.general {
+                        cost -= t.general_cost;
+                    }
+                    cost -= c
+                        .change
+                        .cost(t.modal_cost, t.contraction_cost, t.meaning_cost);
                     // The spinner keeps an initial capital: inside a sentence,
                     // a capitalised form more likely stands for an original
                     // with capitals of its own, where the table offers one.
@@ -740,6 +855,7 @@ impl<'t> Document<'t> {
             keep: prob(0),
             candidates: first..candidates.len(),
             restore: (top > 0).then(|| top - 1),
+            reason: Reason::Restored,
         }
     }
 
@@ -1211,7 +1327,7 @@ mod tests {
         let text = &SPUN[..SPUN.len().min(12_000)];
         let tokens = tokenize(text);
         let lexemes = u.lexemes(text, &tokens);
-        let sites = u.sites(text, &tokens, &lexemes);
+        let sites = u.sites(text, &tokens, &lexemes, &[]);
         let doc = Document::new(text, &tokens, &lexemes, &sites, &u.vocabulary(), &TUNING);
         let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
         let scores = doc.decode::<true>(&prior);

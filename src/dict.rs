@@ -21,6 +21,11 @@
 //!   form is of spinning (1.0: never written by an author in clean English).
 //! * **note**: optional free text.
 //!
+//! A header comment line `# unspin: kind=general` marks a *general* table:
+//! synonym sets from a public lexicon (Moby, WordNet) rather than forms known
+//! as a spinner's. Its candidates need much stronger evidence before they
+//! are restored (see [`TableKind`]).
+//!
 //! A table is *canonical* when its entries are sorted by spun form (byte
 //! order), each spun form appears once, no candidate equals its spun form and
 //! no line has stray spaces; [`Table::canonical_errors`] lists departures,
@@ -82,11 +87,30 @@ pub struct Entry {
     pub line: usize,
 }
 
+/// What a table's forms are evidence of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TableKind {
+    /// Forms known as a spinner's output: a match is evidence that the
+    /// document is spun (the default).
+    #[default]
+    Spinner,
+    /// Synonym sets of a general lexicon, read in both directions: almost
+    /// every word of English is in one, so a match is no evidence of spinning
+    /// by itself. These forms are considered only in a document judged spun,
+    /// and their candidates carry a channel cost of their own.
+    General,
+}
+
+/// The header line that marks a general table.
+pub const GENERAL_HEADER: &str = "# unspin: kind=general";
+
 /// A parsed substitution table.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The table's name: a path, or `<builtin:NAME>`.
     pub name: Arc<str>,
+    /// What its forms are evidence of (from its header).
+    pub kind: TableKind,
     /// The entries in file order.
     pub entries: Vec<Entry>,
 }
@@ -101,8 +125,12 @@ impl Table {
             message,
         };
         let mut entries = Vec::new();
+        let mut kind = TableKind::Spinner;
         for (i, raw) in text.lines().enumerate() {
             let line = i + 1;
+            if raw.trim_end() == GENERAL_HEADER {
+                kind = TableKind::General;
+            }
             if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
                 continue;
             }
@@ -148,7 +176,11 @@ impl Table {
                 line,
             });
         }
-        Ok(Table { name, entries })
+        Ok(Table {
+            name,
+            kind,
+            entries,
+        })
     }
 
     /// Reads and parses a table file.
@@ -279,8 +311,10 @@ pub struct Proposal {
     /// The case of the original as the table writes it (`Americans`:
     /// title case, a capital of its own).
     pub case: Case,
-    /// Its rank among the entry's candidates (0 = listed first).
+    /// Its rank among the entry's candidates of the same kind (0 = listed first).
     pub rank: usize,
+    /// The kind of table that proposed it.
+    pub kind: TableKind,
     /// The table line that proposed it.
     pub source: Source,
 }
@@ -292,8 +326,11 @@ pub struct DictEntry {
     pub spun: String,
     /// Number of words in the spun form.
     pub words: usize,
-    /// How distinctive the form is of spinning (from the first table naming it).
+    /// How distinctive the form is of spinning (from the first spinner
+    /// table naming it, else from the first general one).
     pub weight: f32,
+    /// Whether a spinner table (not only a general one) names it.
+    pub spinner: bool,
     /// The candidates, in table order.
     pub candidates: Vec<Proposal>,
 }
@@ -310,6 +347,71 @@ pub struct Dictionary {
     /// Unique among the dictionaries of this process, for memos of its
     /// lookups.
     serial: u64,
+}
+
+/// Articles and prepositions a spinner's phrase may carry along unchanged.
+const FRAME_WORDS: [&str; 14] = [
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "from", "into", "as",
+];
+
+/// Adds the inner phrase of every spinner phrase framed by an article or
+/// preposition that all its candidates share (`a detailed ally` -> `a close
+/// ally` gives `detailed ally` -> `close ally`), where the inner phrase has
+/// two words or more and is not an entry already: the spinner rewrote the
+/// words inside, and the text may frame them otherwise ("his detailed
+/// ally"). An inner phrase with fewer than two words besides articles and
+/// prepositions is left out: without its frame it is far more often the
+/// author's.
+fn derive_inner_phrases(entries: &mut Vec<DictEntry>, index: &HashMap<String, usize>) {
+    let mut derived: HashMap<String, DictEntry> = HashMap::new();
+    for e in entries.iter().filter(|e| e.spinner && e.words >= 3) {
+        let words: Vec<&str> = e.spun.split(' ').collect();
+        let frames = [(words[0], true), (words[words.len() - 1], false)];
+        for (frame, leading) in frames {
+            if !FRAME_WORDS.contains(&frame) {
+                continue;
+            }
+            let strip = |phrase: &str| -> Option<String> {
+                let lower = phrase.to_lowercase();
+                let inner = match leading {
+                    true => lower.strip_prefix(frame)?.strip_prefix(' ')?,
+                    false => lower.strip_suffix(frame)?.strip_suffix(' ')?,
+                };
+                // Keep the candidate's own case: only the frame goes.
+                let cut = phrase.len() - inner.len();
+                Some(match leading {
+                    true => phrase[cut..].to_string(),
+                    false => phrase[..phrase.len() - cut].to_string(),
+                })
+            };
+            let Some(spun) = strip(&e.spun) else { continue };
+            let content = spun.split(' ').filter(|w| !FRAME_WORDS.contains(w)).count();
+            if content < 2 {
+                continue;
+            }
+            let spinner_candidates = e.candidates.iter().filter(|p| p.kind == TableKind::Spinner);
+            let inner: Option<Vec<Proposal>> = spinner_candidates
+                .map(|p| {
+                    strip(&p.original).map(|original| Proposal {
+                        original,
+                        ..p.clone()
+                    })
+                })
+                .collect();
+            let Some(candidates) = inner else { continue };
+            if index.contains_key(&spun) || candidates.iter().any(|p| p.original == spun) {
+                continue;
+            }
+            derived.entry(spun.clone()).or_insert_with(|| DictEntry {
+                words: spun.split(' ').count(),
+                spun,
+                weight: e.weight,
+                spinner: true,
+                candidates,
+            });
+        }
+    }
+    entries.extend(derived.into_values());
 }
 
 /// The spun forms as a trie over whole words.
@@ -415,11 +517,16 @@ impl Dictionary {
                         words: key.split(' ').count(),
                         spun: key.clone(),
                         weight: e.weight,
+                        spinner: false,
                         candidates: Vec::new(),
                     });
                     entries.len() - 1
                 });
                 let entry = &mut entries[slot];
+                if table.kind == TableKind::Spinner && !entry.spinner {
+                    entry.spinner = true;
+                    entry.weight = e.weight;
+                }
                 for c in &e.candidates {
                     if normalize_phrase(c) == key
                         || entry.candidates.iter().any(|p| &p.original == c)
@@ -429,13 +536,24 @@ impl Dictionary {
                     entry.candidates.push(Proposal {
                         case: Case::of(c),
                         original: c.clone(),
-                        rank: entry.candidates.len(),
+                        rank: entry
+                            .candidates
+                            .iter()
+                            .filter(|p| p.kind == table.kind)
+                            .count(),
+                        kind: table.kind,
                         source: Source::new(table.name.clone(), e.line),
                     });
                 }
             }
         }
         entries.retain(|e| !e.candidates.is_empty());
+        derive_inner_phrases(&mut entries, &index);
+        for e in &mut entries {
+            // A spinner table's candidates before a general one's, whatever
+            // the order of the tables (a stable sort keeps each kind's order).
+            e.candidates.sort_by_key(|p| p.kind != TableKind::Spinner);
+        }
         entries.sort_by(|a, b| a.spun.cmp(&b.spun));
         let map = fst::Map::from_iter(
             entries
@@ -674,6 +792,38 @@ mod tests {
         let text = "1000’s of";
         let toks = tokenize(text);
         assert!(d.longest_match(text, &toks, 0).is_some());
+    }
+
+    #[test]
+    fn framed_phrases_also_match_without_their_frame() {
+        let d = dict("a detailed ally\ta close ally\t1.0\n");
+        let e = d.get("detailed ally").unwrap();
+        assert_eq!(e.candidates[0].original, "close ally");
+        assert_eq!(e.candidates[0].source.line, 1);
+        // One word besides the frame: too often the author's.
+        let d = dict("in the best\tin the right\t1.0\n");
+        assert!(d.get("the best").is_none());
+        // A frame the candidates do not share is no frame.
+        let d = dict("a brand new authorities\tthe new government\t1.0\n");
+        assert!(d.get("brand new authorities").is_none());
+    }
+
+    #[test]
+    fn general_tables_are_marked_and_rank_after_spinner_tables() {
+        let general = Table::parse(
+            &format!("{GENERAL_HEADER}\nstated\tsaid | declared\t0.1\n"),
+            "g.tsv",
+        )
+        .unwrap();
+        assert_eq!(general.kind, TableKind::General);
+        let spinner = Table::parse("stated\tnoted\t0.6\n", "s.tsv").unwrap();
+        assert_eq!(spinner.kind, TableKind::Spinner);
+        let d = Dictionary::from_tables(&[general, spinner]).unwrap();
+        let e = d.get("stated").unwrap();
+        assert!(e.spinner);
+        assert_eq!(e.weight, 0.6);
+        let names: Vec<_> = e.candidates.iter().map(|p| (p.original.as_str(), p.rank)).collect();
+        assert_eq!(names, [("noted", 0), ("said", 0), ("declared", 1)]);
     }
 
     #[test]

@@ -25,6 +25,39 @@ pub struct Finding {
     pub keep: f64,
     /// Index into `candidates` of the restoration proposed, or `None` to keep.
     pub restoration: Option<usize>,
+    /// Why it is restored or kept.
+    pub reason: Reason,
+}
+
+/// Why a finding is restored or kept, as `check --explain` says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Restored: with the document's evidence, the context prefers the
+    /// original.
+    Restored,
+    /// Kept: the text as written reads at least as well, given the
+    /// document's evidence.
+    Context,
+    /// Kept: the document is judged clean, so its forms are taken as the
+    /// author's unless the context is overwhelming.
+    CleanDocument,
+    /// Kept: inside quoted speech, which this document's spinner left alone.
+    QuotedSpeech,
+}
+
+impl Reason {
+    /// A short explanation, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reason::Restored => {
+                "restored: the context, with the document's evidence, prefers the original"
+            }
+            Reason::Context => "kept: the text reads at least as well as written",
+            Reason::CleanDocument => "kept: the document is judged clean",
+            Reason::QuotedSpeech => "kept: quoted speech, which this document's spinner left alone",
+        }
+    }
 }
 
 impl Finding {

@@ -36,9 +36,11 @@ pub mod eval;
 pub mod finding;
 pub mod input;
 mod lexicon;
+mod meaning;
 pub mod model;
 pub mod numbers;
 pub mod parallel;
+mod quotes;
 pub mod report;
 pub mod restore;
 mod reuse;
@@ -47,7 +49,7 @@ pub mod tokenize;
 mod unspinner;
 
 pub use error::{Error, Result};
-pub use finding::{Candidate, Finding, Terms};
+pub use finding::{Candidate, Finding, Reason, Terms};
 pub use unspinner::{Analysis, Builder, DecisionMode, Settings, Unspinner, DEFAULT_THRESHOLD};
 
 /// A number no other call in this process returns (never 0), for telling

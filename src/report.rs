@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use crate::finding::{Candidate, Finding};
+use crate::finding::{Candidate, Finding, Reason};
 use crate::unspinner::Analysis;
 
 /// One finding as reported.
@@ -34,6 +34,9 @@ pub struct FindingRecord<'a> {
     pub score: f64,
     /// Probability that the text is right as written.
     pub keep: f64,
+    /// Why it is restored or kept (`restored`, `context`,
+    /// `clean-document`, `quoted-speech`).
+    pub reason: Reason,
     /// All candidates, best first.
     pub candidates: &'a [Candidate],
 }
@@ -50,6 +53,7 @@ impl<'a> FindingRecord<'a> {
             original: restored.map(|c| c.original.as_str()),
             score: restored.map_or(f.keep, |c| c.score),
             keep: f.keep,
+            reason: f.reason,
             candidates: &f.candidates,
         }
     }

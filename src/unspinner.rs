@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::decide::{self, Site, SiteCandidate};
-use crate::dict::{Dictionary, Table, DEFAULT_TABLES};
+use crate::dict::{DictEntry, Dictionary, Match, Table, TableKind, TokenWord, DEFAULT_TABLES};
 use crate::error::Result;
 use crate::finding::{Candidate, Finding, Terms};
 use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
@@ -16,8 +16,10 @@ use crate::model::LanguageModel;
 use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, match_case};
 use crate::reuse::{reused, Reused};
-use crate::tokenize::{normalize_phrase, tokenize_into, Case, LineIndex, Token, TokenKind};
-use crate::{diff, numbers};
+use crate::tokenize::{
+    is_capitals, normalize_into, normalize_phrase, tokenize_into, Case, LineIndex, Token, TokenKind,
+};
+use crate::{diff, meaning, numbers, quotes};
 
 /// The document spin score above which a document is judged spun, by default.
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
@@ -53,7 +55,11 @@ pub struct Settings {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Unspinner {
+    /// The spinner tables' forms.
     dict: Arc<Dictionary>,
+    /// The general lexicons' forms, if any table is general (see
+    /// [`TableKind::General`]): looked up only in documents judged spun.
+    general: Option<Arc<Dictionary>>,
     model: &'static LanguageModel,
     /// What the model knows of the dictionary's candidates.
     candidates: Arc<Candidates>,
@@ -141,9 +147,17 @@ impl Builder {
                 message: format!("threshold {} is not in [0, 1]", self.settings.threshold),
             });
         }
-        let dict = Dictionary::from_tables(&tables)?;
+        let (spinner, general): (Vec<Table>, Vec<Table>) = tables
+            .into_iter()
+            .partition(|t| t.kind == TableKind::Spinner);
+        let dict = Dictionary::from_tables(&spinner)?;
+        let general = match general.is_empty() {
+            true => None,
+            false => Some(Arc::new(Dictionary::from_tables(&general)?)),
+        };
         let model = LanguageModel::shipped();
         Ok(Unspinner {
+            general,
             candidates: Arc::new(Candidates::new(&dict, model)),
             dict: Arc::new(dict),
             model,
@@ -170,9 +184,14 @@ impl Unspinner {
         }
     }
 
-    /// The compiled dictionary.
+    /// The compiled dictionary of the spinner tables.
     pub fn dictionary(&self) -> &Dictionary {
         &self.dict
+    }
+
+    /// The compiled dictionary of the general lexicons, if any are loaded.
+    pub fn general_dictionary(&self) -> Option<&Dictionary> {
+        self.general.as_deref()
     }
 
     /// The settings in force.
@@ -186,24 +205,52 @@ impl Unspinner {
         let mut tokens = reused!(Token);
         tokenize_into(text, &mut tokens);
         let lexemes = self.lexemes(text, &tokens);
-        let mut sites = self.sites(text, &tokens, &lexemes);
-        let words = tokens
-            .iter()
-            .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
-            .count();
-        let decided = decide::decide(
-            text,
-            &tokens,
-            &lexemes,
-            &sites,
-            &self.vocabulary(),
-            &self.settings,
-        );
+        let quoted = quotes::quoted(text);
+        let mut sites = self.sites(text, &tokens, &lexemes, &quoted);
+        let is_word = |t: &&Token| matches!(t.kind, TokenKind::Word | TokenKind::Number);
+        let words = tokens.iter().filter(is_word).count();
+        let quoted_words = match quoted.is_empty() {
+            true => 0,
+            false => tokens
+                .iter()
+                .filter(is_word)
+                .filter(|t| quotes::inside(&quoted, &t.span))
+                .count(),
+        };
+        let vocabulary = self.vocabulary();
+        let decide = |sites: &[Site], given| {
+            decide::decide(
+                text,
+                &tokens,
+                &lexemes,
+                sites,
+                &vocabulary,
+                &self.settings,
+                quoted_words,
+                given,
+            )
+        };
+        let mut decided = decide(&sites, None);
+        // The general lexicon is looked up only once the spinner's own forms
+        // have shown the document spun: in clean text nearly every word has
+        // a synonym, and nothing to gain from one.
+        if let Some(general) = &self.general {
+            let judged = decided.judgement;
+            if judged.score >= self.settings.threshold && self.settings.mode == DecisionMode::Model
+            {
+                let quotes_spun = judged.quotes_spun;
+                self.add_general(text, &tokens, general, &mut sites, &quoted, quotes_spun);
+                decided = decide(&sites, Some(judged));
+            }
+        }
         let lines = LineIndex::new(text);
         let mut lines = lines.cursor(text);
         let findings = sites
             .drain(..)
             .zip(decided.sites)
+            // A form only a general lexicon knows is a finding only when
+            // restored: nearly every word of a spun document has one.
+            .filter(|(site, d)| !site.general || d.restore.is_some())
             .map(|(site, d)| {
                 let (line, column) = lines.line_col(site.span.start);
                 let mut candidates: Vec<Candidate> = site
@@ -243,13 +290,14 @@ impl Unspinner {
                     candidates,
                     keep: round4(d.keep),
                     restoration,
+                    reason: d.reason,
                 }
             })
             .collect();
         Analysis {
             text,
             findings,
-            score: decided.score,
+            score: decided.judgement.score,
             words,
             threshold: self.settings.threshold,
         }
@@ -270,13 +318,16 @@ impl Unspinner {
     }
 
     /// The places in `text` (tokenized as `tokens`, looked up as
-    /// `lexemes`) that the dictionary or the number rules know, with their
-    /// candidates, in text order.
-    pub(crate) fn sites(&self, text: &str, tokens: &[Token], lexemes: &[Lexeme]) -> Reused<Site> {
+    /// `lexemes`, with quoted speech at `quoted`) that the spinner tables
+    /// or the number rules know, with their candidates, in text order.
+    pub(crate) fn sites(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        lexemes: &[Lexeme],
+        quoted: &[Range<usize>],
+    ) -> Reused<Site> {
         let apostrophe = apostrophe_style(text);
-        let allowed = |written: &str| {
-            !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
-        };
         let mut sites = reused!(Site);
         let mut k = 0;
         while k < tokens.len() {
@@ -292,38 +343,20 @@ impl Unspinner {
             {
                 let span = tokens[m.first].span.start..tokens[m.last].span.end;
                 let written = &text[span.clone()];
-                if !allowed(written) {
-                    let capitalised = written.starts_with(char::is_uppercase);
-                    let candidates: Vec<SiteCandidate> = m
-                        .entry
-                        .candidates
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(j, p)| {
-                            let intrinsic_case = p.case;
-                            (capitalised || intrinsic_case == Case::Lower).then(|| {
-                                let original = match_case(&p.original, written, apostrophe);
-                                let phrase = original
-                                    .eq_ignore_ascii_case(&p.original)
-                                    .then(|| self.candidates.index(m.index, j))
-                                    .flatten();
-                                SiteCandidate {
-                                    original,
-                                    phrase,
-                                    intrinsic_case,
-                                    source: p.source.label().clone(),
-                                    rank: p.rank,
-                                }
-                            })
-                        })
-                        .collect();
+                if !self.allowed(written) {
+                    let mut candidates = Vec::new();
+                    self.push_candidates(&mut candidates, m.entry, written, apostrophe, |j| {
+                        self.candidates.index(m.index, j)
+                    });
                     if !candidates.is_empty() {
                         sites.push(Site {
                             first: m.first,
                             last: m.last,
+                            quoted: quotes::inside(quoted, &span),
                             span,
                             weight: m.entry.weight,
                             candidates,
+                            general: false,
                         });
                         k = m.last + 1;
                         continue;
@@ -333,10 +366,11 @@ impl Unspinner {
             if let Some(p) = numbers::propose(text, tokens, k) {
                 let span = tokens[k].span.clone();
                 let written = &text[span.clone()];
-                if !allowed(written) {
+                if !self.allowed(written) {
                     sites.push(Site {
                         first: k,
                         last: k,
+                        quoted: quotes::inside(quoted, &span),
                         span,
                         weight: p.weight,
                         candidates: vec![SiteCandidate {
@@ -345,13 +379,148 @@ impl Unspinner {
                             intrinsic_case: Case::Lower,
                             source: numbers::source(p.rule),
                             rank: 0,
+                            general: false,
+                            change: meaning::Change::None,
                         }],
+                        general: false,
                     });
                 }
             }
             k += 1;
         }
         sites
+    }
+
+    /// Whether the project's settings leave this form alone.
+    fn allowed(&self, written: &str) -> bool {
+        !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
+    }
+
+    /// Appends to `out` the candidates of `entry` for the form `written`
+    /// (case copied, meaning-changing ones left out); `phrase(j)` is the
+    /// model's view of candidate `j`, where known.
+    fn push_candidates(
+        &self,
+        out: &mut Vec<SiteCandidate>,
+        entry: &DictEntry,
+        written: &str,
+        apostrophe: char,
+        phrase: impl Fn(usize) -> Option<u32>,
+    ) {
+        let capitalised = written.starts_with(char::is_uppercase);
+        for (j, p) in entry.candidates.iter().enumerate() {
+            let intrinsic_case = p.case;
+            if !(capitalised || intrinsic_case == Case::Lower) {
+                continue;
+            }
+            let change = meaning::change(written, &p.original);
+            // A general lexicon never vouches for a change of meaning.
+            let weight = match p.kind {
+                TableKind::Spinner => entry.weight,
+                TableKind::General => 0.0,
+            };
+            if !change.allowed(weight) {
+                continue;
+            }
+            let original = match_case(&p.original, written, apostrophe);
+            if out.iter().any(|c| c.original == original) {
+                continue;
+            }
+            let phrase = original
+                .eq_ignore_ascii_case(&p.original)
+                .then(|| phrase(j))
+                .flatten();
+            out.push(SiteCandidate {
+                original,
+                phrase,
+                intrinsic_case,
+                source: p.source.label().clone(),
+                rank: p.rank,
+                general: p.kind == TableKind::General,
+                change,
+            });
+        }
+    }
+
+    /// Adds the general lexicon's candidates to `sites` (found with the
+    /// spinner tables): to the sites whose form it knows too, and as sites
+    /// of their own for the forms only it knows, outside quoted speech
+    /// unless `quotes_spun`. Keeps `sites` in text order.
+    fn add_general(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        general: &Dictionary,
+        sites: &mut Reused<Site>,
+        quoted: &[Range<usize>],
+        quotes_spun: bool,
+    ) {
+        let apostrophe = apostrophe_style(text);
+        let mut key = String::new();
+        for site in sites.iter_mut() {
+            let written = &text[site.span.clone()];
+            key.clear();
+            key.push_str(&normalize_phrase(written));
+            if let Some(entry) = general.get(&key) {
+                self.push_candidates(&mut site.candidates, entry, written, apostrophe, |_| None);
+            }
+        }
+        // Word tokens already inside a site.
+        let mut taken = vec![false; tokens.len()];
+        for site in sites.iter() {
+            taken[site.first..=site.last].fill(true);
+        }
+        let mut buf = String::new();
+        let words: Vec<TokenWord> = tokens
+            .iter()
+            .map(|t| {
+                if t.kind != TokenKind::Word {
+                    return TokenWord::default();
+                }
+                let written = &text[t.span.clone()];
+                buf.clear();
+                normalize_into(written, &mut buf);
+                TokenWord {
+                    id: general.word_id(&buf),
+                    capitals: is_capitals(written),
+                }
+            })
+            .collect();
+        let mut added = Vec::new();
+        let mut k = 0;
+        while k < tokens.len() {
+            let found: Option<Match> = (!taken[k] && words[k].id.is_some())
+                .then(|| general.longest_match_by(text, tokens, k, |k| words[k]))
+                .flatten()
+                .filter(|m| !taken[m.first..=m.last].contains(&true));
+            let Some(m) = found else {
+                k += 1;
+                continue;
+            };
+            let span = tokens[m.first].span.start..tokens[m.last].span.end;
+            let written = &text[span.clone()];
+            let in_quotes = quotes::inside(quoted, &span);
+            if !self.allowed(written) && (quotes_spun || !in_quotes) {
+                let mut candidates = Vec::new();
+                self.push_candidates(&mut candidates, m.entry, written, apostrophe, |_| None);
+                if !candidates.is_empty() {
+                    added.push(Site {
+                        first: m.first,
+                        last: m.last,
+                        quoted: in_quotes,
+                        span,
+                        weight: m.entry.weight,
+                        candidates,
+                        general: true,
+                    });
+                }
+            }
+            k = m.last + 1;
+        }
+        if !added.is_empty() {
+            sites.extend(added);
+            sites.sort_by_key(|s| s.first);
+        }
     }
 }
 

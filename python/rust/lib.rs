@@ -703,6 +703,22 @@ impl Finding {
         self.inner.restored().map_or(self.inner.keep, |c| c.score)
     }
 
+    /// Why it is restored or kept: `"restored"`, `"context"`,
+    /// `"clean-document"` or `"quoted-speech"` (as in the JSON records).
+    #[getter]
+    fn reason(&self) -> String {
+        match serde_json::to_value(self.inner.reason) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => format!("{:?}", self.inner.reason),
+        }
+    }
+
+    /// Why it is restored or kept, for people (as `check --explain` says it).
+    #[getter]
+    fn reason_text(&self) -> &'static str {
+        self.inner.reason.describe()
+    }
+
     /// True when a restoration is proposed.
     #[getter]
     fn is_restored(&self) -> bool {

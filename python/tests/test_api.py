@@ -51,6 +51,7 @@ def test_a_kept_finding_has_no_restoration_and_scores_keeping():
     assert kept, a.findings
     for f in kept:
         assert f.restoration is None and f.original is None and f.score == f.keep
+        assert f.reason in ("context", "clean-document", "quoted-speech") and f.reason_text
     assert a.restore() is a.text
 
 
@@ -68,7 +69,8 @@ def test_to_dict_is_the_library_record(u):
     assert list(d) == ["score", "spun", "words", "restorations", "findings"]
     assert d["restorations"] == 4 and d["spun"] is True
     f = d["findings"][0]
-    assert list(f) == ["span", "line", "column", "spun", "original", "score", "keep", "candidates"]
+    assert list(f) == ["span", "line", "column", "spun", "original", "score", "keep", "reason", "candidates"]
+    assert f["reason"] == u.analyze(SPUN).findings[0].reason == "restored"
     assert u.analyze(SPUN).findings[0].to_dict() == f
 
 

@@ -164,6 +164,12 @@ class Finding:
     def score(self) -> float:
         """Probability of the decision taken (the restoration, or keeping)."""
     @property
+    def reason(self) -> Literal["restored", "context", "clean-document", "quoted-speech"]:
+        """Why it is restored or kept (as in the JSON records)."""
+    @property
+    def reason_text(self) -> str:
+        """Why it is restored or kept, for people (as ``check --explain`` says it)."""
+    @property
     def is_restored(self) -> bool: ...
     def to_dict(self) -> Dict[str, Any]:
         """The finding as in ``Analysis.to_dict()["findings"]``."""

@@ -37,6 +37,7 @@ pub fn check_text(
             None => continue,
         }
         if explain {
+            writeln!(out, "    {}", f.reason.describe())?;
             writeln!(out, "    {:<24} p={:.3}", "(keep as written)", f.keep)?;
             for c in &f.candidates {
                 writeln!(

@@ -331,6 +331,7 @@ pub(crate) mod tests {
                     .collect(),
                 keep: 0.0,
                 restoration: Some(0),
+                reason: unspin::Reason::Restored,
             }
         };
         let findings = vec![

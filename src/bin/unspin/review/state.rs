@@ -711,6 +711,11 @@ mod tests {
             candidates,
             keep: 0.1,
             restoration: (!kept).then_some(0),
+            reason: if kept {
+                unspin::Reason::Context
+            } else {
+                unspin::Reason::Restored
+            },
         }
     }
 
