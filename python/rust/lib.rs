@@ -91,6 +91,16 @@ impl Unspinner {
             };
             PyTypeError::new_err(format!("{} must be str, not {t}{hint}", what()))
         })?;
+        if let Some(max) = self.max_bytes {
+            // Each character takes a byte at least: refused before it is copied.
+            let chars = s.len()?;
+            if chars > max {
+                return Err(UnspinError::new_err(format!(
+                    "{} is {chars} characters long, over the max_bytes limit of {max} (UTF-8)",
+                    what()
+                )));
+            }
+        }
         let utf8 = s.to_cow()?.into_owned();
         if let Some(max) = self.max_bytes {
             if utf8.len() > max {

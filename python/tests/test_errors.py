@@ -22,10 +22,13 @@ def test_none_is_refused(u, method):
 
 def test_a_huge_string_is_refused_over_max_bytes(u):
     huge = "war " * (unspin.DEFAULT_MAX_BYTES // 4 + 1)
-    with pytest.raises(unspin.UnspinError, match=r"text is 67108868 bytes \(UTF-8\), over the max_bytes limit of 67108864"):
+    with pytest.raises(unspin.UnspinError, match=r"text is 67108868 characters long, over the max_bytes limit of 67108864"):
         u.fix(huge)
-    with pytest.raises(unspin.UnspinError, match=r"texts\[1\] is 67108868 bytes"):
+    with pytest.raises(unspin.UnspinError, match=r"texts\[1\] is 67108868 characters long"):
         u.fix_many(["fine", huge])
+    wide = "é" * (unspin.DEFAULT_MAX_BYTES // 2 + 1)
+    with pytest.raises(unspin.UnspinError, match=r"text is 67108866 bytes \(UTF-8\), over the max_bytes limit"):
+        u.analyze(wide)
 
 
 def test_max_bytes_counts_utf8_bytes_and_can_be_lifted():
