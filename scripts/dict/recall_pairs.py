@@ -2,7 +2,7 @@
 """Candidate recall of a substitution table on spun/original sentence pairs.
 
 Usage:
-    python3 scripts/dict/recall_pairs.py [PAIRS.jsonl] [TABLE.tsv ...] [-v]
+    python3 scripts/dict/recall_pairs.py [PAIRS.jsonl] [TABLE.tsv ...] [-v] [--each]
 
 PAIRS.jsonl defaults to ../shared/dev/seed-pairs.jsonl (one JSON object a line
 with "spun" and "original"); tables default to dictionaries/news-spinner.tsv.
@@ -16,6 +16,8 @@ left-to-right sequence of steps, each step either copying an unchanged word or
 replacing a run of spun words that is a spun form in the table by one of its
 candidates. Sites whose only difference is a number ("4" vs "four") are left to
 the number rule in code and reported apart. -v lists the sites not recalled.
+Several tables are used together (their union); --each also reports each table
+alone first.
 """
 
 from __future__ import annotations
@@ -78,11 +80,20 @@ def rewritable(S: list[str], O: list[str], table, maxlen) -> bool:
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
-    args = [a for a in argv[1:] if a != "-v"]
+    args = [a for a in argv[1:] if a not in ("-v", "--each")]
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     pairs = next((a for a in args if a.endswith(".jsonl")),
                  os.path.join(root, "..", "shared", "dev", "seed-pairs.jsonl"))
     tables = [a for a in args if a.endswith(".tsv")] or [os.path.join(root, "dictionaries", "news-spinner.tsv")]
+    if "--each" in argv and len(tables) > 1:
+        for t in tables:
+            print(f"{os.path.basename(t)}: ", end="")
+            report(pairs, [t], False)
+        print("all together: ", end="")
+    return report(pairs, tables, verbose)
+
+
+def report(pairs: str, tables: list[str], verbose: bool) -> int:
     table, maxlen = load(tables)
     total = hit = numbers = 0
     missed = []
