@@ -822,7 +822,11 @@ mod tests {
         let e = d.get("stated").unwrap();
         assert!(e.spinner);
         assert_eq!(e.weight, 0.6);
-        let names: Vec<_> = e.candidates.iter().map(|p| (p.original.as_str(), p.rank)).collect();
+        let names: Vec<_> = e
+            .candidates
+            .iter()
+            .map(|p| (p.original.as_str(), p.rank))
+            .collect();
         assert_eq!(names, [("noted", 0), ("said", 0), ("declared", 1)]);
     }
 

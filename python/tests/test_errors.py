@@ -79,7 +79,7 @@ def test_a_malformed_table_names_its_file_and_line(tmp_path):
 
 
 def test_an_unknown_builtin_table_lists_the_known_ones():
-    with pytest.raises(unspin.UnspinError, match=r"no built-in table `nope` \(known: news-spinner, tortured-phrases\)"):
+    with pytest.raises(unspin.UnspinError, match=r"no built-in table `nope` \(known: .*news-spinner.*\)"):
         unspin.Unspinner(tables=["nope"])
 
 
