@@ -150,6 +150,10 @@ pub(crate) struct Tuning {
     /// Channel cost of a candidate from a general lexicon: a synonym set
     /// is not the spinner's, so the context must speak much louder.
     pub general_cost: f64,
+    /// Weight of the evidence that a general candidate's original vanished
+    /// from the document, and its bound.
+    pub vanish_gain: f64,
+    pub vanish_max: f64,
     /// Channel cost of a change of modal ("can" -> "will").
     pub modal_cost: f64,
     /// Channel cost of a contraction made or undone ("did not" -> "didn't").
@@ -177,7 +181,9 @@ pub(crate) const TUNING: Tuning = Tuning {
     pool_max: 4.0,
     p_min: 0.01,
     doc_max: 0.9,
-    general_cost: 3.0,
+    general_cost: 6.5,
+    vanish_gain: 0.5,
+    vanish_max: 4.0,
     modal_cost: 2.0,
     contraction_cost: 1.0,
     meaning_cost: 3.0,
@@ -214,6 +220,8 @@ pub(crate) fn tuning() -> Tuning {
         get("DOC_MAX", &mut t.doc_max);
         get("GENERAL_COST", &mut t.general_cost);
         get("MODAL_COST", &mut t.modal_cost);
+        get("VANISH_GAIN", &mut t.vanish_gain);
+        get("VANISH_MAX", &mut t.vanish_max);
         get("CONTRACTION_COST", &mut t.contraction_cost);
         get("MEANING_COST", &mut t.meaning_cost);
         get("SCORE_BIAS", &mut t.score_bias);
@@ -682,13 +690,22 @@ impl<'t> Document<'t> {
                     if capitalised_inside && c.intrinsic_case == Case::Lower {
                         cost -= t.capital_cost;
                     }
-                    if ids(span).is_some_and(|ids| present.contains(ids)) {
-                        cost -= t.present_cost;
-                    }
                 }
                 let unigram = alt_unigrams[site_alts[i].start + a].unwrap_or_else(|| {
                     lexicon::unigram(model, alt_words[span.clone()].iter().copied())
                 });
+                if a > 0 {
+                    if ids(span).is_some_and(|ids| present.contains(ids)) {
+                        cost -= t.present_cost;
+                    } else if s.candidates[a - 1].general {
+                        // An original the document never writes, though news
+                        // of this length would write it `expected` times:
+                        // the spinner replaced it throughout (a Poisson
+                        // likelihood ratio of seeing it 0 times).
+                        let expected = unigram.exp() * words as f64;
+                        cost += t.vanish_gain * expected.min(t.vanish_max);
+                    }
+                }
                 alts.push(Alt {
                     words: span.clone(),
                     channel: cost,

@@ -62,10 +62,18 @@ pub const BUILTIN_TABLES: &[(&str, &str)] = &[
         "tortured-phrases",
         include_str!("../dictionaries/tortured-phrases.tsv"),
     ),
+    (
+        "general-moby",
+        include_str!("../dictionaries/general-moby.tsv"),
+    ),
+    (
+        "general-wordnet",
+        include_str!("../dictionaries/general-wordnet.tsv"),
+    ),
 ];
 
 /// The built-in tables used when none are named.
-pub const DEFAULT_TABLES: &[&str] = &["news-spinner"];
+pub const DEFAULT_TABLES: &[&str] = &["news-spinner", "general-moby", "general-wordnet"];
 
 /// Default weight of an entry whose line gives none.
 pub const DEFAULT_WEIGHT: f32 = 0.5;
@@ -195,6 +203,20 @@ impl Table {
         let (_, text) = BUILTIN_TABLES.iter().find(|(n, _)| *n == name)?;
         // The built-in tables are checked by the test suite, so they parse.
         Table::parse(text, format!("dictionaries/{name}.tsv")).ok()
+    }
+
+    /// The kind of a built-in table, read from its header alone (see
+    /// [`GENERAL_HEADER`]), or `None` for an unknown name.
+    pub fn builtin_kind(name: &str) -> Option<TableKind> {
+        let (_, text) = BUILTIN_TABLES.iter().find(|(n, _)| *n == name)?;
+        let general = text
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .any(|l| l.trim_end() == GENERAL_HEADER);
+        Some(match general {
+            true => TableKind::General,
+            false => TableKind::Spinner,
+        })
     }
 
     /// A built-in table by name, or an error listing the known names.

@@ -146,9 +146,25 @@ pub struct Figures {
 
 /// The text an oracle makes of `spun` by choosing, finding by finding, the
 /// candidate (or keeping) that brings the text closest to `original`.
+///
+/// Spinners keep line breaks, so when both texts have as many lines, each
+/// finding is judged on its own line (linear in the text's length, where
+/// judging it on the whole text would be quadratic); otherwise on the whole.
 pub fn oracle(unspinner: &Unspinner, spun: &str, original: &str) -> String {
     let a = unspinner.analyze(spun);
-    let target = words(original);
+    let by_line = spun.matches('\n').count() == original.matches('\n').count()
+        && !a
+            .findings()
+            .iter()
+            .any(|f| spun[f.span.clone()].contains('\n'));
+    let target: Vec<Vec<String>> = if by_line {
+        original.split('\n').map(words).collect()
+    } else {
+        vec![words(original)]
+    };
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(spun.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let mut choice: Vec<Option<usize>> = vec![None; a.findings().len()];
     let render = |choice: &[Option<usize>]| {
         let mut i = 0;
@@ -159,11 +175,25 @@ pub fn oracle(unspinner: &Unspinner, spun: &str, original: &str) -> String {
         })
         .into_owned()
     };
+    let distance = |choice: &[Option<usize>], line: usize| {
+        let text = render(choice);
+        let rendered = if target.len() == 1 {
+            words(&text)
+        } else {
+            words(text.split('\n').nth(line).unwrap_or(""))
+        };
+        edit_distance(&rendered, &target[line])
+    };
     for (k, f) in a.findings().iter().enumerate() {
-        let mut best = (edit_distance(&words(&render(&choice)), &target), None);
+        let line = if target.len() == 1 {
+            0
+        } else {
+            line_starts.partition_point(|&s| s <= f.span.start) - 1
+        };
+        let mut best = (distance(&choice, line), None);
         for c in 0..f.candidates.len() {
             choice[k] = Some(c);
-            let d = edit_distance(&words(&render(&choice)), &target);
+            let d = distance(&choice, line);
             if d < best.0 {
                 best = (d, Some(c));
             }

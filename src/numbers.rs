@@ -5,8 +5,10 @@
 //! `3:54pm` -> `three:54pm`, `January 3` -> `January three`, `four` -> `4`.
 //! These rules propose the reverse:
 //!
-//! * a number word glued to digits by `,`, `.` or `:` is a digit (certain:
-//!   no author writes `three,000`);
+//! * a number word glued by `,`, `.` or `:` to digits or to another number
+//!   word is written in digits (certain: no author writes `three,000`,
+//!   `three:54pm`, `zero.5` or `three.sixty two`); a tens word and its units
+//!   (`sixty two`) make one number;
 //! * a number word right after a month name is a digit (likely);
 //! * a lone digit 1-9 before a word (not a unit) is a number word (ambiguous:
 //!   left to the context model and the document score).
@@ -34,6 +36,46 @@ pub fn source(rule: usize) -> Arc<str> {
 const WORDS: [&str; 9] = [
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
 ];
+
+/// Number words a spinner spells digits out with, and their values: `zero`
+/// to `nineteen` and the tens (a tens word may take a units word after it).
+const GLUED_WORDS: [(&str, u32); 28] = [
+    ("zero", 0),
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+fn glued_value(word: &str) -> Option<u32> {
+    GLUED_WORDS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|&(_, v)| v)
+}
 
 /// The length of the longest of [`WORDS`], in bytes.
 const LONGEST_WORD: usize = {
@@ -74,6 +116,8 @@ const UNITS: [&str; 24] = [
 pub struct NumberProposal {
     /// Index of the token to replace.
     pub token: usize,
+    /// Index of the last token replaced (the same, but for `sixty two`).
+    pub last: usize,
     /// The original it proposes.
     pub original: String,
     /// How distinctive the spun form is of spinning (as a table weight).
@@ -89,37 +133,91 @@ fn word_value(word: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// Whether token `k` is `,`, `.` or `:` with no space around it.
+fn is_glue(text: &str, tokens: &[Token], k: usize) -> bool {
+    tokens
+        .get(k)
+        .is_some_and(|t| matches!(&text[t.span.clone()], "," | "." | ":"))
+}
+
+/// Whether token `k` is digits (`000`, `54pm`) or a number word.
+fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
+    let Some(t) = tokens.get(k) else { return false };
+    let s = &text[t.span.clone()];
+    match t.kind {
+        TokenKind::Number => true,
+        TokenKind::Word => {
+            s.bytes().take_while(u8::is_ascii_digit).count() >= 1 || glued_value(s).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// A number word glued to digits or number words (`three,500`,
+/// `three:54pm`, `zero.5`, `three.sixty two`): its digits. A tens word
+/// glued on its left takes the units word after it (`.sixty two` -> `.62`).
+fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
+    let value = glued_value(&text[tokens[k].span.clone()])?;
+    let left = k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2);
+    let right = is_glue(text, tokens, k + 1) && is_numeric(text, tokens, k + 2);
+    if !left && !right {
+        return None;
+    }
+    let mut last = k;
+    let mut original = value.to_string();
+    let units = |j: usize| {
+        tokens.get(j).and_then(|t| {
+            (t.kind == TokenKind::Word)
+                .then(|| glued_value(&text[t.span.clone()]))
+                .flatten()
+                .filter(|v| (1..=9).contains(v))
+        })
+    };
+    if left
+        && value >= 20
+        && value % 10 == 0
+        && tokens
+            .get(k + 1)
+            .is_some_and(|t| t.kind == TokenKind::Space)
+    {
+        if let Some(u) = units(k + 2) {
+            last = k + 2;
+            original = (value + u).to_string();
+        }
+    }
+    Some(NumberProposal {
+        token: k,
+        last,
+        original,
+        weight: 1.0,
+        rule: 1,
+    })
+}
+
+/// The longest number word the rules read, in bytes.
+const LONGEST_GLUED: usize = 9;
+
 /// The number rewrite proposed at token `k`, if any.
 pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
     let tok = &tokens[k];
     // Called for every word the dictionary does not know: most are too long
     // to be a number word or a lone digit, and are turned away first.
+    if tok.span.len() > LONGEST_WORD.max(LONGEST_GLUED) {
+        return None;
+    }
+    if tok.kind == TokenKind::Word {
+        if let Some(p) = glued(text, tokens, k) {
+            return Some(p);
+        }
+    }
     if tok.span.len() > LONGEST_WORD {
         return None;
     }
     let here = &text[tok.span.clone()];
     let next = tokens.get(k + 1);
-    let next_text = next.map(|t| &text[t.span.clone()]);
     match tok.kind {
         TokenKind::Word => {
             let value = word_value(here)?;
-            let glued = matches!(next_text, Some("," | "." | ":"))
-                && tokens.get(k + 2).is_some_and(|t| {
-                    // `000`, or digits with a unit glued on (`54pm`).
-                    let digits = text[t.span.clone()]
-                        .bytes()
-                        .take_while(u8::is_ascii_digit)
-                        .count();
-                    t.kind != TokenKind::Space && digits >= 2
-                });
-            if glued {
-                return Some(NumberProposal {
-                    token: k,
-                    original: value.to_string(),
-                    weight: 1.0,
-                    rule: 1,
-                });
-            }
             let after_month = k >= 2
                 && tokens[k - 1].kind == TokenKind::Space
                 && tokens[k - 2].kind == TokenKind::Word
@@ -130,6 +228,7 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
             if after_month {
                 return Some(NumberProposal {
                     token: k,
+                    last: k,
                     original: value.to_string(),
                     weight: 0.9,
                     rule: 2,
@@ -161,6 +260,7 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
             }
             Some(NumberProposal {
                 token: k,
+                last: k,
                 original: WORDS[value - 1].to_string(),
                 weight: 0.3,
                 rule: 3,
@@ -186,6 +286,15 @@ mod tests {
         assert_eq!(at("about three,000 people", "three").unwrap().original, "3");
         assert_eq!(at("at three:54pm", "three").unwrap().original, "3");
         assert!(at("three people", "three").is_none());
+        assert_eq!(at("rose zero.5 percent", "zero").unwrap().original, "0");
+        assert_eq!(at("about 3,five00", "five00"), None);
+        let p = at("at three.sixty two percent", "sixty").unwrap();
+        assert_eq!((p.original.as_str(), p.last - p.token), ("62", 2));
+        assert_eq!(
+            at("at three.sixty two percent", "three").unwrap().original,
+            "3"
+        );
+        assert!(at("one, two or three", "one").is_none());
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use once_cell::sync::OnceCell;
+
 use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{DictEntry, Dictionary, Match, Table, TableKind, TokenWord, DEFAULT_TABLES};
 use crate::error::Result;
@@ -59,12 +61,35 @@ pub struct Unspinner {
     dict: Arc<Dictionary>,
     /// The general lexicons' forms, if any table is general (see
     /// [`TableKind::General`]): looked up only in documents judged spun.
-    general: Option<Arc<Dictionary>>,
+    general: Option<Arc<General>>,
     model: &'static LanguageModel,
     /// What the model knows of the dictionary's candidates.
     candidates: Arc<Candidates>,
     settings: Settings,
     allow: Arc<HashSet<String>>,
+}
+
+/// The general lexicons of an unspinner, compiled on first use.
+#[derive(Debug)]
+struct General {
+    /// Names of the built-in general tables.
+    builtin: Vec<String>,
+    /// The user's general tables, parsed.
+    tables: Vec<Table>,
+    dict: OnceCell<Option<Dictionary>>,
+}
+
+impl General {
+    fn dictionary(&self) -> Option<&Dictionary> {
+        self.dict
+            .get_or_init(|| {
+                let mut tables = self.tables.clone();
+                // The built-in tables are kept valid by the test suite.
+                tables.extend(self.builtin.iter().filter_map(|n| Table::builtin(n)));
+                Dictionary::from_tables(&tables).ok()
+            })
+            .as_ref()
+    }
 }
 
 /// Configures an [`Unspinner`].
@@ -138,8 +163,14 @@ impl Builder {
         for path in &self.table_files {
             tables.push(Table::read(path)?);
         }
+        // The built-in general lexicons are large and needed only for
+        // documents judged spun: compiled on first use.
+        let mut general_builtin = Vec::new();
         for name in &self.builtin {
-            tables.push(Table::builtin_named(name)?);
+            match Table::builtin_kind(name) {
+                Some(TableKind::General) => general_builtin.push(name.clone()),
+                _ => tables.push(Table::builtin_named(name)?),
+            }
         }
         if !(0.0..=1.0).contains(&self.settings.threshold) {
             return Err(crate::Error::Config {
@@ -151,9 +182,19 @@ impl Builder {
             .into_iter()
             .partition(|t| t.kind == TableKind::Spinner);
         let dict = Dictionary::from_tables(&spinner)?;
-        let general = match general.is_empty() {
-            true => None,
-            false => Some(Arc::new(Dictionary::from_tables(&general)?)),
+        let general = match (general.is_empty(), general_builtin.is_empty()) {
+            (true, true) => None,
+            // A user's table is compiled now, so that its errors show now.
+            (false, _) => Some(Arc::new(General {
+                dict: OnceCell::with_value(Some(Dictionary::from_tables(&general)?)),
+                builtin: general_builtin,
+                tables: general,
+            })),
+            (true, false) => Some(Arc::new(General {
+                dict: OnceCell::new(),
+                builtin: general_builtin,
+                tables: general,
+            })),
         };
         let model = LanguageModel::shipped();
         Ok(Unspinner {
@@ -189,9 +230,10 @@ impl Unspinner {
         &self.dict
     }
 
-    /// The compiled dictionary of the general lexicons, if any are loaded.
+    /// The compiled dictionary of the general lexicons, if any are loaded
+    /// (compiled on first call).
     pub fn general_dictionary(&self) -> Option<&Dictionary> {
-        self.general.as_deref()
+        self.general.as_deref().and_then(General::dictionary)
     }
 
     /// The settings in force.
@@ -234,7 +276,7 @@ impl Unspinner {
         // The general lexicon is looked up only once the spinner's own forms
         // have shown the document spun: in clean text nearly every word has
         // a synonym, and nothing to gain from one.
-        if let Some(general) = &self.general {
+        if let Some(general) = self.general_dictionary() {
             let judged = decided.judgement;
             if judged.score >= self.settings.threshold && self.settings.mode == DecisionMode::Model
             {
@@ -364,12 +406,12 @@ impl Unspinner {
                 }
             }
             if let Some(p) = numbers::propose(text, tokens, k) {
-                let span = tokens[k].span.clone();
+                let span = tokens[k].span.start..tokens[p.last].span.end;
                 let written = &text[span.clone()];
                 if !self.allowed(written) {
                     sites.push(Site {
                         first: k,
-                        last: k,
+                        last: p.last,
                         quoted: quotes::inside(quoted, &span),
                         span,
                         weight: p.weight,
@@ -384,6 +426,8 @@ impl Unspinner {
                         }],
                         general: false,
                     });
+                    k = p.last + 1;
+                    continue;
                 }
             }
             k += 1;
@@ -628,6 +672,70 @@ mod tests {
         assert!(a.findings().is_empty());
         assert_eq!(a.restore(), "");
         assert_eq!(a.score(), 0.0);
+    }
+
+    /// Spun outside quotes: distinctive spinner forms in every sentence.
+    const SPUN: &str = "Officers mentioned the struggle is one in all the worst within the \
+        Center East. The navy mentioned final night time that the assault was one in all many. \
+        Individuals within the area mentioned the struggle will finish quickly. ";
+
+    #[test]
+    fn quotes_the_spinner_left_alone_are_left_alone() {
+        let quote = "\"The nation will fight on in this area, whatever the cost, and we will \
+            stand with our friends in the region for as long as it takes to win,\" he said.";
+        let text = format!("{SPUN}{quote}");
+        let a = unspinner().analyze(&text);
+        assert!(a.is_spun());
+        let at = text.find(quote).unwrap();
+        let quoted: Vec<_> = a.findings().iter().filter(|f| f.span.start > at).collect();
+        assert!(!quoted.is_empty());
+        for f in quoted {
+            assert_eq!(f.restoration, None, "{f:?}");
+            assert_eq!(f.reason, crate::Reason::QuotedSpeech);
+        }
+    }
+
+    #[test]
+    fn quotes_the_spinner_rewrote_are_restored() {
+        let quote = "\"We mentioned final night time that the struggle is one in all the worst \
+            within the Center East,\" he mentioned.";
+        let text = format!("{SPUN}{quote}");
+        let a = unspinner().analyze(&text);
+        let at = text.find(quote).unwrap();
+        let restored = a.restorations().filter(|f| f.span.start > at).count();
+        assert!(restored >= 3, "{restored}");
+    }
+
+    #[test]
+    fn general_lexicon_forms_are_findings_only_when_restored() {
+        let u = unspinner();
+        // Clean: the general lexicon is not even consulted.
+        let clean = u.analyze("The committee stated its findings on Friday.");
+        assert!(clean
+            .findings()
+            .iter()
+            .all(|f| !f.candidates.iter().any(|c| c.source.contains("general-"))));
+        let a = u.analyze(SPUN);
+        for f in a.findings() {
+            let general_only = f.candidates.iter().all(|c| c.source.contains("general-"));
+            assert!(!general_only || f.restoration.is_some(), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn negations_are_never_dropped_by_a_restoration() {
+        let a = unspinner().analyze(SPUN);
+        let text = format!("{SPUN} They did not and could not.");
+        let b = unspinner().analyze(&text);
+        assert!(a.is_spun());
+        for f in b.restorations() {
+            let c = f.restored().unwrap();
+            assert_eq!(
+                f.spun.contains("not") || f.spun.contains("n't"),
+                c.original.contains("not") || c.original.contains("n't"),
+                "{f:?}"
+            );
+        }
     }
 
     #[test]

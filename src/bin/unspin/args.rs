@@ -37,12 +37,13 @@ pub struct Common {
     #[arg(long = "dict", value_name = "FILE")]
     pub dicts: Vec<PathBuf>,
 
-    /// Built-in tables to use, comma-separated (news-spinner, tortured-phrases).
+    /// Built-in tables to use, comma-separated (news-spinner, general-moby,
+    /// general-wordnet, tortured-phrases).
     #[arg(
         long = "tables",
         value_name = "NAMES",
         value_delimiter = ',',
-        default_value = "news-spinner"
+        default_value = "news-spinner,general-moby,general-wordnet"
     )]
     pub tables: Vec<String>,
 
