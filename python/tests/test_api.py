@@ -92,7 +92,7 @@ def test_tables_can_be_none_a_list_or_a_comma_separated_string():
     assert unspin.Unspinner(tables="").analyze(SPUN).findings == []
     both = unspin.Unspinner(tables="news-spinner,tortured-phrases")
     assert both.tables == ["news-spinner", "tortured-phrases"]
-    assert unspin.DEFAULT_TABLES == ["news-spinner"]
+    assert "news-spinner" in unspin.DEFAULT_TABLES
     assert set(unspin.BUILTIN_TABLES) >= {"news-spinner", "tortured-phrases"}
 
 
