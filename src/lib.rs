@@ -40,6 +40,7 @@ mod lexicon;
 mod meaning;
 pub mod model;
 pub mod numbers;
+pub mod parallel;
 mod quotes;
 pub mod report;
 pub mod restore;

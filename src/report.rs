@@ -77,12 +77,19 @@ pub struct DocumentRecord<'a> {
 impl<'a> DocumentRecord<'a> {
     /// The record of an analysis.
     pub fn new(a: &'a Analysis<'_>) -> Self {
+        DocumentRecord::from_parts(a.score(), a.is_spun(), a.words(), a.findings())
+    }
+
+    /// The record of an analysis kept as its parts (the score unrounded),
+    /// for a caller that no longer holds the [`Analysis`], such as the
+    /// Python package.
+    pub fn from_parts(score: f64, spun: bool, words: usize, findings: &'a [Finding]) -> Self {
         DocumentRecord {
-            score: round4(a.score()),
-            spun: a.is_spun(),
-            words: a.words(),
-            restorations: a.restorations().count(),
-            findings: a.findings().iter().map(FindingRecord::new).collect(),
+            score: round4(score),
+            spun,
+            words,
+            restorations: findings.iter().filter(|f| f.restoration.is_some()).count(),
+            findings: findings.iter().map(FindingRecord::new).collect(),
         }
     }
 }
