@@ -36,7 +36,7 @@ const DEFAULT_MAX_BYTES: usize = 64 << 20;
 fn py_err(e: unspin::Error) -> PyErr {
     let msg = e.to_string();
     match &e {
-        unspin::Error::Io { source, .. } => match source.kind() {
+        unspin::Error::Io { error, .. } => match error.kind() {
             std::io::ErrorKind::NotFound => PyFileNotFoundError::new_err(msg),
             std::io::ErrorKind::PermissionDenied => PyPermissionError::new_err(msg),
             _ => PyOSError::new_err(msg),
