@@ -820,6 +820,26 @@ mod tests {
     }
 
     #[test]
+    fn a_table_cannot_drop_a_negation_or_change_a_number_unless_distinctive() {
+        let table = Table::parse(
+            "did not\tdid\t0.5\nhundreds\tthousands\t0.5\nthousands and thousands\tmillions\t1.0\n",
+            "t.tsv",
+        )
+        .unwrap();
+        let u = Unspinner::builder().table(table).build().unwrap();
+        let text = format!("{SPUN}They did not come. Hundreds of them, thousands and thousands.");
+        let a = u.analyze(&text);
+        let proposed: Vec<&str> = a
+            .findings()
+            .iter()
+            .flat_map(|f| f.candidates.iter().map(|c| c.original.as_str()))
+            .collect();
+        assert!(!proposed.contains(&"did"), "{proposed:?}");
+        assert!(!proposed.contains(&"Thousands"), "{proposed:?}");
+        assert!(proposed.contains(&"millions"), "{proposed:?}");
+    }
+
+    #[test]
     fn negations_are_never_dropped_by_a_restoration() {
         let a = unspinner().analyze(SPUN);
         let text = format!("{SPUN} They did not and could not.");

@@ -135,3 +135,59 @@ proptest! {
         prop_assert!(err.contains(&expected), "{}", err);
     }
 }
+
+/// Words that carry a negation, as `src/meaning.rs` counts them.
+fn negations(s: &str) -> usize {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| {
+            let w = w.to_lowercase().replace('’', "'");
+            w.ends_with("n't")
+                || [
+                    "not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "nowhere",
+                    "cannot", "without",
+                ]
+                .contains(&w.as_str())
+        })
+        .count()
+}
+
+/// Spun news with negations and numbers among the spinner's forms.
+fn negated_text() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("one in all".to_string()),
+        Just("mentioned".to_string()),
+        Just("struggle".to_string()),
+        Just("final night time".to_string()),
+        Just("did not".to_string()),
+        Just("are not".to_string()),
+        Just("not".to_string()),
+        Just("by no means".to_string()),
+        Just("is just not".to_string()),
+        Just("straight and not".to_string()),
+        Just("hundreds".to_string()),
+        Just("a whole bunch of".to_string()),
+        Just("will".to_string()),
+        Just("can".to_string()),
+        "[a-z]{1,8}",
+    ];
+    prop::collection::vec(pieces, 0..30).prop_map(|v| v.join(" ") + ".")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    /// A restoration never drops or adds a negation, except for a form no
+    /// author writes (table weight 0.9 or more), which may stand for one.
+    #[test]
+    fn restorations_keep_their_negations(text in negated_text()) {
+        let u = unspinner();
+        let a = u.analyze(&text);
+        for f in a.restorations() {
+            let c = f.restored().unwrap();
+            let weight = u.dictionary().get(&f.spun).map_or(0.0, |e| e.weight);
+            if weight < 0.9 {
+                prop_assert_eq!(negations(&f.spun), negations(&c.original), "{:?}", f);
+            }
+        }
+    }
+}
