@@ -663,6 +663,24 @@ impl<'t> Document<'t> {
             .flat_map(|r| alt_spans[r.start + 1..r.end].iter().filter_map(ids))
             .collect();
         let present = present_phrases(&plain, &wanted);
+        // A spinner that draws afresh at every occurrence leaves some of a
+        // form's originals standing, so an original present elsewhere says
+        // less: weigh it by the share of distinctive forms whose first
+        // original the document does not hold (near 1 for a spinner that
+        // rewrites every occurrence).
+        let (mut distinctive, mut standing) = (0usize, 0usize);
+        for (i, s) in sites.iter().enumerate() {
+            if s.general || s.weight < 0.6 || s.candidates.is_empty() {
+                continue;
+            }
+            distinctive += 1;
+            let first = &alt_spans[site_alts[i].start + 1];
+            standing += usize::from(ids(first).is_some_and(|ids| present.contains(ids)));
+        }
+        let present_cost = match distinctive {
+            0..=4 => t.present_cost,
+            n => t.present_cost * (1.0 - standing as f64 / n as f64),
+        };
         let mut alts = reused!(Alt);
         for (i, s) in sites.iter().enumerate() {
             let written = &text[s.span.clone()];
@@ -696,7 +714,7 @@ impl<'t> Document<'t> {
                 });
                 if a > 0 {
                     if ids(span).is_some_and(|ids| present.contains(ids)) {
-                        cost -= t.present_cost;
+                        cost -= present_cost;
                     } else if s.candidates[a - 1].general {
                         // An original the document never writes, though news
                         // of this length would write it `expected` times:
