@@ -14,6 +14,8 @@
 //!   (`did not` -> `didn't`): proposed with a channel cost
 //!   ([`Change::cost`]), so only strong evidence restores it.
 
+use crate::numbers::word_value;
+
 /// How a candidate differs in meaning from the spun form it would replace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Change {
@@ -57,46 +59,6 @@ const MODALS: [&str; 9] = [
     "will", "would", "can", "could", "may", "might", "must", "shall", "should",
 ];
 
-/// Number words and the values they stand for; `hundreds` counts as
-/// `hundred`: "hundreds" -> "thousands" changes a value as surely as
-/// "300" -> "3,000".
-const NUMBER_WORDS: [(&str, u64); 34] = [
-    ("zero", 0),
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-    ("dozen", 12),
-    ("hundred", 100),
-    ("thousand", 1_000),
-    ("million", 1_000_000),
-    ("billion", 1_000_000_000),
-    ("trillion", 1_000_000_000_000),
-];
-
 /// Auxiliary verbs besides the modals: where a negation stands among them
 /// is part of what it negates.
 const AUXILIARIES: [&str; 13] = [
@@ -130,10 +92,9 @@ fn number_value(word: &str) -> Option<u64> {
             return w.parse().ok();
         }
     }
-    NUMBER_WORDS
-        .iter()
-        .find(|(w, _)| *w == word || *w == singular)
-        .map(|&(_, v)| v)
+    // "hundreds" counts as "hundred": "hundreds" -> "thousands" changes a
+    // value as surely as "300" -> "3,000".
+    word_value(word).or_else(|| word_value(singular))
 }
 
 fn gist(phrase: &str) -> Gist {

@@ -33,13 +33,10 @@ pub fn source(rule: usize) -> Arc<str> {
     }
 }
 
-const WORDS: [&str; 9] = [
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-];
-
-/// Number words a spinner spells digits out with, and their values: `zero`
-/// to `nineteen` and the tens (a tens word may take a units word after it).
-const GLUED_WORDS: [(&str, u32); 28] = [
+/// Number words and their values: `zero` to `nineteen` (at the index of
+/// their value), the tens, then the multipliers. The rules spell digits
+/// with the first [`SPELLED`]; [`crate::meaning`] reads values with all.
+pub(crate) const NUMBER_WORDS: [(&str, u64); 34] = [
     ("zero", 0),
     ("one", 1),
     ("two", 2),
@@ -68,26 +65,57 @@ const GLUED_WORDS: [(&str, u32); 28] = [
     ("seventy", 70),
     ("eighty", 80),
     ("ninety", 90),
+    ("dozen", 12),
+    ("hundred", 100),
+    ("thousand", 1_000),
+    ("million", 1_000_000),
+    ("billion", 1_000_000_000),
+    ("trillion", 1_000_000_000_000),
 ];
 
-fn glued_value(word: &str) -> Option<u32> {
-    GLUED_WORDS
+/// The words a spinner spells digits out with: `zero` to `ninety` (a tens
+/// word may take a units word after it).
+const SPELLED: usize = 28;
+
+/// The value of a number word of [`NUMBER_WORDS`] (any case).
+pub(crate) fn word_value(word: &str) -> Option<u64> {
+    value_among(&NUMBER_WORDS, word)
+}
+
+fn value_among(words: &[(&str, u64)], word: &str) -> Option<u64> {
+    words
         .iter()
         .find(|(w, _)| w.eq_ignore_ascii_case(word))
         .map(|&(_, v)| v)
 }
 
-/// The length of the longest of [`WORDS`], in bytes.
-const LONGEST_WORD: usize = {
-    let (mut i, mut n) = (0, 0);
-    while i < WORDS.len() {
-        if WORDS[i].len() > n {
-            n = WORDS[i].len();
+/// The value of a word that spells digits out (`zero` to `ninety`).
+fn spelled_value(word: &str) -> Option<u64> {
+    value_among(&NUMBER_WORDS[..SPELLED], word)
+}
+
+/// The value of a digit word, `one` to `nine`.
+fn digit_value(word: &str) -> Option<u64> {
+    value_among(&NUMBER_WORDS[1..10], word)
+}
+
+/// The length in bytes of the longest of `NUMBER_WORDS[from..to]`.
+const fn longest(from: usize, to: usize) -> usize {
+    let (mut i, mut n) = (from, 0);
+    while i < to {
+        if NUMBER_WORDS[i].0.len() > n {
+            n = NUMBER_WORDS[i].0.len();
         }
         i += 1;
     }
     n
-};
+}
+
+/// The length of the longest digit word (`one` to `nine`), in bytes.
+const LONGEST_WORD: usize = longest(1, 10);
+
+/// The length of the longest word that spells digits out, in bytes.
+const LONGEST_SPELLED: usize = longest(0, SPELLED);
 
 const MONTHS: [&str; 12] = [
     "january",
@@ -126,13 +154,6 @@ pub struct NumberProposal {
     pub rule: usize,
 }
 
-fn word_value(word: &str) -> Option<usize> {
-    WORDS
-        .iter()
-        .position(|w| w.eq_ignore_ascii_case(word))
-        .map(|i| i + 1)
-}
-
 /// Whether token `k` is `,`, `.` or `:` with no space around it.
 fn is_glue(text: &str, tokens: &[Token], k: usize) -> bool {
     tokens
@@ -147,7 +168,7 @@ fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
     match t.kind {
         TokenKind::Number => true,
         TokenKind::Word => {
-            s.bytes().take_while(u8::is_ascii_digit).count() >= 1 || glued_value(s).is_some()
+            s.bytes().take_while(u8::is_ascii_digit).count() >= 1 || spelled_value(s).is_some()
         }
         _ => false,
     }
@@ -157,7 +178,7 @@ fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
 /// `three:54pm`, `zero.5`, `three.sixty two`): its digits. A tens word
 /// glued on its left takes the units word after it (`.sixty two` -> `.62`).
 fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
-    let value = glued_value(&text[tokens[k].span.clone()])?;
+    let value = spelled_value(&text[tokens[k].span.clone()])?;
     let left = k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2);
     let right = is_glue(text, tokens, k + 1) && is_numeric(text, tokens, k + 2);
     if !left && !right {
@@ -168,7 +189,7 @@ fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
     let units = |j: usize| {
         tokens.get(j).and_then(|t| {
             (t.kind == TokenKind::Word)
-                .then(|| glued_value(&text[t.span.clone()]))
+                .then(|| spelled_value(&text[t.span.clone()]))
                 .flatten()
                 .filter(|v| (1..=9).contains(v))
         })
@@ -194,15 +215,12 @@ fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
     })
 }
 
-/// The longest number word the rules read, in bytes.
-const LONGEST_GLUED: usize = 9;
-
 /// The number rewrite proposed at token `k`, if any.
 pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
     let tok = &tokens[k];
     // Called for every word the dictionary does not know: most are too long
     // to be a number word or a lone digit, and are turned away first.
-    if tok.span.len() > LONGEST_WORD.max(LONGEST_GLUED) {
+    if tok.span.len() > LONGEST_SPELLED {
         return None;
     }
     if tok.kind == TokenKind::Word {
@@ -217,7 +235,7 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
     let next = tokens.get(k + 1);
     match tok.kind {
         TokenKind::Word => {
-            let value = word_value(here)?;
+            let value = digit_value(here)?;
             let after_month = k >= 2
                 && tokens[k - 1].kind == TokenKind::Space
                 && tokens[k - 2].kind == TokenKind::Word
@@ -261,7 +279,7 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
             Some(NumberProposal {
                 token: k,
                 last: k,
-                original: WORDS[value - 1].to_string(),
+                original: NUMBER_WORDS[value].0.to_string(),
                 weight: 0.3,
                 rule: 3,
             })
