@@ -373,6 +373,11 @@ pub struct Dictionary {
     map: fst::Map<Vec<u8>>,
     entries: Vec<DictEntry>,
     words: WordTrie,
+    /// Whether a hyphen between two words matches a space of a phrase: the
+    /// spinner's own tables list its hyphenated outputs that way ("far off"
+    /// for "far-off"); a general lexicon's phrases are an author's, and a
+    /// hyphenated compound ("think-tank") is no substitution of them.
+    hyphens_join: bool,
     /// Unique among the dictionaries of this process, for memos of its
     /// lookups.
     serial: u64,
@@ -602,6 +607,7 @@ impl Dictionary {
             map,
             entries,
             words,
+            hyphens_join: tables.iter().any(|t| t.kind == TableKind::Spinner),
             serial: crate::next_serial(),
         })
     }
@@ -654,7 +660,8 @@ impl Dictionary {
     /// (a tokenization of `text`). Words may be separated by any whitespace
     /// or by one hyphen (the spinner writes `far-off`, `non-public`), but not
     /// by other punctuation. A lower-case word touching a hyphen outside the
-    /// match never matches: the spinner leaves such words alone.
+    /// match never matches: the spinner leaves such words alone. In a
+    /// dictionary of general lexicons only, a hyphen never joins two words.
     pub fn longest_match(&self, text: &str, tokens: &[Token], first: usize) -> Option<Match<'_>> {
         let mut buf = String::new();
         self.longest_match_by(text, tokens, first, |k| {
@@ -721,7 +728,9 @@ impl Dictionary {
             }
             // Step over one whitespace token or one hyphen to the next word.
             match tokens.get(k + 1) {
-                Some(t) if t.kind == TokenKind::Space || hyphen_after => k += 2,
+                Some(t) if t.kind == TokenKind::Space || (hyphen_after && self.hyphens_join) => {
+                    k += 2
+                }
                 _ => return best,
             }
         }
@@ -798,6 +807,21 @@ mod tests {
         );
         // "public" touches a second hyphen outside the match.
         assert!(d.longest_match(text, &toks, 8).is_none());
+    }
+
+    #[test]
+    fn a_general_lexicon_never_matches_across_a_hyphen() {
+        let table = format!("{GENERAL_HEADER}\nthink tank\tcompany\ntank\tcontainer\n");
+        let general = Table::parse(&table, "g.tsv").unwrap();
+        let d = Dictionary::from_tables(&[general]).unwrap();
+        let text = "a think-tank and a think tank";
+        let toks = tokenize(text);
+        assert!(d.longest_match(text, &toks, 2).is_none());
+        assert!(d.longest_match(text, &toks, 4).is_none());
+        assert_eq!(
+            d.longest_match(text, &toks, 10).unwrap().entry.spun,
+            "think tank"
+        );
     }
 
     #[test]
