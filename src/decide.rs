@@ -342,6 +342,12 @@ pub(crate) fn decide(
         sites: (0..sites.len())
             .map(|i| {
                 let mut d = doc.decision(&second, i, prior[i], &mut candidates);
+                // A document judged clean is left alone, however strongly the
+                // context favours a candidate at one site: in clean text such a
+                // site is an author's word far more often than a spinner's.
+                if clean {
+                    d.restore = None;
+                }
                 if d.restore.is_none() {
                     d.reason = if silenced(i) {
                         Reason::QuotedSpeech

@@ -53,6 +53,38 @@ fn check_of_clean_text_exits_0_with_only_the_score_line() {
         .stdout("tests/fixtures/clean.txt: score 0.00 (clean), 0 restorations in 6 words\n");
 }
 
+/// A clean paragraph (Brown press) in which one form, "schooling", reads better
+/// as the spinner's original ("education"): the document is judged clean, so
+/// it is left alone, whatever the context says at that one site.
+#[test]
+fn a_document_judged_clean_is_left_alone_however_one_site_reads() {
+    const TEXT: &str = "The President said the nation's 92 medical and 47 dental schools \
+        cannot now handle the student load needed to meet the rising need for health care. \
+        Moreover, he said, many qualified young people are not going into medicine and \
+        dentistry because they can't afford the schooling costs.";
+    unspin()
+        .args(["check", "-"])
+        .write_stdin(TEXT)
+        .assert()
+        .code(0);
+    let out = unspin()
+        .args(["check", "--format", "json", "--all", "-"])
+        .write_stdin(TEXT)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = if v.is_array() { v[0].clone() } else { v };
+    assert!(v["score"].as_f64().unwrap() < unspin::DEFAULT_THRESHOLD);
+    let schooling = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["spun"] == "schooling")
+        .expect("schooling is a finding");
+    assert!(schooling["original"].is_null());
+    assert_eq!(schooling["reason"], "clean-document");
+}
+
 #[test]
 fn check_reads_stdin_when_no_file_or_dash_is_given() {
     for args in [vec![], vec!["-"]] {

@@ -110,20 +110,21 @@ macro_rules! floors {
 }
 
 // test: file => candidate recall, WER reduction, change precision, exact sites, clean false per 1k
-// (floors a little below the figures measured at c6062bc, the general tables on by default:
-// raise them as the decisions improve; see README, "Generalization
-// benchmark")
+// (floors a little below the figures measured at the commit that left documents judged clean
+// alone: raise them as the decisions improve; see README, "Generalization benchmark"). Text
+// spun with an unrelated thesaurus is judged clean, and so left alone, far more often than
+// not: its rows hold few changes, and their precision says little.
 floors! {
-    wordnet_seed_spinner_passages: "wordnet-keys-article-quotes-spin-passages" => 0.04, 0.01, 0.85, 0.01, 1.0;
-    wordnet_seed_spinner_articles: "wordnet-keys-article-quotes-spin-articles" => 0.05, -0.01, 0.85, 0.0, 1.0;
-    wordnet_second_spinner_passages: "wordnet-both-occurrence-quotes-spin-passages" => 0.02, -0.01, 0.85, 0.0, 1.0;
-    wordnet_quotes_kept_passages: "wordnet-keys-article-quotes-keep-passages" => 0.05, 0.0, 0.75, 0.01, 1.0;
-    moby_seed_spinner_passages: "moby-keys-article-quotes-spin-passages" => 0.02, -0.01, 0.85, 0.0, 1.0;
-    moby_seed_spinner_articles: "moby-keys-article-quotes-spin-articles" => 0.02, -0.01, 0.85, 0.0, 1.0;
-    moby_second_spinner_passages: "moby-both-occurrence-quotes-spin-passages" => 0.01, -0.01, 0.7, 0.0, 1.0;
-    moby_quotes_kept_passages: "moby-keys-article-quotes-keep-passages" => 0.01, -0.01, 0.85, 0.0, 1.0;
-    news_family_wordnet_second_spinner_passages: "news-spinner-wordnet-both-occurrence-quotes-spin-passages" => 0.32, 0.27, 0.86, 0.2, 1.0;
-    news_family_wordnet_second_spinner_articles: "news-spinner-wordnet-both-occurrence-quotes-spin-articles" => 0.33, 0.29, 0.87, 0.25, 1.0;
-    news_family_moby_quotes_kept_passages: "news-spinner-moby-keys-article-quotes-keep-passages" => 0.5, 0.49, 0.91, 0.38, 1.0;
-    news_family_moby_quotes_kept_articles: "news-spinner-moby-keys-article-quotes-keep-articles" => 0.47, 0.45, 0.92, 0.34, 1.0;
+    wordnet_seed_spinner_passages: "wordnet-keys-article-quotes-spin-passages" => 0.05, -0.01, 0.4, 0.0, 0.3;
+    wordnet_seed_spinner_articles: "wordnet-keys-article-quotes-spin-articles" => 0.07, -0.01, 0.4, 0.0, 0.3;
+    wordnet_second_spinner_passages: "wordnet-both-occurrence-quotes-spin-passages" => 0.04, -0.01, 0.4, 0.0, 0.3;
+    wordnet_quotes_kept_passages: "wordnet-keys-article-quotes-keep-passages" => 0.06, -0.01, 0.4, 0.0, 0.3;
+    moby_seed_spinner_passages: "moby-keys-article-quotes-spin-passages" => 0.03, -0.01, 0.4, 0.0, 0.3;
+    moby_seed_spinner_articles: "moby-keys-article-quotes-spin-articles" => 0.04, -0.01, 0.4, 0.0, 0.3;
+    moby_second_spinner_passages: "moby-both-occurrence-quotes-spin-passages" => 0.02, -0.01, 0.4, 0.0, 0.3;
+    moby_quotes_kept_passages: "moby-keys-article-quotes-keep-passages" => 0.03, -0.01, 0.4, 0.0, 0.3;
+    news_family_wordnet_second_spinner_passages: "news-spinner-wordnet-both-occurrence-quotes-spin-passages" => 0.33, 0.27, 0.88, 0.2, 0.3;
+    news_family_wordnet_second_spinner_articles: "news-spinner-wordnet-both-occurrence-quotes-spin-articles" => 0.35, 0.33, 0.9, 0.25, 0.3;
+    news_family_moby_quotes_kept_passages: "news-spinner-moby-keys-article-quotes-keep-passages" => 0.51, 0.5, 0.93, 0.39, 0.3;
+    news_family_moby_quotes_kept_articles: "news-spinner-moby-keys-article-quotes-keep-articles" => 0.49, 0.46, 0.93, 0.35, 0.3;
 }
