@@ -166,7 +166,8 @@ impl Builder {
         self
     }
 
-    /// Sets the document spin score at or above which a document is judged spun.
+    /// Sets the document spin score at or above which a document is judged
+    /// spun. Nothing is restored in a document judged clean.
     pub fn threshold(mut self, threshold: f64) -> Self {
         self.settings.threshold = threshold;
         self

@@ -42,7 +42,8 @@ class Unspinner:
             dicts: extra table files (TSV, the format of the shipped ones),
                 listed before the built-in tables.
             threshold: the document spin score at or above which a document is
-                judged spun, in [0, 1].
+                judged spun, in [0, 1]; nothing is restored in a document judged
+                clean.
             allow: spun forms (any case) never reported nor restored.
             decide: ``"model"`` (the language model decides, the default) or
                 ``"dictionary"`` (a baseline: restore every distinctive form).

@@ -49,7 +49,8 @@ pub struct Common {
     )]
     pub tables: Vec<String>,
 
-    /// Document spin score at or above which a document is judged spun.
+    /// Document spin score at or above which a document is judged spun;
+    /// nothing is restored in a document judged clean.
     #[arg(long, value_name = "SCORE", default_value_t = unspin::DEFAULT_THRESHOLD)]
     pub threshold: f64,
 
