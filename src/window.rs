@@ -77,6 +77,11 @@ pub struct Window<'t> {
     pub text: &'t str,
     /// Where it starts in the document.
     pub start: Start,
+    /// Whether it ends where the document does, or at a cut that no
+    /// decision sees (after punctuation that ends a line or a sentence);
+    /// false for a window cut elsewhere, near which decisions may differ
+    /// from the whole document's.
+    pub exact: bool,
 }
 
 /// The windows of `text`, of at most `size` bytes each (at least 1), in
@@ -88,9 +93,13 @@ pub fn windows(text: &str, size: usize) -> impl Iterator<Item = Window<'_>> {
         if rest.is_empty() {
             return None;
         }
-        let n = cut(rest, size, true);
+        let (n, exact) = cut(rest, size, true);
         let (here, after) = rest.split_at(n);
-        let w = Window { text: here, start };
+        let w = Window {
+            text: here,
+            start,
+            exact,
+        };
         start = start.after(here);
         rest = after;
         Some(w)
@@ -99,13 +108,23 @@ pub fn windows(text: &str, size: usize) -> impl Iterator<Item = Window<'_>> {
 
 /// The length of the first window of `text` at most `size` bytes long (at
 /// least one character): all of `text` when it fits, else up to the last
-/// cut of the kind the module describes in its second half. `complete`:
-/// `text` is the rest of the document (else a cut needs to see what
-/// follows it).
-pub fn cut(text: &str, size: usize, complete: bool) -> usize {
+/// cut of the kind the module describes in its second half; and whether
+/// the cut is one that no decision sees (see [`Window::exact`]).
+/// `complete`: `text` is the rest of the document (else a cut needs to see
+/// what follows it).
+pub fn cut(text: &str, size: usize, complete: bool) -> (usize, bool) {
     if text.len() <= size && complete {
-        return text.len();
+        return (text.len(), true);
     }
+    match exact_cut(text, size) {
+        Some(at) => (at, true),
+        None => (rough_cut(text, size), false),
+    }
+}
+
+/// The last cut in the second half of the first `size` bytes of `text`
+/// that no decision sees.
+fn exact_cut(text: &str, size: usize) -> Option<usize> {
     let hi = floor_boundary(text, size.min(text.len()));
     let lo = floor_boundary(text, hi / 2);
     let b = text.as_bytes();
@@ -123,17 +142,19 @@ pub fn cut(text: &str, size: usize, complete: bool) -> usize {
             continue;
         }
         if b[run..i].contains(&b'\n') {
-            return run;
+            return Some(run);
         }
         line_end.get_or_insert(run);
     }
-    if let Some(at) = line_end {
-        return at;
-    }
-    if let Some(at) = sentence_end(text, lo, hi) {
-        return at;
-    }
-    // No sentence end: another line break, else a space, else anywhere.
+    line_end.or_else(|| sentence_end(text, lo, hi))
+}
+
+/// A cut in the first `size` bytes of `text` where there is no sentence
+/// end: at a line break, else between words, else between characters.
+fn rough_cut(text: &str, size: usize) -> usize {
+    let hi = floor_boundary(text, size.min(text.len()));
+    let lo = floor_boundary(text, hi / 2);
+    let b = text.as_bytes();
     let space = |c: &u8| c.is_ascii_whitespace();
     if let Some(i) = memchr::memrchr(b'\n', &b[lo..hi]) {
         return lo + i + 1;
@@ -245,10 +266,10 @@ impl<R: Read> FileWindows<R> {
         }
     }
 
-    /// The next window: its text (valid until the next call) and where it
-    /// starts; `None` at the end.
+    /// The next window (its text valid until the next call); `None` at
+    /// the end.
     #[allow(clippy::should_implement_trait)]
-    pub fn next(&mut self) -> Option<Result<(&str, Start)>> {
+    pub fn next(&mut self) -> Option<Result<Window<'_>>> {
         if self.failed {
             return None;
         }
@@ -267,14 +288,14 @@ impl<R: Read> FileWindows<R> {
                 return Some(Err(e));
             }
         };
-        let n = cut(text, self.size, self.eof);
+        let (n, exact) = cut(text, self.size, self.eof);
         let start = self.start;
         self.start = start.after(&text[..n]);
         let from = self.used;
         self.used += n;
         // Checked by `valid`.
         let text = std::str::from_utf8(&self.buf[from..from + n]).unwrap_or_default();
-        Some(Ok((text, start)))
+        Some(Ok(Window { text, start, exact }))
     }
 
     /// Reads until a window and its look-ahead are buffered, or the end;
@@ -352,8 +373,14 @@ mod tests {
     #[test]
     fn windows_end_after_a_paragraph_then_a_line_then_a_sentence() {
         let t = "Aa bb.\n\nCc dd.\nEe ff. Gg hh";
-        assert_eq!(pieces(t, 20), ["Aa bb.", "\n\nCc dd.\nEe ff.", " Gg hh"]);
-        assert_eq!(pieces("Aa bb. Cc dd. ee ff", 16), ["Aa bb.", " Cc dd. ee ff"]);
+        assert_eq!(pieces(t, 20), ["Aa bb.\n\nCc dd.", "\nEe ff. Gg hh"]);
+        assert_eq!(pieces(t, 12), ["Aa bb.", "\n\nCc dd.", "\nEe ff.", " Gg hh"]);
+        // A full stop before a lower-case word ends no sentence: with no
+        // other end in the second half, the cut is rough.
+        let t = "Aa bb. Cc dd. ee ff";
+        assert_eq!(pieces(t, 16), ["Aa bb. Cc dd.", " ee ff"]);
+        let exact: Vec<bool> = windows(t, 16).map(|w| w.exact).collect();
+        assert_eq!(exact, [false, true]);
     }
 
     #[test]
@@ -399,8 +426,8 @@ mod tests {
         let mut r = FileWindows::new(Trickle(text.as_bytes()), Path::new("t"), 50);
         let mut got = Vec::new();
         while let Some(w) = r.next() {
-            let (t, s) = w.unwrap();
-            got.push((t.to_string(), s));
+            let w = w.unwrap();
+            got.push((w.text.to_string(), w.start));
         }
         let want: Vec<(String, Start)> = windows(&text, 50)
             .map(|w| (w.text.to_string(), w.start))
