@@ -251,6 +251,11 @@ pub struct BatchArgs {
     /// is reported and the exit status is 2.
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnError::Skip)]
     pub on_error: OnError,
+
+    /// A text file larger than BYTES is analysed in windows of at most
+    /// BYTES, streamed (a testing aid: the default is 1M).
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_size, hide = true)]
+    pub window: u64,
 }
 
 /// What becomes of a document that cannot be processed.
