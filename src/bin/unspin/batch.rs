@@ -48,6 +48,10 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// goes through, alone).
 const WINDOW_BYTES: usize = 32 << 20;
 
+/// What a window of a document read in windows counts for against
+/// [`WINDOW_BYTES`], per byte of its text.
+const WINDOW_COST: usize = 16;
+
 /// Worker threads per core, at most: the analysis is CPU-bound, and each
 /// thread keeps its own buffers, so more only cost memory and start-up.
 const MAX_THREADS_PER_CORE: usize = 4;
@@ -652,15 +656,19 @@ impl Reader {
     ) -> bool {
         let size = self.plan.window;
         let flags = self.flags.clone();
-        let summary = u.summarize(|each| {
-            let mut windows = FileWindows::open(path, size)?;
-            while let Some(w) = windows.next() {
-                if flags.stopped() {
-                    return Err(unspin::Error::io(path, io::Error::other("interrupted")));
+        // On a worker, whose memory the windows' analyses then reuse (a
+        // thread's freed memory is not another's to take).
+        let summary = self.pool.install(|| {
+            u.summarize(|each| {
+                let mut windows = FileWindows::open(path, size)?;
+                while let Some(w) = windows.next() {
+                    if flags.stopped() {
+                        return Err(unspin::Error::io(path, io::Error::other("interrupted")));
+                    }
+                    each(w?.text);
                 }
-                each(w?.text);
-            }
-            Ok(())
+                Ok(())
+            })
         });
         let summary = match summary {
             Ok(s) => Arc::new(s),
@@ -683,7 +691,10 @@ impl Reader {
                         && self.emit(Step::End { src, stamp }, 0);
                 }
             };
-            let cost = w.text.len();
+            // A window's analysis holds about a hundred times its bytes:
+            // counted at WINDOW_COST times, at most two windows are in
+            // flight, so memory stays bounded whatever the threads.
+            let cost = w.text.len().saturating_mul(WINDOW_COST);
             let step = Step::Window {
                 src: src.clone(),
                 u: u.clone(),
