@@ -158,6 +158,16 @@ pub struct ReviewArgs {
     /// Write the result to OUT instead of back to FILE.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
+
+    /// Read the file as JSON Lines (files ending in .jsonl or .ndjson are
+    /// anyway), and review the text field of every record.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The JSON Lines field holding the text; a dotted path (`doc.body`)
+    /// reaches into nested objects.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub field: String,
 }
 
 #[derive(Debug, Args)]
