@@ -454,8 +454,7 @@ pub(crate) fn decide(
             // the others is that sum less its own: linear in the number of
             // sites, however often a form repeats.
             tally.add(sites, &evidence, &doc.keys, &t);
-            let judgement =
-                given.unwrap_or_else(|| tally.judgement(doc.words, quoted_words, &t));
+            let judgement = given.unwrap_or_else(|| tally.judgement(doc.words, quoted_words, &t));
             (judgement, &tally.by_form)
         }
     };
@@ -853,6 +852,22 @@ impl Site {
     }
 }
 
+/// The originals a document holds elsewhere as written: found in the
+/// document itself, or over all the windows of a larger one.
+enum Present<'a> {
+    Own(FxHashSet<&'a [WordId]>),
+    Outer(&'a FxHashSet<Box<[WordId]>>),
+}
+
+impl Present<'_> {
+    fn contains(&self, ids: &[WordId]) -> bool {
+        match self {
+            Present::Own(own) => own.contains(ids),
+            Present::Outer(outer) => outer.contains(ids),
+        }
+    }
+}
+
 /// The penalty for an original present elsewhere in a document where
 /// `standing` of the `distinctive` forms' first originals stand. A spinner
 /// that draws afresh at every occurrence leaves some of a form's originals
@@ -879,10 +894,8 @@ impl<'t> Document<'t> {
     ) -> Self {
         let model = vocab.model;
         let p = prelude;
-        let own: FxHashSet<&[WordId]>;
-        let (present, present_cost, words): (&dyn Fn(&[WordId]) -> bool, f64, usize) = match outer
-        {
-            Some(o) => (&|ids| o.present.contains(ids), o.present_cost, o.words),
+        let (present, present_cost, words) = match outer {
+            Some(o) => (Present::Outer(&o.present), o.present_cost, o.words),
             None => {
                 let wanted: FxHashSet<&[WordId]> = p
                     .site_alts
@@ -890,11 +903,10 @@ impl<'t> Document<'t> {
                     .flat_map(|r| p.alt_spans[r.start + 1..r.end].iter())
                     .filter_map(|r| p.ids(r))
                     .collect();
-                let mut found = FxHashSet::default();
+                let mut own = FxHashSet::default();
                 present_phrases(&p.plain, &wanted, |ids| {
-                    found.insert(*ids);
+                    own.insert(*ids);
                 });
-                own = found;
                 let (mut distinctive, mut standing) = (0usize, 0usize);
                 for (i, s) in sites.iter().enumerate() {
                     if s.distinctive() {
@@ -903,11 +915,8 @@ impl<'t> Document<'t> {
                         standing += usize::from(p.ids(first).is_some_and(|ids| own.contains(ids)));
                     }
                 }
-                (
-                    &|ids| own.contains(ids),
-                    present_cost(distinctive, standing, t),
-                    p.words,
-                )
+                let cost = present_cost(distinctive, standing, t);
+                (Present::Own(own), cost, p.words)
             }
         };
         let ids = |r: &Range<usize>| p.ids(r);
@@ -946,7 +955,7 @@ impl<'t> Document<'t> {
                     lexicon::unigram(model, alt_words[span.clone()].iter().copied())
                 });
                 if a > 0 {
-                    if ids(span).is_some_and(present) {
+                    if ids(span).is_some_and(|ids| present.contains(ids)) {
                         cost -= present_cost;
                     } else if s.candidates[a - 1].general {
                         // An original the document never writes, though news

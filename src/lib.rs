@@ -9,7 +9,8 @@
 //!
 //! The pipeline, one module a step: [`tokenize`] -> [`dict`] (tables, fst) ->
 //! [`model`] (language model) -> [`decide`](crate::Unspinner::analyze) ->
-//! [`score`] -> [`restore`] -> [`diff`].
+//! [`score`] -> [`restore`] -> [`diff`]. A document too large to hold whole
+//! is read in [`window`]s.
 //!
 //! ```
 //! use unspin::Unspinner;

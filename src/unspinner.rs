@@ -315,13 +315,13 @@ impl Unspinner {
         mut windows: impl FnMut(&mut dyn FnMut(&str)) -> std::result::Result<(), E>,
     ) -> std::result::Result<DocumentSummary, E> {
         let vocab = self.vocabulary();
-        // Pass A: words, apostrophes, and the originals the sites propose.
+        // Pass A: words, apostrophes, and the originals the sites propose
+        // (as model words, whatever the apostrophe).
         let mut survey = decide::Survey::default();
         let (mut curly, mut straight, mut words, mut sites) = (0, 0, 0, 0);
-        windows(&mut |text| {
-            let (c, s) = crate::restore::apostrophe_counts(text);
+        self.pass(&mut windows, '\'', None, |r| {
+            let (c, s) = crate::restore::apostrophe_counts(r.text);
             (curly, straight) = (curly + c, straight + s);
-            let r = self.read(text, '\'');
             words += r.words;
             sites += r.sites.len();
             survey.quoted_words += r.quoted_words;
@@ -349,31 +349,18 @@ impl Unspinner {
         if sites == 0 || self.settings.mode == DecisionMode::Dictionary {
             return Ok(summary);
         }
+        let t = decide::tuning();
         // Pass B: which of them the document holds elsewhere.
-        let presence = |windows: &mut dyn FnMut(&mut dyn FnMut(&str)) -> std::result::Result<(), E>,
-                            survey: &decide::Survey,
-                            outer: &mut decide::Outer,
-                            quotes_spun: Option<bool>| {
-            windows(&mut |text| {
-                let r = self.read_with(text, apostrophe, quotes_spun);
-                decide::presence(r.parts(), &r.sites, &vocab, survey, &mut outer.present);
-            })
-        };
-        presence(&mut windows, &survey, &mut outer, None)?;
-        outer.present_cost = survey.present_cost(&outer.present, &decide::tuning());
+        self.pass(&mut windows, apostrophe, None, |r| {
+            decide::presence(r.parts(), &r.sites, &vocab, &survey, &mut outer.present);
+        })?;
+        outer.present_cost = survey.present_cost(&outer.present, &t);
         // Pass C: the evidence of every site, pooled.
-        let gather = |windows: &mut dyn FnMut(&mut dyn FnMut(&str)) -> std::result::Result<(), E>,
-                          outer: &decide::Outer,
-                          quotes_spun: Option<bool>| {
-            let mut tally = decide::Tally::default();
-            windows(&mut |text| {
-                let r = self.read_with(text, apostrophe, quotes_spun);
-                decide::gather(r.parts(), &r.sites, &vocab, outer, &mut tally);
-            })
-            .map(|()| tally)
-        };
-        let tally = gather(&mut windows, &outer, None)?;
-        outer.judgement = tally.judgement(outer.words, outer.quoted_words, &decide::tuning());
+        let mut tally = decide::Tally::default();
+        self.pass(&mut windows, apostrophe, None, |r| {
+            decide::gather(r.parts(), &r.sites, &vocab, &outer, &mut tally);
+        })?;
+        outer.judgement = tally.judgement(outer.words, outer.quoted_words, &t);
         outer.by_form = tally.by_form;
         // The general lexicons, in a document judged spun: their sites'
         // originals and evidence too (as `analyze` decodes a second time).
@@ -381,16 +368,34 @@ impl Unspinner {
         if spun && self.general_dictionary().is_some() {
             let quotes_spun = Some(outer.judgement.quotes_spun);
             let mut wanted = decide::Survey::default();
-            windows(&mut |text| {
-                let r = self.read_with(text, apostrophe, quotes_spun);
+            self.pass(&mut windows, apostrophe, quotes_spun, |r| {
                 decide::survey(r.parts(), &r.sites, &vocab, &mut wanted);
             })?;
-            presence(&mut windows, &wanted, &mut outer, quotes_spun)?;
-            outer.by_form = gather(&mut windows, &outer, quotes_spun)?.by_form;
+            self.pass(&mut windows, apostrophe, quotes_spun, |r| {
+                decide::presence(r.parts(), &r.sites, &vocab, &wanted, &mut outer.present);
+            })?;
+            let mut tally = decide::Tally::default();
+            self.pass(&mut windows, apostrophe, quotes_spun, |r| {
+                decide::gather(r.parts(), &r.sites, &vocab, &outer, &mut tally);
+            })?;
+            outer.by_form = tally.by_form;
             summary.general = true;
         }
         summary.outer = outer;
         Ok(summary)
+    }
+
+    /// One pass of [`Unspinner::summarize`]: each window read, with
+    /// `apostrophe` (and the general lexicons' sites when `quotes_spun` is
+    /// given), handed to `each`.
+    fn pass<E>(
+        &self,
+        windows: &mut impl FnMut(&mut dyn FnMut(&str)) -> std::result::Result<(), E>,
+        apostrophe: char,
+        quotes_spun: Option<bool>,
+        mut each: impl FnMut(&Reading<'_>),
+    ) -> std::result::Result<(), E> {
+        windows(&mut |text| each(&self.read_with(text, apostrophe, quotes_spun)))
     }
 
     /// Analyses `text` in windows of at most `size` bytes (see
@@ -447,7 +452,12 @@ impl Unspinner {
 
     /// [`Unspinner::read`], with the general lexicons' sites too when
     /// `quotes_spun` is given (whether to look inside quotes).
-    fn read_with<'t>(&self, text: &'t str, apostrophe: char, quotes_spun: Option<bool>) -> Reading<'t> {
+    fn read_with<'t>(
+        &self,
+        text: &'t str,
+        apostrophe: char,
+        quotes_spun: Option<bool>,
+    ) -> Reading<'t> {
         let mut r = self.read(text, apostrophe);
         if let (Some(quotes_spun), Some(general)) = (quotes_spun, self.general_dictionary()) {
             self.add_general(&mut r, general, apostrophe, quotes_spun);

@@ -16,9 +16,9 @@
 //! ```
 //! use unspin::window::{windows, DEFAULT_WINDOW};
 //! let text = "One. Two.\nThree.";
-//! let pieces: Vec<&str> = windows(text, 6).map(|w| w.text).collect();
-//! assert_eq!(pieces.concat(), text);
-//! assert_eq!(pieces, ["One.", " Two.", "\nThree."]);
+//! let pieces: Vec<&str> = windows(text, 10).map(|w| w.text).collect();
+//! assert_eq!(pieces, ["One. Two.", "\nThree."]);
+//! assert!(windows(text, 10).all(|w| w.exact));
 //! assert!(DEFAULT_WINDOW >= 1 << 20);
 //! ```
 
@@ -173,9 +173,12 @@ fn rough_cut(text: &str, size: usize) -> usize {
 /// Whether `text` ends in punctuation that no spun form runs across (not a
 /// letter, digit, mark, or hyphen).
 fn ends_clause(text: &str) -> bool {
-    text.chars()
-        .next_back()
-        .is_some_and(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | ',' | '"' | '\'' | ')' | ']' | '”' | '’' | '»' | '…'))
+    text.chars().next_back().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | ':' | ';' | ',' | '"' | '\'' | ')' | ']' | '”' | '’' | '»' | '…'
+        )
+    })
 }
 
 /// The end of the last sentence ending within a line in `[lo, hi)` of
@@ -198,13 +201,9 @@ fn sentence_end(text: &str, lo: usize, hi: usize) -> Option<usize> {
                 let after = &text[i + 1..];
                 let next = after.trim_start_matches([' ', '\t']);
                 let spaced = next.len() < after.len();
-                match next.chars().next() {
-                    Some(n) if spaced && !n.is_whitespace() => {
-                        if c != '.' || !n.is_lowercase() {
-                            best = Some(i + 1);
-                        }
-                    }
-                    _ => {}
+                let begins = next.chars().next().filter(|n| !n.is_whitespace());
+                if spaced && begins.is_some_and(|n| c != '.' || !n.is_lowercase()) {
+                    best = Some(i + 1);
                 }
             }
             _ => {}
@@ -374,7 +373,10 @@ mod tests {
     fn windows_end_after_a_paragraph_then_a_line_then_a_sentence() {
         let t = "Aa bb.\n\nCc dd.\nEe ff. Gg hh";
         assert_eq!(pieces(t, 20), ["Aa bb.\n\nCc dd.", "\nEe ff. Gg hh"]);
-        assert_eq!(pieces(t, 12), ["Aa bb.", "\n\nCc dd.", "\nEe ff.", " Gg hh"]);
+        assert_eq!(
+            pieces(t, 12),
+            ["Aa bb.", "\n\nCc dd.", "\nEe ff.", " Gg hh"]
+        );
         // A full stop before a lower-case word ends no sentence: with no
         // other end in the second half, the cut is rough.
         let t = "Aa bb. Cc dd. ee ff";
@@ -387,7 +389,10 @@ mod tests {
     fn no_window_ends_inside_a_quote_or_a_word() {
         let t = "He said \"Aa. Bb. Cc.\" and left. Then";
         for w in windows(t, 24) {
-            assert!(!w.text.ends_with("Aa.") && !w.text.ends_with("Bb."), "{w:?}");
+            assert!(
+                !w.text.ends_with("Aa.") && !w.text.ends_with("Bb."),
+                "{w:?}"
+            );
         }
         let words = "aaaa bbbb cccc dddd eeee";
         for p in pieces(words, 7) {
@@ -451,8 +456,14 @@ mod tests {
                 None => panic!("no error"),
             }
         };
-        assert_eq!(err.to_string(), "t: invalid UTF-8 at line 11, byte offset 40");
+        assert_eq!(
+            err.to_string(),
+            "t: invalid UTF-8 at line 11, byte offset 40"
+        );
         let mut r = FileWindows::new(&b"a\0b"[..], Path::new("t"), 8);
-        assert!(matches!(r.next(), Some(Err(Error::Binary { offset: 1, .. }))));
+        assert!(matches!(
+            r.next(),
+            Some(Err(Error::Binary { offset: 1, .. }))
+        ));
     }
 }

@@ -596,7 +596,8 @@ fn review_of_json_lines_writes_each_records_text_back_in_its_line() {
     let (status, screen) = pty.finish();
     assert_eq!(status, 0, "{screen}");
     assert!(
-        screen.contains("docs.jsonl: 3 accepted, 1 rejected, 0 edited, 0 skipped; wrote docs.jsonl"),
+        screen
+            .contains("docs.jsonl: 3 accepted, 1 rejected, 0 edited, 0 skipped; wrote docs.jsonl"),
         "{screen}"
     );
     assert_terminal_restored(&pty, &screen);

@@ -40,7 +40,10 @@ fn document_findings(analyses: &[Analysis<'_>]) -> Vec<Finding> {
 /// Asserts that `text` analysed in windows of `size` bytes decides as the
 /// whole of it, and returns the number of windows.
 fn assert_windows_agree(u: &Unspinner, text: &str, size: usize) -> usize {
-    assert!(windows(text, size).all(|w| w.exact), "size {size}: a rough cut");
+    assert!(
+        windows(text, size).all(|w| w.exact),
+        "size {size}: a rough cut"
+    );
     let whole = u.analyze(text);
     let (summary, parts) = u.analyze_windows(text, size);
     assert_eq!(summary.score(), whole.score(), "size {size}");
@@ -116,7 +119,10 @@ fn a_document_judged_clean_is_left_alone_in_every_window() {
     assert!(!found.is_empty());
     for f in &found {
         assert_eq!(f.restoration, None, "{f:?}");
-        assert!(matches!(f.reason, Reason::CleanDocument | Reason::QuotedSpeech), "{f:?}");
+        assert!(
+            matches!(f.reason, Reason::CleanDocument | Reason::QuotedSpeech),
+            "{f:?}"
+        );
     }
     assert_windows_agree(u, &text, 4000);
 }
@@ -241,7 +247,10 @@ fn fix_write_of_a_file_read_in_windows_is_the_whole_documents() {
     let rows: Vec<&str> = report.lines().skip(1).collect();
     assert_eq!(rows.len(), 1, "{report}");
     assert!(rows[0].contains(",ok,1,true,"), "{report}");
-    assert!(rows[0].contains(&format!(",{},", SEEDS[2].len())), "{report}");
+    assert!(
+        rows[0].contains(&format!(",{},", SEEDS[2].len())),
+        "{report}"
+    );
 }
 
 #[test]
@@ -295,7 +304,8 @@ fn peak_kb(args: &[&str]) -> (u64, Vec<u8>) {
     while child.try_wait().unwrap().is_none() {
         if let Ok(s) = std::fs::read_to_string(&status) {
             let hwm = s.lines().find_map(|l| l.strip_prefix("VmHWM:"));
-            if let Some(kb) = hwm.and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()) {
+            if let Some(kb) = hwm.and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            {
                 peak = kb;
             }
         }

@@ -1299,8 +1299,13 @@ impl Writer<'_> {
         };
         let (parts, spool) = (c.parts, c.spool.take());
         let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
-        let (record, head, tail) =
-            doc::windows_end(&self.plan.doc, &src.name, summary, parts.restorations, bytes);
+        let (record, head, tail) = doc::windows_end(
+            &self.plan.doc,
+            &src.name,
+            summary,
+            parts.restorations,
+            bytes,
+        );
         self.progress.advance(1, 0);
         self.record(&record)?;
         self.output(&head)?;

@@ -358,11 +358,12 @@ impl<'f> Records<'f> {
             r.records.push((raw, start..r.text.len()));
             r.text.push('\n');
             r.verdicts.push((start, (a.score(), a.is_spun())));
-            r.findings.extend(a.findings().iter().map(|f| unspin::Finding {
-                span: f.span.start + start..f.span.end + start,
-                line: i + 1,
-                ..f.clone()
-            }));
+            r.findings
+                .extend(a.findings().iter().map(|f| unspin::Finding {
+                    span: f.span.start + start..f.span.end + start,
+                    line: i + 1,
+                    ..f.clone()
+                }));
         }
         r
     }
@@ -396,13 +397,14 @@ impl<'f> Records<'f> {
             let Ok(doc) = unspin::jsonl::Document::parse(line.as_bytes(), &self.field) else {
                 continue;
             };
-            out.extend_from_slice(self.file[last..raw.start].as_bytes());
+            out.extend_from_slice(&self.file.as_bytes()[last..raw.start]);
             doc.write(&mut out, mine, &[]);
             last = raw.end;
         }
-        out.extend_from_slice(self.file[last..].as_bytes());
+        out.extend_from_slice(&self.file.as_bytes()[last..]);
         // Text spliced into valid UTF-8 at string boundaries.
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 

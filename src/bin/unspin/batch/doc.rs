@@ -555,8 +555,8 @@ pub fn windows_end(
             // The findings go between the brackets.
             const EMPTY: &str = "\"findings\":[]";
             let at = whole.find(EMPTY).map_or(0, |i| i + EMPTY.len() - 1);
-            head.extend_from_slice(whole[..at].as_bytes());
-            tail.extend_from_slice(whole[at..].as_bytes());
+            head.extend_from_slice(&whole.as_bytes()[..at]);
+            tail.extend_from_slice(&whole.as_bytes()[at..]);
             tail.push(b'\n');
         }
         Task::Fix => {}
