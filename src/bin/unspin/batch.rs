@@ -728,23 +728,14 @@ impl Reader {
         len: u64,
         stamp: Option<(u64, (u64, u32))>,
     ) -> bool {
-        let binary = matches!(err, unspin::Error::Binary { .. });
-        let decoding = binary
-            || matches!(
-                err,
-                unspin::Error::InvalidUtf8 { .. } | unspin::Error::Utf16 { .. }
-            );
-        let status = if binary && !src.explicit {
-            Status::Skipped
-        } else {
-            Status::Error
-        };
-        let mut msg = err.to_string();
-        if status == Status::Skipped {
-            msg += ", skipped";
-        }
-        let mut record = Record::fault(&src.name, None, status, msg);
-        record.bytes = usize::try_from(len).unwrap_or(usize::MAX);
+        let decoding = matches!(
+            err,
+            unspin::Error::Binary { .. }
+                | unspin::Error::InvalidUtf8 { .. }
+                | unspin::Error::Utf16 { .. }
+        );
+        let bytes = usize::try_from(len).unwrap_or(usize::MAX);
+        let record = Record::undecodable(&src.name, src.explicit, &err, bytes);
         let fault = Step::Fault {
             record,
             fail_source: false,

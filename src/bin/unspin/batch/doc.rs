@@ -146,6 +146,25 @@ impl Record {
         }
     }
 
+    /// The record of a file of `bytes` bytes that is not text (`err`): a
+    /// binary file found by a walk (not `explicit`ly named) is skipped with
+    /// a note, anything else is an error.
+    pub fn undecodable(name: &str, explicit: bool, err: &unspin::Error, bytes: usize) -> Record {
+        let binary = matches!(err, unspin::Error::Binary { .. });
+        let status = if binary && !explicit {
+            Status::Skipped
+        } else {
+            Status::Error
+        };
+        let mut msg = err.to_string();
+        if status == Status::Skipped {
+            msg += ", skipped";
+        }
+        let mut r = Record::fault(name, None, status, msg);
+        r.bytes = bytes;
+        r
+    }
+
     /// The record of a document that could not be processed.
     pub fn fault(path: &str, line: Option<usize>, status: Status, message: String) -> Record {
         Record {
@@ -220,19 +239,8 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
         _ => {
             let err = unspin::input::decode(bytes.to_vec(), Path::new(name))
                 .expect_err("bytes that are not text fail to decode");
-            let binary = matches!(err, unspin::Error::Binary { .. });
-            let status = if binary && !explicit {
-                Status::Skipped
-            } else {
-                Status::Error
-            };
-            let mut msg = err.to_string();
-            if status == Status::Skipped {
-                msg += ", skipped";
-            }
-            let mut r = Record::fault(name, None, status, msg);
-            r.bytes = bytes.len();
-            p.records.push(r);
+            p.records
+                .push(Record::undecodable(name, explicit, &err, bytes.len()));
             if opts.passes_files() {
                 p.out.extend_from_slice(bytes);
             } else {
