@@ -258,10 +258,163 @@ fn logit(p: f64, p_min: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 
+/// What the decisions of a document take from the whole of it, gathered
+/// over its windows by a first pass (see [`crate::Unspinner::summarize`]),
+/// so that each window is decided as in the whole document.
+#[derive(Debug, Clone)]
+pub(crate) struct Outer {
+    /// Words of the document, as the decoder counts them (a site is one).
+    pub words: usize,
+    /// Words inside quoted speech.
+    pub quoted_words: usize,
+    /// The originals of the document's sites that it holds elsewhere as
+    /// written.
+    pub present: FxHashSet<Box<[WordId]>>,
+    /// The penalty for such an original (see [`Tuning::present_cost`]).
+    pub present_cost: f64,
+    /// The document spin score and the quotes' verdict.
+    pub judgement: Judgement,
+    /// Each form's pooled evidence: the sum over its sites.
+    pub by_form: FxHashMap<Box<str>, f64>,
+}
+
+/// What the first look at each window of a document finds: its words and
+/// the originals its sites propose (see [`survey`]).
+#[derive(Debug, Default)]
+pub(crate) struct Survey {
+    pub words: usize,
+    pub quoted_words: usize,
+    /// Every original of every site, as model words (when all are known).
+    wanted: FxHashSet<Box<[WordId]>>,
+    /// The first original of each distinctive form, with its count.
+    firsts: FxHashMap<Box<[WordId]>, usize>,
+    /// Distinctive forms (weight 0.6 or more, spinner tables).
+    distinctive: usize,
+}
+
+impl Survey {
+    /// The penalty for an original present elsewhere, given the originals
+    /// the document holds.
+    pub fn present_cost(&self, present: &FxHashSet<Box<[WordId]>>, t: &Tuning) -> f64 {
+        let standing = self
+            .firsts
+            .iter()
+            .filter(|(ids, _)| present.contains(&**ids))
+            .map(|(_, n)| n)
+            .sum();
+        present_cost(self.distinctive, standing, t)
+    }
+}
+
+/// The document evidence of the first decoding pass, summed site by site in
+/// text order (so the same over windows as over the whole document).
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// The spin score's evidence (see [`score::evidence`]).
+    score: f64,
+    /// The weight of the distinctive forms that read better restored,
+    /// outside quotes and inside.
+    hits: [f64; 2],
+    pub by_form: FxHashMap<Box<str>, f64>,
+}
+
+impl Tally {
+    fn add(&mut self, sites: &[Site], evidence: &[f64], keys: &[Cow<'_, str>], t: &Tuning) {
+        for ((s, &e), key) in sites.iter().zip(evidence).zip(keys) {
+            if !s.general {
+                self.score += score::evidence(s.weight as f64, e, t.score_gain);
+                if s.weight >= 0.5 && e > 0.0 {
+                    self.hits[usize::from(s.quoted)] += s.weight as f64;
+                }
+            }
+            let pooled = e.clamp(-2.0, 2.0);
+            match self.by_form.get_mut(key.as_ref()) {
+                Some(v) => *v += pooled,
+                None => {
+                    self.by_form.insert(key.as_ref().into(), pooled);
+                }
+            }
+        }
+    }
+
+    /// The judgement of a document of `words` words, `quoted_words` of them
+    /// in quotes.
+    pub fn judgement(&self, words: usize, quoted_words: usize, t: &Tuning) -> Judgement {
+        Judgement {
+            score: score::from_evidence(self.score, words, t.score_bias, t.score_per_word),
+            quotes_spun: quotes_spun(self.hits, words, quoted_words),
+        }
+    }
+}
+
+/// Pass A over a window: adds its words and its sites' originals to `survey`.
+pub(crate) fn survey(
+    (text, tokens, lexemes): (&str, &[Token], &[Lexeme]),
+    sites: &[Site],
+    vocab: &Vocabulary,
+    survey: &mut Survey,
+) {
+    let p = Prelude::new(text, tokens, lexemes, sites, vocab);
+    survey.words += p.words;
+    for (i, s) in sites.iter().enumerate() {
+        let alts = p.site_alts[i].clone();
+        for (a, span) in p.alt_spans[alts].iter().enumerate().skip(1) {
+            let ids = p.ids(span);
+            if let Some(ids) = ids.filter(|ids| !survey.wanted.contains(*ids)) {
+                survey.wanted.insert(ids.into());
+            }
+            if a == 1 && s.distinctive() {
+                survey.distinctive += 1;
+                if let Some(ids) = ids {
+                    *survey.firsts.entry(ids.into()).or_default() += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Pass B over a window: adds to `present` the originals of `survey` that
+/// the window holds outside its sites.
+pub(crate) fn presence(
+    (text, tokens, lexemes): (&str, &[Token], &[Lexeme]),
+    sites: &[Site],
+    vocab: &Vocabulary,
+    survey: &Survey,
+    present: &mut FxHashSet<Box<[WordId]>>,
+) {
+    let p = Prelude::new(text, tokens, lexemes, sites, vocab);
+    present_phrases(&p.plain, &survey.wanted, |ids| {
+        if !present.contains(&**ids) {
+            present.insert(ids.clone());
+        }
+    });
+}
+
+/// Pass C over a window: adds the evidence of its sites to `tally`, with
+/// what `outer` knows of the whole document so far (its presence).
+pub(crate) fn gather(
+    (text, tokens, lexemes): (&str, &[Token], &[Lexeme]),
+    sites: &[Site],
+    vocab: &Vocabulary,
+    outer: &Outer,
+    tally: &mut Tally,
+) {
+    if sites.is_empty() {
+        return;
+    }
+    let t = tuning();
+    let p = Prelude::new(text, tokens, lexemes, sites, vocab);
+    let doc = Document::new(text, p, sites, vocab, &t, Some(outer));
+    let evidence = doc.evidence();
+    tally.add(sites, &evidence, &doc.keys, &t);
+}
+
 /// Decides every site of a document. The document-level [`Judgement`] is
 /// made from the sites' own evidence, or taken as `given` (a second
 /// decoding of the same document with more sites). `quoted_words` is the
-/// number of words inside quoted speech.
+/// number of words inside quoted speech. With `outer`, the text is a window
+/// of a larger document, and everything the decision takes from the whole
+/// document is taken from there.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn decide(
     text: &str,
@@ -272,7 +425,9 @@ pub(crate) fn decide(
     settings: &Settings,
     quoted_words: usize,
     given: Option<Judgement>,
+    outer: Option<&Outer>,
 ) -> Decided {
+    let given = outer.map(|o| o.judgement).or(given);
     if sites.is_empty() {
         return Decided {
             judgement: given.unwrap_or(Judgement {
@@ -287,41 +442,31 @@ pub(crate) fn decide(
         return dictionary_only(sites);
     }
     let t = tuning();
-    let doc = Document::new(text, tokens, lexemes, sites, vocab, &t);
+    let p = Prelude::new(text, tokens, lexemes, sites, vocab);
+    let doc = Document::new(text, p, sites, vocab, &t, outer);
     // Pass 1: no prior, to measure the evidence of each site (model and channel).
-    let first = doc.decode::<false>(&vec![0.0; sites.len()]);
-    let evidence: Vec<f64> = (0..sites.len())
-        .map(|i| first.best_margin(doc.site_alts[i].clone()))
-        .collect();
-    let judgement = given.unwrap_or_else(|| Judgement {
-        score: score::spin_score_with(
-            sites
-                .iter()
-                .zip(&evidence)
-                .filter(|(s, _)| !s.general)
-                .map(|(s, &e)| (s.weight as f64, e)),
-            doc.words,
-            t.score_bias,
-            t.score_gain,
-            t.score_per_word,
-        ),
-        quotes_spun: quotes_spun(sites, &evidence, doc.words, quoted_words),
-    });
+    let evidence = doc.evidence();
+    let mut tally = Tally::default();
+    let (judgement, by_form) = match outer {
+        Some(o) => (o.judgement, &o.by_form),
+        None => {
+            // Each form's evidence summed once, so that a site's share of
+            // the others is that sum less its own: linear in the number of
+            // sites, however often a form repeats.
+            tally.add(sites, &evidence, &doc.keys, &t);
+            let judgement = given.unwrap_or_else(|| tally.judgement(doc.words, quoted_words, &t));
+            (judgement, &tally.by_form)
+        }
+    };
     // Pass 2: the prior of each site from the document score, the form's
     // weight, and the evidence of the form's other occurrences.
-    // Each form's evidence summed once, so that a site's share of the others
-    // is that sum less its own: linear in the number of sites, however often
-    // a form repeats.
     let pooled_evidence = |j: usize| evidence[j].clamp(-2.0, 2.0);
-    let mut by_form: FxHashMap<&str, f64> = FxHashMap::default();
-    for (i, key) in doc.keys.iter().enumerate() {
-        *by_form.entry(key.as_ref()).or_default() += pooled_evidence(i);
-    }
     let doc_logit = logit(judgement.score.min(t.doc_max), t.p_min);
     let silenced = |i: usize| sites[i].quoted && !judgement.quotes_spun;
     let prior: Vec<f64> = (0..sites.len())
         .map(|i| {
-            let others = by_form[doc.keys[i].as_ref()] - pooled_evidence(i);
+            let form = by_form.get(doc.keys[i].as_ref()).copied().unwrap_or(0.0);
+            let others = form - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
             let p = t.doc_gain * doc_logit
                 + t.weight_gain * logit(sites[i].weight as f64, t.p_min)
@@ -370,26 +515,19 @@ const QUOTE_SILENCE: f64 = 50.0;
 
 /// Whether the spinner of this document rewrote its quoted speech too,
 /// judged from the distinctive spinner forms (table weight 0.5 or more)
-/// that read better restored (pass-1 `evidence` above 0): inside quotes
-/// they should turn up at the rate they do outside, where a spinner that
-/// leaves quotes alone shows them at most at the rate of forms an author
-/// writes (about a tenth). Poisson likelihoods of the two, even odds.
-fn quotes_spun(sites: &[Site], evidence: &[f64], words: usize, quoted_words: usize) -> bool {
+/// that read better restored (pass-1 evidence above 0), whose weights add
+/// up to `hits` outside quotes and inside: inside quotes they should turn
+/// up at the rate they do outside, where a spinner that leaves quotes alone
+/// shows them at most at the rate of forms an author writes (about a
+/// tenth). Poisson likelihoods of the two, even odds.
+fn quotes_spun([outside, inside]: [f64; 2], words: usize, quoted_words: usize) -> bool {
     if quoted_words == 0 {
         return true;
     }
-    let hits = |inside: bool| -> f64 {
-        sites
-            .iter()
-            .zip(evidence)
-            .filter(|(s, &e)| s.quoted == inside && !s.general && s.weight >= 0.5 && e > 0.0)
-            .map(|(s, _)| s.weight as f64)
-            .sum()
-    };
     let outside_words = words.saturating_sub(quoted_words).max(1) as f64;
-    let expected = hits(false) / outside_words * quoted_words as f64;
+    let expected = outside / outside_words * quoted_words as f64;
     const LEFT_ALONE: f64 = 0.1;
-    hits(true) * -LEFT_ALONE.ln() - (1.0 - LEFT_ALONE) * expected > 0.0
+    inside * -LEFT_ALONE.ln() - (1.0 - LEFT_ALONE) * expected > 0.0
 }
 
 fn dictionary_only(sites: &[Site]) -> Decided {
@@ -556,14 +694,41 @@ fn is_sentence_end(text: &str, tokens: &[Token], k: usize) -> bool {
     }
 }
 
-impl<'t> Document<'t> {
+/// The words of a document as the decoder reads them, before any cost is
+/// set: its sentences with the sites as slots, and every alternative's
+/// words. All of it depends on the text alone, not on the rest of the
+/// document.
+struct Prelude<'t> {
+    /// Normalized spun form of each site.
+    keys: Vec<Cow<'t, str>>,
+    items: Reused<Item>,
+    sentence_starts: Vec<usize>,
+    /// Whether each site starts its sentence (a capital there says nothing).
+    initial: Vec<bool>,
+    /// Number of words (a site is one).
+    words: usize,
+    /// Words outside sites, in order, with `None` at sites and sentence
+    /// ends (as for unknown words), for "the original is present" checks.
+    plain: Reused<Word>,
+    alt_words: Reused<Word>,
+    /// The words of each alternative, a range of `alt_words`.
+    alt_spans: Reused<Range<usize>>,
+    /// The alternatives of site `i` are `alt_spans[site_alts[i]]`.
+    site_alts: Reused<Range<usize>>,
+    /// The context-free log-probability of each alternative, where the
+    /// candidates' table gives it.
+    alt_unigrams: Reused<Option<f64>>,
+    /// `alt_words` as ids, `WordId::MAX` for an unknown word.
+    alt_ids: Reused<WordId>,
+}
+
+impl<'t> Prelude<'t> {
     fn new(
         text: &'t str,
         tokens: &[Token],
         lexemes: &[Lexeme],
         sites: &[Site],
         vocab: &Vocabulary,
-        t: &Tuning,
     ) -> Self {
         let (dict, model) = (vocab.dict, vocab.model);
         let keys: Vec<Cow<str>> = sites
@@ -579,12 +744,9 @@ impl<'t> Document<'t> {
         }
         let mut items = reused!(Item);
         let mut sentence_starts = vec![0];
-        // Whether each site starts its sentence (a capital there says nothing).
         let mut initial = vec![false; sites.len()];
         let mut words = 0;
         let mut k = 0;
-        // Words outside sites, in order, with `None` at sites and sentence
-        // ends (as for unknown words), for "the original is present" checks.
         let mut plain = reused!(Word);
         let in_sentence = |items: &Vec<Item>, starts: &Vec<usize>| {
             items.len() > starts.last().copied().unwrap_or(0)
@@ -621,8 +783,6 @@ impl<'t> Document<'t> {
         let mut alt_words = reused!(Word);
         let mut alt_spans = reused!(Range<usize>);
         let mut site_alts = reused!(Range<usize>);
-        // The context-free log-probability of each alternative, where the
-        // candidates' table gives it.
         let mut alt_unigrams = reused!(Option<f64>);
         for (s, key) in sites.iter().zip(&keys) {
             let start = alt_spans.len();
@@ -657,36 +817,112 @@ impl<'t> Document<'t> {
             }
             site_alts.push(start..alt_spans.len());
         }
-        // The ids of an alternative's words, when the model knows them all.
+        memo.put_back();
         let mut alt_ids = reused!(WordId);
         alt_ids.extend(alt_words.iter().map(|w| w.unwrap_or(WordId::MAX)));
-        let ids = |r: &Range<usize>| -> Option<&[WordId]> {
-            let ids = &alt_ids[r.clone()];
-            (!ids.contains(&WordId::MAX)).then_some(ids)
-        };
-        let wanted: FxHashSet<&[WordId]> = site_alts
-            .iter()
-            .flat_map(|r| alt_spans[r.start + 1..r.end].iter().filter_map(ids))
-            .collect();
-        let present = present_phrases(&plain, &wanted);
-        // A spinner that draws afresh at every occurrence leaves some of a
-        // form's originals standing, so an original present elsewhere says
-        // less: weigh it by the share of distinctive forms whose first
-        // original the document does not hold (near 1 for a spinner that
-        // rewrites every occurrence).
-        let (mut distinctive, mut standing) = (0usize, 0usize);
-        for (i, s) in sites.iter().enumerate() {
-            if s.general || s.weight < 0.6 || s.candidates.is_empty() {
-                continue;
-            }
-            distinctive += 1;
-            let first = &alt_spans[site_alts[i].start + 1];
-            standing += usize::from(ids(first).is_some_and(|ids| present.contains(ids)));
+        Prelude {
+            keys,
+            items,
+            sentence_starts,
+            initial,
+            words,
+            plain,
+            alt_words,
+            alt_spans,
+            site_alts,
+            alt_unigrams,
+            alt_ids,
         }
-        let present_cost = match distinctive {
-            0..=4 => t.present_cost,
-            n => t.present_cost * (1.0 - standing as f64 / n as f64),
+    }
+
+    /// The ids of the alternative whose words are `alt_words[r]`, when
+    /// the model knows them all.
+    fn ids(&self, r: &Range<usize>) -> Option<&[WordId]> {
+        let ids = &self.alt_ids[r.clone()];
+        (!ids.contains(&WordId::MAX)).then_some(ids)
+    }
+}
+
+impl Site {
+    /// Whether the form is distinctive of the spinner tables: whether its
+    /// first original standing in the document says something of the
+    /// spinner (see [`present_cost`]).
+    fn distinctive(&self) -> bool {
+        !self.general && self.weight >= 0.6 && !self.candidates.is_empty()
+    }
+}
+
+/// The originals a document holds elsewhere as written: found in the
+/// document itself, or over all the windows of a larger one.
+enum Present<'a> {
+    Own(FxHashSet<&'a [WordId]>),
+    Outer(&'a FxHashSet<Box<[WordId]>>),
+}
+
+impl Present<'_> {
+    fn contains(&self, ids: &[WordId]) -> bool {
+        match self {
+            Present::Own(own) => own.contains(ids),
+            Present::Outer(outer) => outer.contains(ids),
+        }
+    }
+}
+
+/// The penalty for an original present elsewhere in a document where
+/// `standing` of the `distinctive` forms' first originals stand. A spinner
+/// that draws afresh at every occurrence leaves some of a form's originals
+/// standing, so an original present elsewhere says less: weighed by the
+/// share of distinctive forms whose first original the document does not
+/// hold (near 1 for a spinner that rewrites every occurrence).
+fn present_cost(distinctive: usize, standing: usize, t: &Tuning) -> f64 {
+    match distinctive {
+        0..=4 => t.present_cost,
+        n => t.present_cost * (1.0 - standing as f64 / n as f64),
+    }
+}
+
+impl<'t> Document<'t> {
+    /// The document prepared for decoding; with `outer`, a window of a
+    /// larger document, whose presence of originals and words it takes.
+    fn new(
+        text: &'t str,
+        prelude: Prelude<'t>,
+        sites: &[Site],
+        vocab: &Vocabulary,
+        t: &Tuning,
+        outer: Option<&Outer>,
+    ) -> Self {
+        let model = vocab.model;
+        let p = prelude;
+        let (present, present_cost, words) = match outer {
+            Some(o) => (Present::Outer(&o.present), o.present_cost, o.words),
+            None => {
+                let wanted: FxHashSet<&[WordId]> = p
+                    .site_alts
+                    .iter()
+                    .flat_map(|r| p.alt_spans[r.start + 1..r.end].iter())
+                    .filter_map(|r| p.ids(r))
+                    .collect();
+                let mut own = FxHashSet::default();
+                present_phrases(&p.plain, &wanted, |ids| {
+                    own.insert(*ids);
+                });
+                let (mut distinctive, mut standing) = (0usize, 0usize);
+                for (i, s) in sites.iter().enumerate() {
+                    if s.distinctive() {
+                        distinctive += 1;
+                        let first = &p.alt_spans[p.site_alts[i].start + 1];
+                        standing += usize::from(p.ids(first).is_some_and(|ids| own.contains(ids)));
+                    }
+                }
+                let cost = present_cost(distinctive, standing, t);
+                (Present::Own(own), cost, p.words)
+            }
         };
+        let ids = |r: &Range<usize>| p.ids(r);
+        let (alt_spans, site_alts, alt_words, alt_unigrams) =
+            (&p.alt_spans, &p.site_alts, &p.alt_words, &p.alt_unigrams);
+        let initial = &p.initial;
         let mut alts = reused!(Alt);
         for (i, s) in sites.iter().enumerate() {
             let written = &text[s.span.clone()];
@@ -741,6 +977,14 @@ impl<'t> Document<'t> {
         // each other.
         let mut members = reused!((usize, usize));
         let mut groups = reused!(Group);
+        let Prelude {
+            keys,
+            items,
+            sentence_starts,
+            site_alts,
+            alt_words,
+            ..
+        } = p;
         for bounds in sentence_starts.windows(2) {
             let sentence = bounds[0]..bounds[1];
             let mut last_pos = None;
@@ -760,7 +1004,6 @@ impl<'t> Document<'t> {
                 last_pos = Some(pos);
             }
         }
-        memo.put_back();
         let mut doc = Document {
             keys,
             site_alts,
@@ -827,6 +1070,15 @@ impl<'t> Document<'t> {
         }
         *doc.factors = factors;
         doc
+    }
+
+    /// Pass 1: decodes with no prior, and returns how much better each
+    /// site's best restoration reads than keeping it (model and channel).
+    fn evidence(&self) -> Vec<f64> {
+        let first = self.decode::<false>(&vec![0.0; self.site_alts.len()]);
+        (0..self.site_alts.len())
+            .map(|i| first.best_margin(self.site_alts[i].clone()))
+            .collect()
     }
 
     /// The alternatives of site `i`.
@@ -1238,16 +1490,17 @@ impl Dp {
     }
 }
 
-/// The phrases of `wanted` that occur in `plain` (`None`, an unknown word
-/// or a break, ends a phrase),
-/// found in one pass.
-fn present_phrases<'w>(
-    plain: &[Word],
-    wanted: &FxHashSet<&'w [WordId]>,
-) -> FxHashSet<&'w [WordId]> {
-    let max_words = wanted.iter().map(|w| w.len()).max().unwrap_or(0);
-    let firsts: FxHashSet<WordId> = wanted.iter().filter_map(|w| w.first().copied()).collect();
-    let mut found = FxHashSet::default();
+/// Calls `found` with each phrase of `wanted` that occurs in `plain`
+/// (`None`, an unknown word or a break, ends a phrase), in one pass.
+fn present_phrases<K>(plain: &[Word], wanted: &FxHashSet<K>, mut found: impl FnMut(&K))
+where
+    K: std::borrow::Borrow<[WordId]> + std::hash::Hash + Eq,
+{
+    let max_words = wanted.iter().map(|w| w.borrow().len()).max().unwrap_or(0);
+    let firsts: FxHashSet<WordId> = wanted
+        .iter()
+        .filter_map(|w| w.borrow().first().copied())
+        .collect();
     let mut phrase = Vec::with_capacity(max_words);
     for i in 0..plain.len() {
         match plain[i] {
@@ -1258,12 +1511,11 @@ fn present_phrases<'w>(
         for w in plain[i..].iter().take(max_words) {
             let Some(id) = w else { break };
             phrase.push(*id);
-            if let Some(&p) = wanted.get(phrase.as_slice()) {
-                found.insert(p);
+            if let Some(p) = wanted.get(phrase.as_slice()) {
+                found(p);
             }
         }
     }
-    found
 }
 
 /// True when a word of `written` is in capitals, which the spinner never
@@ -1368,8 +1620,10 @@ mod tests {
         let text = &SPUN[..SPUN.len().min(12_000)];
         let tokens = tokenize(text);
         let lexemes = u.lexemes(text, &tokens);
-        let sites = u.sites(text, &tokens, &lexemes, &[]);
-        let doc = Document::new(text, &tokens, &lexemes, &sites, &u.vocabulary(), &TUNING);
+        let sites = u.sites(text, &tokens, &lexemes, &[], '\'');
+        let vocab = u.vocabulary();
+        let p = Prelude::new(text, &tokens, &lexemes, &sites, &vocab);
+        let doc = Document::new(text, p, &sites, &vocab, &TUNING, None);
         let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
         let scores = doc.decode::<true>(&prior);
         let mut checked = 0;

@@ -9,7 +9,8 @@
 //!
 //! The pipeline, one module a step: [`tokenize`] -> [`dict`] (tables, fst) ->
 //! [`model`] (language model) -> [`decide`](crate::Unspinner::analyze) ->
-//! [`score`] -> [`restore`] -> [`diff`].
+//! [`score`] -> [`restore`] -> [`diff`]. A document too large to hold whole
+//! is read in [`window`]s.
 //!
 //! ```
 //! use unspin::Unspinner;
@@ -48,10 +49,13 @@ mod reuse;
 pub mod score;
 pub mod tokenize;
 mod unspinner;
+pub mod window;
 
 pub use error::{Error, Result};
 pub use finding::{Candidate, Finding, Reason, Terms};
-pub use unspinner::{Analysis, Builder, DecisionMode, Settings, Unspinner, DEFAULT_THRESHOLD};
+pub use unspinner::{
+    Analysis, Builder, DecisionMode, DocumentSummary, Settings, Unspinner, DEFAULT_THRESHOLD,
+};
 
 /// A number no other call in this process returns (never 0), for telling
 /// apart the dictionaries and models that thread-wide memos were filled from.

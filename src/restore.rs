@@ -15,6 +15,18 @@ use crate::tokenize::{is_apostrophe, Case};
 /// assert_eq!(apostrophe_style("no apostrophes"), '\'');
 /// ```
 pub fn apostrophe_style(text: &str) -> char {
+    let (curly, straight) = apostrophe_counts(text);
+    if curly > straight {
+        '\u{2019}'
+    } else {
+        '\''
+    }
+}
+
+/// The apostrophes of `text` that follow a letter or digit: curly ones and
+/// straight ones (see [`apostrophe_style`]; summed over a document's
+/// windows).
+pub fn apostrophe_counts(text: &str) -> (usize, usize) {
     let mut curly = 0usize;
     let mut straight = 0usize;
     // Only the apostrophes are looked at, and the character before each:
@@ -37,11 +49,7 @@ pub fn apostrophe_style(text: &str) -> char {
             }
         }
     }
-    if curly > straight {
-        '\u{2019}'
-    } else {
-        '\''
-    }
+    (curly, straight)
 }
 
 /// The candidate `original` written the way the text wrote the spun form it

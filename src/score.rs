@@ -46,10 +46,22 @@ pub fn spin_score_with(
     gain: f64,
     per_word: f64,
 ) -> f64 {
-    let evidence: f64 = findings
-        .into_iter()
-        .map(|(w, m)| gain * w * m.clamp(MARGIN_RANGE.0, MARGIN_RANGE.1))
-        .sum();
+    let mut sum = 0.0;
+    for (w, m) in findings {
+        sum += evidence(w, m, gain);
+    }
+    from_evidence(sum, words, bias, per_word)
+}
+
+/// One finding's evidence: its `margin` bounded, weighted by its `weight`
+/// and `gain`.
+pub(crate) fn evidence(weight: f64, margin: f64, gain: f64) -> f64 {
+    gain * weight * margin.clamp(MARGIN_RANGE.0, MARGIN_RANGE.1)
+}
+
+/// The score of a document of `words` words whose findings' evidence sums
+/// to `evidence` (summed over a document's windows as over the whole).
+pub(crate) fn from_evidence(evidence: f64, words: usize, bias: f64, per_word: f64) -> f64 {
     let z = bias + evidence - per_word * words as f64;
     1.0 / (1.0 + (-z).exp())
 }

@@ -21,6 +21,7 @@ use crate::reuse::{reused, Reused};
 use crate::tokenize::{
     is_capitals, normalize_into, normalize_phrase, tokenize_into, Case, LineIndex, Token, TokenKind,
 };
+use crate::window::{Start, Window};
 use crate::{diff, meaning, numbers, quotes};
 
 /// The document spin score above which a document is judged spun, by default.
@@ -269,11 +270,165 @@ impl Unspinner {
     /// Finds the spun forms in `text`, scores the document and decides each
     /// restoration.
     pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
+        self.analyze_in(text, Start::default(), None)
+    }
+
+    /// Analyses one window of a document (see [`crate::window`]) as part
+    /// of the whole that `summary` describes: each decision is the one the
+    /// whole document's analysis makes, where the window ends at a sentence
+    /// end. The findings' spans are byte ranges of the window's text (add
+    /// [`Analysis::offset`] for the document's), their lines and columns
+    /// the document's.
+    pub fn analyze_window<'t>(
+        &self,
+        window: Window<'t>,
+        summary: &DocumentSummary,
+    ) -> Analysis<'t> {
+        self.analyze_in(window.text, window.start, Some(summary))
+    }
+
+    /// The first pass over a document read in windows: what its decisions
+    /// take from the whole of it (its spin score, each form's evidence over
+    /// all its occurrences, the originals it holds, whether its spinner
+    /// rewrote quoted speech). `windows` is called a few times, and each
+    /// time hands every window's text, in order, to the function it is given;
+    /// an error it returns ends the pass. Memory is that of a window, and
+    /// what is gathered: a few numbers for each distinct spun form.
+    ///
+    /// ```
+    /// use unspin::window::windows;
+    /// let u = unspin::Unspinner::builder().build().unwrap();
+    /// let text = "We took motion final night time. The struggle is one in all the worst.\n";
+    /// let summary = u
+    ///     .summarize(|each| {
+    ///         windows(text, 40).for_each(|w| each(w.text));
+    ///         Ok::<(), std::convert::Infallible>(())
+    ///     })
+    ///     .unwrap();
+    /// let restored: String = windows(text, 40)
+    ///     .map(|w| u.analyze_window(w, &summary).restore().into_owned())
+    ///     .collect();
+    /// assert_eq!(restored, u.analyze(text).restore());
+    /// ```
+    pub fn summarize<E>(
+        &self,
+        mut windows: impl FnMut(&mut dyn FnMut(&str)) -> std::result::Result<(), E>,
+    ) -> std::result::Result<DocumentSummary, E> {
+        let vocab = self.vocabulary();
+        // Pass A: words, apostrophes, and the originals the sites propose
+        // (as model words, whatever the apostrophe).
+        let mut survey = decide::Survey::default();
+        let (mut curly, mut straight, mut words, mut sites) = (0, 0, 0, 0);
+        self.pass(&mut windows, '\'', None, |r| {
+            let (c, s) = crate::restore::apostrophe_counts(r.text);
+            (curly, straight) = (curly + c, straight + s);
+            words += r.words;
+            sites += r.sites.len();
+            survey.quoted_words += r.quoted_words;
+            decide::survey(r.parts(), &r.sites, &vocab, &mut survey);
+        })?;
+        let apostrophe = if curly > straight { '\u{2019}' } else { '\'' };
+        let mut outer = decide::Outer {
+            words: survey.words,
+            quoted_words: survey.quoted_words,
+            present: Default::default(),
+            present_cost: 0.0,
+            judgement: decide::Judgement {
+                score: 0.0,
+                quotes_spun: true,
+            },
+            by_form: Default::default(),
+        };
+        let mut summary = DocumentSummary {
+            words,
+            apostrophe,
+            general: false,
+            threshold: self.settings.threshold,
+            outer: outer.clone(),
+        };
+        if sites == 0 || self.settings.mode == DecisionMode::Dictionary {
+            return Ok(summary);
+        }
+        let t = decide::tuning();
+        // Pass B: which of them the document holds elsewhere.
+        self.pass(&mut windows, apostrophe, None, |r| {
+            decide::presence(r.parts(), &r.sites, &vocab, &survey, &mut outer.present);
+        })?;
+        outer.present_cost = survey.present_cost(&outer.present, &t);
+        // Pass C: the evidence of every site, pooled.
+        let mut tally = decide::Tally::default();
+        self.pass(&mut windows, apostrophe, None, |r| {
+            decide::gather(r.parts(), &r.sites, &vocab, &outer, &mut tally);
+        })?;
+        outer.judgement = tally.judgement(outer.words, outer.quoted_words, &t);
+        outer.by_form = tally.by_form;
+        // The general lexicons, in a document judged spun: their sites'
+        // originals and evidence too (as `analyze` decodes a second time).
+        let spun = outer.judgement.score >= self.settings.threshold;
+        if spun && self.general_dictionary().is_some() {
+            let quotes_spun = Some(outer.judgement.quotes_spun);
+            let mut wanted = decide::Survey::default();
+            self.pass(&mut windows, apostrophe, quotes_spun, |r| {
+                decide::survey(r.parts(), &r.sites, &vocab, &mut wanted);
+            })?;
+            self.pass(&mut windows, apostrophe, quotes_spun, |r| {
+                decide::presence(r.parts(), &r.sites, &vocab, &wanted, &mut outer.present);
+            })?;
+            let mut tally = decide::Tally::default();
+            self.pass(&mut windows, apostrophe, quotes_spun, |r| {
+                decide::gather(r.parts(), &r.sites, &vocab, &outer, &mut tally);
+            })?;
+            outer.by_form = tally.by_form;
+            summary.general = true;
+        }
+        summary.outer = outer;
+        Ok(summary)
+    }
+
+    /// One pass of [`Unspinner::summarize`]: each window read, with
+    /// `apostrophe` (and the general lexicons' sites when `quotes_spun` is
+    /// given), handed to `each`.
+    fn pass<E>(
+        &self,
+        windows: &mut impl FnMut(&mut dyn FnMut(&str)) -> std::result::Result<(), E>,
+        apostrophe: char,
+        quotes_spun: Option<bool>,
+        mut each: impl FnMut(&Reading<'_>),
+    ) -> std::result::Result<(), E> {
+        windows(&mut |text| each(&self.read_with(text, apostrophe, quotes_spun)))
+    }
+
+    /// Analyses `text` in windows of at most `size` bytes (see
+    /// [`crate::window::windows`]), the document-level evidence gathered
+    /// first by [`Unspinner::summarize`]: the same decisions as
+    /// [`Unspinner::analyze`] where the windows end at line breaks or
+    /// sentence ends, in the memory of a window (and of the analyses
+    /// returned).
+    pub fn analyze_windows<'t>(
+        &self,
+        text: &'t str,
+        size: usize,
+    ) -> (DocumentSummary, Vec<Analysis<'t>>) {
+        let summary = self
+            .summarize(|each| {
+                crate::window::windows(text, size).for_each(|w| each(w.text));
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .unwrap_or_else(|e| match e {});
+        let analyses = crate::window::windows(text, size)
+            .map(|w| self.analyze_window(w, &summary))
+            .collect();
+        (summary, analyses)
+    }
+
+    /// Tokenizes `text` and finds its sites (spinner tables and number
+    /// rules), writing originals with `apostrophe`.
+    fn read<'t>(&self, text: &'t str, apostrophe: char) -> Reading<'t> {
         let mut tokens = reused!(Token);
         tokenize_into(text, &mut tokens);
         let lexemes = self.lexemes(text, &tokens);
         let quoted = quotes::quoted(text);
-        let mut sites = self.sites(text, &tokens, &lexemes, &quoted);
+        let sites = self.sites(text, &tokens, &lexemes, &quoted, apostrophe);
         let is_word = |t: &&Token| matches!(t.kind, TokenKind::Word | TokenKind::Number);
         let words = tokens.iter().filter(is_word).count();
         let quoted_words = match quoted.is_empty() {
@@ -284,35 +439,90 @@ impl Unspinner {
                 .filter(|t| quotes::inside(&quoted, &t.span))
                 .count(),
         };
+        Reading {
+            text,
+            tokens,
+            lexemes,
+            quoted,
+            sites,
+            words,
+            quoted_words,
+        }
+    }
+
+    /// [`Unspinner::read`], with the general lexicons' sites too when
+    /// `quotes_spun` is given (whether to look inside quotes).
+    fn read_with<'t>(
+        &self,
+        text: &'t str,
+        apostrophe: char,
+        quotes_spun: Option<bool>,
+    ) -> Reading<'t> {
+        let mut r = self.read(text, apostrophe);
+        if let (Some(quotes_spun), Some(general)) = (quotes_spun, self.general_dictionary()) {
+            self.add_general(&mut r, general, apostrophe, quotes_spun);
+        }
+        r
+    }
+
+    /// Analyses `text`, which starts at `start` in its document: the whole
+    /// document when `summary` is `None`, else a window of the document it
+    /// describes.
+    fn analyze_in<'t>(
+        &self,
+        text: &'t str,
+        start: Start,
+        summary: Option<&DocumentSummary>,
+    ) -> Analysis<'t> {
+        let apostrophe = summary.map_or_else(|| apostrophe_style(text), |s| s.apostrophe);
+        let mut r = self.read(text, apostrophe);
         let vocabulary = self.vocabulary();
-        let decide = |sites: &[Site], given| {
+        let outer = summary.map(|s| &s.outer);
+        let decide = |r: &Reading, given| {
             decide::decide(
                 text,
-                &tokens,
-                &lexemes,
-                sites,
+                &r.tokens,
+                &r.lexemes,
+                &r.sites,
                 &vocabulary,
                 &self.settings,
-                quoted_words,
+                r.quoted_words,
                 given,
+                outer,
             )
         };
-        let mut decided = decide(&sites, None);
-        // The general lexicon is looked up only once the spinner's own forms
-        // have shown the document spun: in clean text nearly every word has
-        // a synonym, and nothing to gain from one.
-        let judged = decided.judgement;
-        let spun = judged.score >= self.settings.threshold;
-        if spun && self.settings.mode == DecisionMode::Model {
-            if let Some(general) = self.general_dictionary() {
-                let quotes_spun = judged.quotes_spun;
-                let found = (&tokens[..], &lexemes[..]);
-                self.add_general(text, found, general, &mut sites, &quoted, quotes_spun);
-                decided = decide(&sites, Some(judged));
+        let decided = match summary {
+            Some(s) => {
+                if s.general {
+                    if let Some(general) = self.general_dictionary() {
+                        let quotes_spun = s.outer.judgement.quotes_spun;
+                        self.add_general(&mut r, general, apostrophe, quotes_spun);
+                    }
+                }
+                decide(&r, None)
             }
-        }
+            None => {
+                let decided = decide(&r, None);
+                // The general lexicon is looked up only once the spinner's
+                // own forms have shown the document spun: in clean text
+                // nearly every word has a synonym, and nothing to gain from
+                // one.
+                let judged = decided.judgement;
+                let spun = judged.score >= self.settings.threshold;
+                match self.general_dictionary() {
+                    Some(general) if spun && self.settings.mode == DecisionMode::Model => {
+                        self.add_general(&mut r, general, apostrophe, judged.quotes_spun);
+                        decide(&r, Some(judged))
+                    }
+                    _ => decided,
+                }
+            }
+        };
         let lines = LineIndex::new(text);
         let mut lines = lines.cursor(text);
+        let Reading {
+            mut sites, words, ..
+        } = r;
         let findings = sites
             .drain(..)
             .zip(decided.sites)
@@ -321,6 +531,10 @@ impl Unspinner {
             .filter(|(site, d)| !site.general || d.restore.is_some())
             .map(|(site, d)| {
                 let (line, column) = lines.line_col(site.span.start);
+                let (line, column) = match line {
+                    1 => (start.line, start.column + column - 1),
+                    _ => (start.line + line - 1, column),
+                };
                 let mut candidates: Vec<Candidate> = site
                     .candidates
                     .into_iter()
@@ -377,6 +591,7 @@ impl Unspinner {
             score: decided.judgement.score,
             words,
             threshold: self.settings.threshold,
+            start,
         }
     }
 
@@ -403,8 +618,8 @@ impl Unspinner {
         tokens: &[Token],
         lexemes: &[Lexeme],
         quoted: &[Range<usize>],
+        apostrophe: char,
     ) -> Reused<Site> {
-        let apostrophe = apostrophe_style(text);
         let mut sites = reused!(Site);
         let mut k = 0;
         while k < tokens.len() {
@@ -579,14 +794,20 @@ impl Unspinner {
     /// unless `quotes_spun`. Keeps `sites` in text order.
     fn add_general(
         &self,
-        text: &str,
-        (tokens, lexemes): (&[Token], &[Lexeme]),
+        r: &mut Reading<'_>,
         general: &Dictionary,
-        sites: &mut Reused<Site>,
-        quoted: &[Range<usize>],
+        apostrophe: char,
         quotes_spun: bool,
     ) {
-        let apostrophe = apostrophe_style(text);
+        let Reading {
+            text,
+            tokens,
+            lexemes,
+            quoted,
+            sites,
+            ..
+        } = r;
+        let (text, tokens, lexemes, quoted) = (*text, &tokens[..], &lexemes[..], &quoted[..]);
         for site in sites.iter_mut() {
             let written = &text[site.span.clone()];
             if let Some(entry) = general.get(written) {
@@ -665,6 +886,58 @@ pub struct Analysis<'t> {
     score: f64,
     words: usize,
     threshold: f64,
+    start: Start,
+}
+
+/// What a document read in windows is as a whole: gathered by
+/// [`Unspinner::summarize`], it lets each window be decided as in the whole
+/// document ([`Unspinner::analyze_window`]).
+#[derive(Debug, Clone)]
+pub struct DocumentSummary {
+    outer: decide::Outer,
+    /// Words and numbers of the document.
+    words: usize,
+    apostrophe: char,
+    /// Whether the general lexicons' sites are decided too.
+    general: bool,
+    threshold: f64,
+}
+
+impl DocumentSummary {
+    /// The document spin score in [0, 1].
+    pub fn score(&self) -> f64 {
+        self.outer.judgement.score
+    }
+
+    /// True when the score reaches the unspinner's threshold.
+    pub fn is_spun(&self) -> bool {
+        self.score() >= self.threshold
+    }
+
+    /// Number of words and numbers in the document.
+    pub fn words(&self) -> usize {
+        self.words
+    }
+}
+
+/// A text as the analysis reads it: its tokens, what is known of them, its
+/// quotes and its sites.
+struct Reading<'t> {
+    text: &'t str,
+    tokens: Reused<Token>,
+    lexemes: Reused<Lexeme>,
+    quoted: Vec<Range<usize>>,
+    sites: Reused<Site>,
+    /// Words and numbers.
+    words: usize,
+    /// Of them, inside quoted speech.
+    quoted_words: usize,
+}
+
+impl<'t> Reading<'t> {
+    fn parts(&self) -> (&'t str, &[Token], &[Lexeme]) {
+        (self.text, &self.tokens, &self.lexemes)
+    }
 }
 
 impl<'t> Analysis<'t> {
@@ -691,6 +964,13 @@ impl<'t> Analysis<'t> {
     /// Number of words and numbers in the text.
     pub fn words(&self) -> usize {
         self.words
+    }
+
+    /// The byte offset of the analysed text in its document: 0 but for a
+    /// window ([`Unspinner::analyze_window`]), whose findings' spans are
+    /// ranges of the window's text.
+    pub fn offset(&self) -> usize {
+        self.start.offset
     }
 
     /// The analysed text.

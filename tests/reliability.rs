@@ -412,3 +412,47 @@ fn on_error_pass_passes_an_over_limit_line_of_standard_input() {
         .unwrap();
     assert_eq!(stdout(&out).split('\n').count(), 4);
 }
+
+// Item 2: one big document is analysed in windows: a single long line (the
+// spun seed on one line, 61 KB, in windows of 8 KiB) gives the same output
+// as the whole document (and tests/window.rs shows the memory bounded).
+#[test]
+fn one_long_line_is_analysed_in_windows_with_the_whole_documents_output() {
+    let seed = include_str!("../corpus/seeds/002_e90d1dc293122756.txt");
+    let line = seed.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (_dir, f) = write_temp("line.txt", &line);
+    assert!(unspin::window::windows(&line, 8192).all(|w| w.exact));
+    let run = |window: &str| {
+        unspin()
+            .args(["check", "--format", "json", "--window", window])
+            .arg(&f)
+            .output()
+            .unwrap()
+    };
+    let (whole, windowed) = (run("1M"), run("8K"));
+    assert_eq!(whole.status.code(), Some(1));
+    assert!(whole.stdout == windowed.stdout, "outputs differ");
+    let v: Value = serde_json::from_slice(&windowed.stdout).unwrap();
+    assert!(v["restorations"].as_u64().unwrap() > 1000);
+}
+
+// Item 3: the cost of a document grows linearly with its size, however
+// often one form repeats (it grew with the square of the repetitions).
+#[test]
+fn time_grows_linearly_with_a_forms_repetitions() {
+    let u = unspin::Unspinner::builder().build().unwrap();
+    let time = |n: usize| {
+        let text = "struggle ".repeat(n);
+        let t = std::time::Instant::now();
+        let a = u.analyze(&text);
+        assert!(a.findings().len() + 1 >= n);
+        t.elapsed().as_secs_f64()
+    };
+    time(1000);
+    let (small, large) = (time(20_000), time(80_000));
+    // Linear: about 4 times; the square was 16 times (34 s for 200,000).
+    assert!(
+        large < 8.0 * small + 0.5,
+        "{small:.2} s for 20,000, {large:.2} s for 80,000"
+    );
+}

@@ -570,3 +570,45 @@ fn a_review_whose_terminal_hangs_up_ends_without_writing() {
     assert!(!status.success());
     assert_eq!(std::fs::read_to_string(&doc).unwrap(), "a struggle began\n");
 }
+
+#[test]
+fn review_of_json_lines_writes_each_records_text_back_in_its_line() {
+    let jsonl = "{\"id\":1,\"text\":\"The struggle in the Center East grew.\",\"n\":1E5}\n\
+                 {oops\n\
+                 \n\
+                 {\"meta\":{\"a\":[1, 2]},\"text\":\"Officials mentioned the navy.\\u00e9 \\\"q\\\"\"}\r\n\
+                 {\"text\":\"No spun form here.\"}";
+    let dir = workspace(DOC);
+    std::fs::write(dir.path().join("docs.jsonl"), jsonl).unwrap();
+    let script = format!("{}; echo EXIT=$?; stty -a", unspin_cmd("review docs.jsonl"));
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    let screen = pty.wait_for("struggle → war");
+    assert!(screen.contains("finding 1 of 4"), "{screen}");
+    assert!(screen.contains("line 1, column 5"), "{screen}");
+    pty.key("y", "Center East → Middle East");
+    let screen = pty.key("n", "mentioned → said");
+    // The second record's finding, at its line of the file.
+    assert!(screen.contains("line 4, column 11"), "{screen}");
+    pty.key("2", "navy → military");
+    pty.key("y", "Every finding decided");
+    pty.key("q", "Write 3 changes to docs.jsonl?");
+    pty.send("y");
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert!(
+        screen
+            .contains("docs.jsonl: 3 accepted, 1 rejected, 0 edited, 0 skipped; wrote docs.jsonl"),
+        "{screen}"
+    );
+    assert_terminal_restored(&pty, &screen);
+    // Only the text fields changed; every other byte as written (the bad
+    // line, the blank one, the number, the escapes, the CR, no last newline).
+    assert_eq!(
+        read(dir.path(), "docs.jsonl"),
+        "{\"id\":1,\"text\":\"The war in the Center East grew.\",\"n\":1E5}\n\
+         {oops\n\
+         \n\
+         {\"meta\":{\"a\":[1, 2]},\"text\":\"Officials stated the military.\\u00e9 \\\"q\\\"\"}\r\n\
+         {\"text\":\"No spun form here.\"}"
+    );
+}

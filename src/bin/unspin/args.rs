@@ -158,6 +158,16 @@ pub struct ReviewArgs {
     /// Write the result to OUT instead of back to FILE.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
+
+    /// Read the file as JSON Lines (files ending in .jsonl or .ndjson are
+    /// anyway), and review the text field of every record.
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// The JSON Lines field holding the text; a dotted path (`doc.body`)
+    /// reaches into nested objects.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub field: String,
 }
 
 #[derive(Debug, Args)]
@@ -251,6 +261,11 @@ pub struct BatchArgs {
     /// is reported and the exit status is 2.
     #[arg(long, value_enum, value_name = "POLICY", default_value_t = OnError::Skip)]
     pub on_error: OnError,
+
+    /// A text file larger than BYTES is analysed in windows of at most
+    /// BYTES, streamed (a testing aid: the default is 1M).
+    #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_size, hide = true)]
+    pub window: u64,
 }
 
 /// What becomes of a document that cannot be processed.

@@ -30,7 +30,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use unspin::config::ProjectConfig;
-use unspin::Unspinner;
+use unspin::window::FileWindows;
+use unspin::{DocumentSummary, Unspinner};
 
 use crate::args::{BatchArgs, CheckArgs, FixArgs, Format, OnError};
 use crate::Outcome;
@@ -46,6 +47,10 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// Bytes read but not yet written, at most (a single larger document still
 /// goes through, alone).
 const WINDOW_BYTES: usize = 32 << 20;
+
+/// What a window of a document read in windows counts for against
+/// [`WINDOW_BYTES`], per byte of its text.
+const WINDOW_COST: usize = 16;
 
 /// Worker threads per core, at most: the analysis is CPU-bound, and each
 /// thread keeps its own buffers, so more only cost memory and start-up.
@@ -151,6 +156,8 @@ struct Plan {
     quiet: bool,
     threads: usize,
     max_bytes: u64,
+    /// Text files larger than this are analysed in windows of this size.
+    window: usize,
     /// What an output depends on, recorded in the manifest for `--resume`.
     settings: String,
 }
@@ -214,6 +221,7 @@ impl Plan {
             quiet: b.quiet,
             threads: b.threads,
             max_bytes: common.max_bytes,
+            window: usize::try_from(b.window).unwrap_or(usize::MAX),
             settings,
         })
     }
@@ -246,6 +254,21 @@ enum Step {
         src: Arc<Source>,
         u: Arc<Unspinner>,
         chunk: Chunk,
+    },
+    /// A window of a text file read in windows, for a worker.
+    Window {
+        src: Arc<Source>,
+        u: Arc<Unspinner>,
+        summary: Arc<DocumentSummary>,
+        text: String,
+        start: unspin::window::Start,
+    },
+    /// The end of a text file read in windows: the writer completes its
+    /// record (with the windows' restorations) and its output.
+    WindowsEnd {
+        src: Arc<Source>,
+        summary: Arc<DocumentSummary>,
+        bytes: u64,
     },
     /// Bytes output as they are: part of a line of standard input over
     /// `--max-bytes`, passed through.
@@ -520,7 +543,7 @@ impl Reader {
         let seq = self.seq;
         self.seq += 1;
         match step {
-            Step::Text { .. } | Step::Lines { .. } => {
+            Step::Text { .. } | Step::Lines { .. } | Step::Window { .. } => {
                 let tx = self.tx.clone();
                 let plan = self.plan.clone();
                 self.pool.spawn(move || {
@@ -591,6 +614,12 @@ impl Reader {
         if let Some((len, _)) = stamp.filter(|(len, _)| *len > max) {
             return self.too_large(src, None, len, 0, stamp, false);
         }
+        if let (Some(path), Some((len, _))) = (&src.path, stamp) {
+            if len > self.plan.window as u64 {
+                let path = path.clone();
+                return self.windows(src, u, &path, len, stamp);
+            }
+        }
         let mut bytes = Vec::with_capacity(stamp.map_or(0, |(len, _)| len as usize));
         if let Err(e) = input.take(max.saturating_add(1)).read_to_end(&mut bytes) {
             let msg = unspin::Error::io(&src.name, e).to_string();
@@ -609,6 +638,121 @@ impl Reader {
                     bytes,
                 },
                 cost,
+            )
+            && self.emit(Step::End { src, stamp }, 0)
+    }
+
+    /// A text file larger than a window: read a first time (a few passes)
+    /// for what the document says as a whole, then window by window, each
+    /// window analysed by a worker and its output streamed. Never more than
+    /// a window (and those in flight) of it is held.
+    fn windows(
+        &mut self,
+        src: Arc<Source>,
+        u: Arc<Unspinner>,
+        path: &Path,
+        len: u64,
+        stamp: Option<(u64, (u64, u32))>,
+    ) -> bool {
+        let size = self.plan.window;
+        let flags = self.flags.clone();
+        // On a worker, whose memory the windows' analyses then reuse (a
+        // thread's freed memory is not another's to take).
+        let summary = self.pool.install(|| {
+            u.summarize(|each| {
+                let mut windows = FileWindows::open(path, size)?;
+                while let Some(w) = windows.next() {
+                    if flags.stopped() {
+                        return Err(unspin::Error::io(path, io::Error::other("interrupted")));
+                    }
+                    each(w?.text);
+                }
+                Ok(())
+            })
+        });
+        let summary = match summary {
+            Ok(s) => Arc::new(s),
+            Err(_) if self.flags.stopped() => return false,
+            Err(e) => return self.undecodable(src, e, len, stamp),
+        };
+        if !self.emit(Step::Begin(src.clone()), 0) {
+            return false;
+        }
+        let mut windows = match FileWindows::open(path, size) {
+            Ok(w) => w,
+            Err(e) => return self.fault(&src, None, e.to_string(), true),
+        };
+        while let Some(w) = windows.next() {
+            let w = match w {
+                Ok(w) => w,
+                // The file changed since the first pass.
+                Err(e) => {
+                    return self.fault(&src, None, e.to_string(), true)
+                        && self.emit(Step::End { src, stamp }, 0);
+                }
+            };
+            // A window's analysis holds about a hundred times its bytes:
+            // counted at WINDOW_COST times, at most two windows are in
+            // flight, so memory stays bounded whatever the threads.
+            let cost = w.text.len().saturating_mul(WINDOW_COST);
+            let step = Step::Window {
+                src: src.clone(),
+                u: u.clone(),
+                summary: summary.clone(),
+                text: w.text.to_string(),
+                start: w.start,
+            };
+            if !self.emit(step, cost) {
+                return false;
+            }
+        }
+        let bytes = len;
+        self.emit(
+            Step::WindowsEnd {
+                src: src.clone(),
+                summary,
+                bytes,
+            },
+            0,
+        ) && self.emit(Step::End { src, stamp }, 0)
+    }
+
+    /// A text file read in windows that turned out not to be text (a NUL
+    /// byte, invalid UTF-8, UTF-16) or could not be read: reported as a
+    /// whole file read at once is (see [`doc::text`]), and passed through
+    /// unchanged under `--on-error pass`.
+    fn undecodable(
+        &mut self,
+        src: Arc<Source>,
+        err: unspin::Error,
+        len: u64,
+        stamp: Option<(u64, (u64, u32))>,
+    ) -> bool {
+        let decoding = matches!(
+            err,
+            unspin::Error::Binary { .. }
+                | unspin::Error::InvalidUtf8 { .. }
+                | unspin::Error::Utf16 { .. }
+        );
+        let bytes = usize::try_from(len).unwrap_or(usize::MAX);
+        let record = Record::undecodable(&src.name, src.explicit, &err, bytes);
+        let fault = Step::Fault {
+            record,
+            fail_source: false,
+        };
+        if !(decoding && self.plan.doc.passes_files()) {
+            return self.emit(fault, 0);
+        }
+        self.emit(Step::Begin(src.clone()), 0)
+            && self.emit(fault, 0)
+            && self.emit(
+                Step::Copy {
+                    src: src.clone(),
+                    start: 0,
+                    len,
+                    newline: false,
+                },
+                0,
             )
             && self.emit(Step::End { src, stamp }, 0)
     }
@@ -934,11 +1078,26 @@ fn work(opts: &doc::Options, step: Step) -> Step {
             chunk.lines.first().map(|l| l.number),
             (chunk.data.len() + chunk.lines.len()) as u64,
         ),
+        Step::Window { src, text, .. } => (src.name.clone(), None, text.len() as u64),
         _ => return step,
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &step {
         Step::Text { src, u, bytes } => doc::text(opts, u, &src.name, src.explicit, bytes),
         Step::Lines { src, u, chunk } => doc::lines(opts, u, &src.name, chunk),
+        Step::Window {
+            src,
+            u,
+            summary,
+            text,
+            start,
+        } => {
+            let window = unspin::window::Window {
+                text,
+                start: *start,
+                exact: true,
+            };
+            doc::window(opts, u, &src.name, summary, window)
+        }
         _ => Processed::default(),
     }));
     let p = result.unwrap_or_else(|_| {
@@ -964,6 +1123,11 @@ struct Current {
     failed: bool,
     changed: bool,
     counts: Tally,
+    /// A document read in windows: what its windows held so far.
+    parts: doc::Part,
+    /// `check --format json` of a document read in windows: its findings,
+    /// kept aside until their count heads the document's object.
+    spool: Option<BufWriter<File>>,
 }
 
 /// Takes the steps back in input order and writes them.
@@ -1030,10 +1194,17 @@ impl Writer<'_> {
                     c.failed |= p.drop_source;
                     c.changed |= p.changed;
                 }
-                if !p.drop_source {
-                    self.output(&p.out)?;
+                match p.part {
+                    Some(part) => self.part(part, &p.out)?,
+                    None if !p.drop_source => self.output(&p.out)?,
+                    None => {}
                 }
             }
+            Step::WindowsEnd {
+                src,
+                summary,
+                bytes,
+            } => self.windows_end(&src, &summary, bytes)?,
             Step::Copy {
                 src,
                 start,
@@ -1071,9 +1242,76 @@ impl Writer<'_> {
                         .with_context(|| report.path().display().to_string())?;
                 }
             }
-            Step::Text { .. } | Step::Lines { .. } => unreachable!("analysed by a worker"),
+            Step::Text { .. } | Step::Lines { .. } | Step::Window { .. } => {
+                unreachable!("analysed by a worker")
+            }
         }
         Ok(())
+    }
+
+    /// A window's output: written, or for `check --format json` kept
+    /// aside (see [`Current::spool`]), commas between the windows' findings.
+    fn part(&mut self, part: doc::Part, out: &[u8]) -> anyhow::Result<()> {
+        let json = matches!(self.plan.doc.task, Task::CheckJson | Task::CheckEcho);
+        let Some(c) = &mut self.current else {
+            return Ok(());
+        };
+        let before = c.parts;
+        c.parts.restorations += part.restorations;
+        c.parts.findings += part.findings;
+        if !json {
+            return self.output(out);
+        }
+        if out.is_empty() {
+            return Ok(());
+        }
+        if c.spool.is_none() {
+            c.spool = Some(BufWriter::new(tempfile::tempfile()?));
+        }
+        if let Some(spool) = &mut c.spool {
+            if before.findings > 0 {
+                spool.write_all(b",")?;
+            }
+            spool.write_all(out)?;
+        }
+        Ok(())
+    }
+
+    /// The end of a document read in windows: its record, and the output
+    /// around its windows' (see [`doc::windows_end`]).
+    fn windows_end(
+        &mut self,
+        src: &Source,
+        summary: &DocumentSummary,
+        bytes: u64,
+    ) -> anyhow::Result<()> {
+        let Some(c) = &mut self.current else {
+            return Ok(());
+        };
+        let (parts, spool) = (c.parts, c.spool.take());
+        let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        let (record, head, tail) = doc::windows_end(
+            &self.plan.doc,
+            &src.name,
+            summary,
+            parts.restorations,
+            bytes,
+        );
+        self.progress.advance(1, 0);
+        self.record(&record)?;
+        self.output(&head)?;
+        if let Some(spool) = spool {
+            let mut f = spool.into_inner().map_err(|e| e.into_error())?;
+            f.seek(SeekFrom::Start(0))?;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                match f.read(&mut buf)? {
+                    0 => break,
+                    n => self.output(&buf[..n])?,
+                }
+            }
+        }
+        self.output(&tail)
     }
 
     /// Counts a document, reports it, and says what went wrong.
@@ -1131,6 +1369,8 @@ impl Writer<'_> {
             failed: false,
             changed: false,
             counts: Tally::default(),
+            parts: doc::Part::default(),
+            spool: None,
         });
         let Some(dest) = dest else { return };
         let problem =

@@ -23,6 +23,20 @@ pub fn check_text(
     all: bool,
     explain: bool,
 ) -> io::Result<()> {
+    findings_text(out, name, a, all, explain)?;
+    let restorations = a.restorations().count();
+    score_line(out, name, (a.score(), a.is_spun()), restorations, a.words())
+}
+
+/// The lines of [`check_text`] before the score line: a document read in
+/// windows lists each window's.
+pub fn findings_text(
+    out: &mut impl Write,
+    name: &str,
+    a: &Analysis<'_>,
+    all: bool,
+    explain: bool,
+) -> io::Result<()> {
     for f in a.findings() {
         match f.restored() {
             Some(c) => writeln!(
@@ -61,13 +75,24 @@ pub fn check_text(
             }
         }
     }
+    Ok(())
+}
+
+/// The last line of [`check_text`]: the document's score and verdict, its
+/// restorations and words.
+pub fn score_line(
+    out: &mut impl Write,
+    name: &str,
+    (score, spun): (f64, bool),
+    restorations: usize,
+    words: usize,
+) -> io::Result<()> {
     writeln!(
         out,
-        "{name}: score {:.2} ({}), {} in {}",
-        a.score(),
-        if a.is_spun() { "spun" } else { "clean" },
-        count(a.restorations().count(), "restoration"),
-        count(a.words(), "word")
+        "{name}: score {score:.2} ({}), {} in {}",
+        if spun { "spun" } else { "clean" },
+        count(restorations, "restoration"),
+        count(words, "word")
     )
 }
 

@@ -13,6 +13,7 @@ mod term;
 mod ui;
 
 use std::io::{self, IsTerminal, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -51,14 +52,6 @@ pub fn review(a: ReviewArgs) -> anyhow::Result<Outcome> {
             path.display()
         );
     }
-    if crate::is_jsonl_name(&path) {
-        bail!(
-            "review reads one text, and {} is JSON Lines; review its records as a patch: \
-             `unspin diff --patch {} > restore.patch`",
-            path.display(),
-            path.display()
-        );
-    }
     let name = path.display().to_string();
     let size = std::fs::metadata(&path)
         .map_err(|e| unspin::Error::io(&path, e))?
@@ -77,13 +70,25 @@ pub fn review(a: ReviewArgs) -> anyhow::Result<Outcome> {
         Some(c) => base.with_allowed(c.allowed()),
         None => base,
     };
-    let analysis = unspinner.analyze(&text);
-    let review = Review::new(&text, analysis.findings(), a.all);
+    let doc = if a.jsonl || crate::is_jsonl_name(&path) {
+        if a.field.is_empty() {
+            bail!("--field needs a name");
+        }
+        let field = unspin::jsonl::FieldPath::new(&a.field);
+        let records = Records::read(&unspinner, &text, &field);
+        for (line, e) in &records.errors {
+            eprintln!("unspin: {name}:{line}: {e} (kept as written)");
+        }
+        Reviewed::Records(records)
+    } else {
+        Reviewed::Text(unspinner.analyze(&text))
+    };
+    let review = Review::new(doc.text(), doc.findings(), a.all);
     if review.is_empty() {
         println!(
             "{name}: nothing to review (score {:.2}, {} findings kept; --all shows them)",
-            analysis.score(),
-            analysis.findings().len()
+            doc.score(),
+            doc.findings().len()
         );
         return Ok(Outcome::default());
     }
@@ -92,14 +97,22 @@ pub fn review(a: ReviewArgs) -> anyhow::Result<Outcome> {
         review,
         name.clone(),
         target.display().to_string(),
-        analysis.score(),
-        analysis.is_spun(),
+        doc.score(),
+        doc.is_spun(),
     );
+    if let Reviewed::Records(r) = &doc {
+        // Each finding under the score of its own record.
+        app.scores = app
+            .review
+            .spans()
+            .map(|span| r.verdict(span.start))
+            .collect();
+    }
     let end = run_screen(&mut app)?;
     let summary = app.review.summary();
     match end {
         End::Quit { save: true } => {
-            let result = app.review.result(&text);
+            let result = doc.result(app.review.edits());
             let mut done = Vec::new();
             if a.output.is_none() && changed_on_disk(&path, &text) {
                 let aside = PathBuf::from(format!("{}.reviewed", path.display()));
@@ -242,6 +255,157 @@ fn print_summary(name: &str, s: Summary, done: &str) -> io::Result<()> {
         s.accepted, s.rejected, s.edited, s.skipped
     )?;
     out.flush()
+}
+
+/// What is under review: one text, or the records of a JSON Lines file.
+enum Reviewed<'t> {
+    Text(unspin::Analysis<'t>),
+    Records(Records<'t>),
+}
+
+impl Reviewed<'_> {
+    /// The text the findings' spans point into.
+    fn text(&self) -> &str {
+        match self {
+            Reviewed::Text(a) => a.text(),
+            Reviewed::Records(r) => &r.text,
+        }
+    }
+
+    fn findings(&self) -> &[unspin::Finding] {
+        match self {
+            Reviewed::Text(a) => a.findings(),
+            Reviewed::Records(r) => &r.findings,
+        }
+    }
+
+    /// The document score (of a JSON Lines file, the highest of its
+    /// records') and verdict.
+    fn score(&self) -> f64 {
+        match self {
+            Reviewed::Text(a) => a.score(),
+            Reviewed::Records(r) => r.verdicts.iter().map(|v| v.1 .0).fold(0.0, f64::max),
+        }
+    }
+
+    fn is_spun(&self) -> bool {
+        match self {
+            Reviewed::Text(a) => a.is_spun(),
+            Reviewed::Records(r) => r.verdicts.iter().any(|v| v.1 .1),
+        }
+    }
+
+    /// The file's new contents with `edits` (spans of [`Reviewed::text`])
+    /// made: for JSON Lines, each record's text field edited where it lies
+    /// in its line, every other byte as written.
+    fn result(&self, edits: Vec<(Range<usize>, String)>) -> String {
+        match self {
+            Reviewed::Text(a) => unspin::restore::apply(a.text(), edits).into_owned(),
+            Reviewed::Records(r) => r.result(edits),
+        }
+    }
+}
+
+/// The records of a JSON Lines file under review: the text field of each
+/// line analysed as a document of its own, their findings reviewed in file
+/// order, each finding's line the record's line.
+struct Records<'f> {
+    /// The file as read.
+    file: &'f str,
+    field: unspin::jsonl::FieldPath,
+    /// The records' texts, one after another, each followed by a newline:
+    /// the text the findings' spans point into.
+    text: String,
+    /// Each record: its line in `file` (without the newline) and its
+    /// text's range in `text`.
+    records: Vec<(Range<usize>, Range<usize>)>,
+    findings: Vec<unspin::Finding>,
+    /// Where each record's text starts in `text`, with its score and verdict.
+    verdicts: Vec<(usize, (f64, bool))>,
+    /// The lines that are no record (malformed, no text field): kept as
+    /// written.
+    errors: Vec<(usize, unspin::jsonl::LineError)>,
+}
+
+impl<'f> Records<'f> {
+    fn read(u: &unspin::Unspinner, file: &'f str, field: &unspin::jsonl::FieldPath) -> Self {
+        let mut r = Records {
+            file,
+            field: field.clone(),
+            text: String::new(),
+            records: Vec::new(),
+            findings: Vec::new(),
+            verdicts: Vec::new(),
+            errors: Vec::new(),
+        };
+        let mut at = 0;
+        for (i, line) in file.split_inclusive('\n').enumerate() {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let raw = at..at + body.len();
+            at += line.len();
+            let doc = match unspin::jsonl::Document::parse(body.as_bytes(), field) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    if !unspin::jsonl::is_blank(body.as_bytes()) {
+                        r.errors.push((i + 1, e));
+                    }
+                    continue;
+                }
+            };
+            let a = u.analyze(doc.text());
+            let start = r.text.len();
+            r.text.push_str(doc.text());
+            r.records.push((raw, start..r.text.len()));
+            r.text.push('\n');
+            r.verdicts.push((start, (a.score(), a.is_spun())));
+            r.findings
+                .extend(a.findings().iter().map(|f| unspin::Finding {
+                    span: f.span.start + start..f.span.end + start,
+                    line: i + 1,
+                    ..f.clone()
+                }));
+        }
+        r
+    }
+
+    /// The score and verdict of the record whose text holds byte `at` of
+    /// [`Records::text`].
+    fn verdict(&self, at: usize) -> (f64, bool) {
+        let i = self.verdicts.partition_point(|v| v.0 <= at);
+        self.verdicts[i.saturating_sub(1)].1
+    }
+
+    /// The file with `edits` made in the records' text fields.
+    fn result(&self, edits: Vec<(Range<usize>, String)>) -> String {
+        let mut out = Vec::with_capacity(self.file.len());
+        let mut last = 0;
+        let mut edits = edits.into_iter().peekable();
+        for (raw, text) in &self.records {
+            let mut mine = Vec::new();
+            while let Some((span, _)) = edits.peek() {
+                if span.start >= text.end {
+                    break;
+                }
+                if let Some((span, new)) = edits.next() {
+                    mine.push((span.start - text.start..span.end - text.start, new));
+                }
+            }
+            if mine.is_empty() {
+                continue;
+            }
+            let line = &self.file[raw.clone()];
+            let Ok(doc) = unspin::jsonl::Document::parse(line.as_bytes(), &self.field) else {
+                continue;
+            };
+            out.extend_from_slice(&self.file.as_bytes()[last..raw.start]);
+            doc.write(&mut out, mine, &[]);
+            last = raw.end;
+        }
+        out.extend_from_slice(&self.file.as_bytes()[last..]);
+        // Text spliced into valid UTF-8 at string boundaries.
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
 }
 
 fn quoted(forms: &[String]) -> String {

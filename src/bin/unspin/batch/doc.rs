@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use unspin::jsonl::{Document, FieldPath};
 use unspin::report::{round4, DocumentRecord};
-use unspin::{Analysis, Unspinner};
+use unspin::{Analysis, DocumentSummary, Unspinner};
 
 use crate::print;
 
@@ -146,6 +146,25 @@ impl Record {
         }
     }
 
+    /// The record of a file of `bytes` bytes that is not text (`err`): a
+    /// binary file found by a walk (not `explicit`ly named) is skipped with
+    /// a note, anything else is an error.
+    pub fn undecodable(name: &str, explicit: bool, err: &unspin::Error, bytes: usize) -> Record {
+        let binary = matches!(err, unspin::Error::Binary { .. });
+        let status = if binary && !explicit {
+            Status::Skipped
+        } else {
+            Status::Error
+        };
+        let mut msg = err.to_string();
+        if status == Status::Skipped {
+            msg += ", skipped";
+        }
+        let mut r = Record::fault(name, None, status, msg);
+        r.bytes = bytes;
+        r
+    }
+
     /// The record of a document that could not be processed.
     pub fn fault(path: &str, line: Option<usize>, status: Status, message: String) -> Record {
         Record {
@@ -163,9 +182,21 @@ impl Record {
     }
 }
 
+/// What a window of a document read in windows holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Part {
+    /// Restorations made (or proposed).
+    pub restorations: usize,
+    /// Findings listed (`check --format json`).
+    pub findings: usize,
+}
+
 /// The outcome of processing some documents of one source.
 #[derive(Debug, Default)]
 pub struct Processed {
+    /// A window of a document read in windows, whose record comes at the
+    /// document's end.
+    pub part: Option<Part>,
     /// The bytes to output, in input order.
     pub out: Vec<u8>,
     /// Whether any text was restored (so `--write` has something to write).
@@ -208,19 +239,8 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
         _ => {
             let err = unspin::input::decode(bytes.to_vec(), Path::new(name))
                 .expect_err("bytes that are not text fail to decode");
-            let binary = matches!(err, unspin::Error::Binary { .. });
-            let status = if binary && !explicit {
-                Status::Skipped
-            } else {
-                Status::Error
-            };
-            let mut msg = err.to_string();
-            if status == Status::Skipped {
-                msg += ", skipped";
-            }
-            let mut r = Record::fault(name, None, status, msg);
-            r.bytes = bytes.len();
-            p.records.push(r);
+            p.records
+                .push(Record::undecodable(name, explicit, &err, bytes.len()));
             if opts.passes_files() {
                 p.out.extend_from_slice(bytes);
             } else {
@@ -406,12 +426,19 @@ fn check_text(
     all: bool,
     explain: bool,
 ) {
-    use std::io::Write;
     if !kept {
         // Writing into a Vec cannot fail.
         let _ = print::check_text(out, name, a, all, explain);
         return;
     }
+    kept_lines(out, name, a, all);
+    kept_score_line(out, name, (a.score(), a.is_spun()), a.words());
+}
+
+/// The findings of a document kept as written (under `--min-score`), with
+/// `all`.
+fn kept_lines(out: &mut Vec<u8>, name: &str, a: &Analysis<'_>, all: bool) {
+    use std::io::Write;
     if all {
         for f in a.findings() {
             let _ = writeln!(
@@ -424,13 +451,125 @@ fn check_text(
             );
         }
     }
+}
+
+/// The score line of a document kept as written (under `--min-score`).
+fn kept_score_line(out: &mut Vec<u8>, name: &str, (score, spun): (f64, bool), words: usize) {
+    use std::io::Write;
     let _ = writeln!(
         out,
-        "{name}: score {:.2} ({}), 0 restorations in {} (under --min-score)",
-        a.score(),
-        if a.is_spun() { "spun" } else { "clean" },
-        print::count(a.words(), "word")
+        "{name}: score {score:.2} ({}), 0 restorations in {} (under --min-score)",
+        if spun { "spun" } else { "clean" },
+        print::count(words, "word")
     );
+}
+
+/// A window of a text document read in windows (see
+/// [`unspin::window`]): its part of the output, and the restorations and
+/// findings in it. `check --format json` lists the window's findings as JSON
+/// objects separated by commas, to go inside the document's (see
+/// [`windows_end`]).
+pub fn window(
+    opts: &Options,
+    u: &Unspinner,
+    name: &str,
+    summary: &DocumentSummary,
+    window: unspin::window::Window<'_>,
+) -> Processed {
+    let a = u.analyze_window(window, summary);
+    let kept = kept(opts, summary);
+    let mut p = Processed {
+        part: Some(Part {
+            restorations: if kept { 0 } else { a.restorations().count() },
+            findings: a.findings().len(),
+        }),
+        ..Processed::default()
+    };
+    match opts.task {
+        Task::CheckText { all, explain } if !kept => {
+            // Writing into a Vec cannot fail.
+            let _ = print::findings_text(&mut p.out, name, &a, all, explain);
+        }
+        Task::CheckText { all, .. } => kept_lines(&mut p.out, name, &a, all),
+        Task::CheckJson | Task::CheckEcho => {
+            // Spans of the document, not of the window.
+            let offset = a.offset();
+            for (i, mut f) in document_record(&a, kept).findings.into_iter().enumerate() {
+                if i > 0 {
+                    p.out.push(b',');
+                }
+                f.span = (f.span.0 + offset, f.span.1 + offset);
+                let _ = serde_json::to_writer(&mut p.out, &f);
+            }
+        }
+        Task::Fix if kept => p.out.extend_from_slice(window.text.as_bytes()),
+        Task::Fix => {
+            let restored = a.restore();
+            p.changed = restored != window.text;
+            p.out.extend_from_slice(restored.as_bytes());
+        }
+    }
+    p
+}
+
+/// Whether a document is kept as written, under `--min-score`.
+fn kept(opts: &Options, summary: &DocumentSummary) -> bool {
+    opts.min_score.is_some_and(|s| summary.score() < s)
+}
+
+/// What a document read in windows ends with, once its windows'
+/// `restorations` are counted: its record, and the output around its
+/// windows' (`check`: the score line after; `--format json`: the object's
+/// head before the findings, and its tail after).
+pub fn windows_end(
+    opts: &Options,
+    name: &str,
+    summary: &DocumentSummary,
+    restorations: usize,
+    bytes: usize,
+) -> (Record, Vec<u8>, Vec<u8>) {
+    let kept = kept(opts, summary);
+    let restorations = if kept { 0 } else { restorations };
+    let record = Record {
+        path: name.to_string(),
+        line: None,
+        id: None,
+        status: Status::Ok,
+        score: Some(round4(summary.score())),
+        spun: Some(summary.is_spun()),
+        restorations,
+        words: summary.words(),
+        bytes,
+        message: None,
+    };
+    let (mut head, mut tail) = (Vec::new(), Vec::new());
+    let verdict = (summary.score(), summary.is_spun());
+    match opts.task {
+        Task::CheckText { .. } if kept => {
+            kept_score_line(&mut tail, name, verdict, summary.words())
+        }
+        Task::CheckText { .. } => {
+            let _ = print::score_line(&mut tail, name, verdict, restorations, summary.words());
+        }
+        Task::CheckJson | Task::CheckEcho => {
+            let mut rec = DocumentRecord::from_parts(verdict.0, verdict.1, summary.words(), &[]);
+            rec.restorations = restorations;
+            let mut obj = match serde_json::to_value(rec) {
+                Ok(Value::Object(m)) => m,
+                _ => Map::new(),
+            };
+            obj.insert("path".into(), name.into());
+            let whole = Value::Object(obj).to_string();
+            // The findings go between the brackets.
+            const EMPTY: &str = "\"findings\":[]";
+            let at = whole.find(EMPTY).map_or(0, |i| i + EMPTY.len() - 1);
+            head.extend_from_slice(&whole.as_bytes()[..at]);
+            tail.extend_from_slice(&whole.as_bytes()[at..]);
+            tail.push(b'\n');
+        }
+        Task::Fix => {}
+    }
+    (record, head, tail)
 }
 
 #[cfg(test)]

@@ -63,6 +63,10 @@ pub struct App {
     pub score: f64,
     /// Whether the score reaches the threshold.
     pub spun: bool,
+    /// The score and verdict of each finding's own document, where they
+    /// differ from one finding to another (the records of a JSON Lines
+    /// file); empty otherwise.
+    pub scores: Vec<(f64, bool)>,
 }
 
 impl App {
@@ -76,7 +80,14 @@ impl App {
             target,
             score,
             spun,
+            scores: Vec::new(),
         }
+    }
+
+    /// The score and verdict of the current finding's document.
+    pub fn verdict(&self) -> (f64, bool) {
+        let own = self.scores.get(self.review.cursor()).copied();
+        own.unwrap_or((self.score, self.spun))
     }
 
     /// Handles one key press.

@@ -175,6 +175,11 @@ impl Review {
         &self.items
     }
 
+    /// The spans of the findings under review, in order.
+    pub fn spans(&self) -> impl Iterator<Item = &Range<usize>> {
+        self.items.iter().map(|i| &i.finding.span)
+    }
+
     /// Number of findings under review.
     pub fn len(&self) -> usize {
         self.items.len()
@@ -459,6 +464,7 @@ impl Review {
     }
 
     /// `text` (the analysed text) with the decisions applied.
+    #[cfg(test)]
     pub fn result(&self, text: &str) -> String {
         apply(text, self.edits()).into_owned()
     }

@@ -148,12 +148,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
 
 fn header_line(app: &App, theme: &Theme, width: u16) -> Line<'static> {
     let left = format!(" unspin review  {}", app.file);
+    let (score, spun) = app.verdict();
     let right = format!(
         "finding {} of {} · score {:.2} ({}) ",
         app.review.cursor() + 1,
         app.review.len(),
-        app.score,
-        if app.spun { "spun" } else { "clean" }
+        score,
+        if spun { "spun" } else { "clean" }
     );
     let pad = (width as usize).saturating_sub(char_width(&left) + char_width(&right));
     Line::from(vec![
