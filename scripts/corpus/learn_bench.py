@@ -82,7 +82,7 @@ def evaluate(pairs_path, args):
     return bg.evaluate(pairs_path, args)
 
 
-def run(style, weights, tune, tmp):
+def run(style, weights, tune, tmp, extra=()):
     mine = os.path.join(OUT, f"{style}-mine.jsonl")
     test = os.path.join(OUT, f"{style}-test.jsonl")
     if tune:
@@ -95,7 +95,7 @@ def run(style, weights, tune, tmp):
     for w in weights:
         table = os.path.join(tmp, f"learned-{style}-{w}.tsv")
         subprocess.run([UNSPIN, "learn", "--pairs", mine, "-o", table, "--min-weight", str(w),
-                        "-q"], check=True)
+                        "-q", *extra], check=True)
         entries = sum(1 for line in open(table, encoding="utf-8") if not line.startswith("#"))
         f = evaluate(test, ["--dict", table])
         print(json.dumps({"style": style, "table": f"learned min-weight {w}",
@@ -110,6 +110,7 @@ def main():
     ap.add_argument("--style", choices=list(STYLES), action="append")
     ap.add_argument("--min-weight", type=float, action="append")
     ap.add_argument("--tune", action="store_true")
+    ap.add_argument("--learn-args", default="", help="more arguments of unspin learn")
     a = ap.parse_args()
     if not a.evaluate:
         write_pairs(a.seed)
@@ -119,7 +120,7 @@ def main():
     bg.DEFAULTS = bg.default_tables()
     with tempfile.TemporaryDirectory() as tmp:
         for style in a.style or list(STYLES):
-            run(style, a.min_weight or [0.7], a.tune, tmp)
+            run(style, a.min_weight or [0.7], a.tune, tmp, a.learn_args.split())
 
 
 if __name__ == "__main__":
