@@ -6,7 +6,7 @@
 //! held-out benchmark of `corpus/bench/learn/` (learned from one half of a
 //! spinner's output, restoring the other half, for both spinner styles).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -19,6 +19,15 @@ const DEV: &str = "corpus/dev/seed-pairs.jsonl";
 
 fn unspin() -> Command {
     Command::cargo_bin("unspin").unwrap()
+}
+
+/// A temporary directory holding the file `name` with `contents`, and the
+/// file's path.
+fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
 }
 
 /// The table in `text` has no departure from the canonical form.
@@ -88,9 +97,8 @@ The talks failed on Tuesday because of a dispute over the border. Residents said
 ";
 
 fn learn_two_files(spun: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let (s, o) = (dir.path().join("spun.txt"), dir.path().join("original.txt"));
-    std::fs::write(&s, spun).unwrap();
+    let (dir, s) = temp_file("spun.txt", spun);
+    let o = dir.path().join("original.txt");
     std::fs::write(&o, ORIGINAL).unwrap();
     let out = unspin()
         .args(["learn", "--tables", "", "--min-weight", "0.01", "-q"])
@@ -168,14 +176,11 @@ Negotiators from both countries walked out of the meeting, blaming each other fo
 
 #[test]
 fn another_article_is_skipped_and_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let pairs = dir.path().join("p.jsonl");
-    std::fs::write(
-        &pairs,
+    let (_dir, pairs) = temp_file(
+        "p.jsonl",
         "{\"id\":\"ok\",\"spun\":\"He mentioned it.\",\"original\":\"He said it.\"}\n\
          {\"id\":\"other\",\"spun\":\"Quietly the river flowed past the old mills at dawn.\",\"original\":\"Stocks rose on Monday as oil prices fell sharply.\"}\n",
-    )
-    .unwrap();
+    );
     unspin()
         .args(["learn", "--tables", "", "--pairs"])
         .arg(&pairs)
@@ -191,12 +196,10 @@ fn another_article_is_skipped_and_reported() {
 
 #[test]
 fn a_form_the_builtin_table_knows_keeps_its_candidates_first_and_its_weight() {
-    let dir = tempfile::tempdir().unwrap();
-    let pairs = dir.path().join("p.jsonl");
     let line = |i: usize| {
         format!("{{\"id\":\"d{i}\",\"spun\":\"A struggle began and he mentioned it.\",\"original\":\"A conflict began and he said it.\"}}\n")
     };
-    std::fs::write(&pairs, (0..3).map(line).collect::<String>()).unwrap();
+    let (_dir, pairs) = temp_file("p.jsonl", (0..3).map(line).collect::<String>());
     let run = |tables: &str| {
         let out = unspin()
             .args(["learn", "-q", "--tables", tables, "--pairs"])
@@ -222,13 +225,10 @@ fn a_form_the_builtin_table_knows_keeps_its_candidates_first_and_its_weight() {
 
 #[test]
 fn merged_output_keeps_the_existing_table_and_passes_the_canonical_check() {
-    let dir = tempfile::tempdir().unwrap();
-    let table = dir.path().join("mine.tsv");
-    std::fs::write(
-        &table,
+    let (_dir, table) = temp_file(
+        "mine.tsv",
         "# my table\nzulu\tz\t0.9\nstruggle\tbattle\t0.8\tby hand\n",
-    )
-    .unwrap();
+    );
     unspin()
         .args(["learn", "-q", "--tables", "", "--pairs", DEV, "--merge"])
         .arg(&table)
