@@ -207,9 +207,13 @@ pub struct FixArgs {
 /// files, a JSON Lines file of pairs, or two directories.
 #[derive(Debug, Args)]
 pub struct LearnArgs {
-    /// The spun copy and its original, as two text files.
-    #[arg(value_name = "SPUN ORIGINAL", num_args = 2, conflicts_with_all = ["pairs", "spun_dir"])]
-    pub files: Vec<PathBuf>,
+    /// The spun copy, a text file (with ORIGINAL).
+    #[arg(value_name = "SPUN", requires = "original", conflicts_with_all = ["pairs", "spun_dir"])]
+    pub spun: Option<PathBuf>,
+
+    /// The original of SPUN, a text file.
+    #[arg(value_name = "ORIGINAL")]
+    pub original: Option<PathBuf>,
 
     /// Pairs as JSON Lines, one object a line (`-` reads standard input).
     #[arg(long, value_name = "PAIRS.jsonl", conflicts_with = "spun_dir")]

@@ -124,8 +124,8 @@ fn read_pairs(a: &LearnArgs) -> anyhow::Result<(Vec<Pair>, Vec<String>)> {
     if let (Some(spun), Some(original)) = (&a.spun_dir, &a.original_dir) {
         return read_dirs(spun, original);
     }
-    match a.files.as_slice() {
-        [spun, original] => {
+    match (&a.spun, &a.original) {
+        (Some(spun), Some(original)) => {
             let pair = Pair {
                 id: display_name(spun),
                 spun: read_text(spun, u64::MAX)?,
