@@ -37,6 +37,7 @@ pub mod eval;
 pub mod finding;
 pub mod input;
 pub mod jsonl;
+pub mod learn;
 mod lexicon;
 mod meaning;
 pub mod model;

@@ -24,6 +24,8 @@ pub enum Command {
     Fix(FixArgs),
     /// Review the findings of one file in the terminal, then write the result.
     Review(ReviewArgs),
+    /// Learn a substitution table from spun copies and their originals.
+    Learn(LearnArgs),
 }
 
 /// Options shared by every command: tables, model and threshold.
@@ -209,6 +211,87 @@ pub struct FixArgs {
 
     #[command(flatten)]
     pub batch: BatchArgs,
+}
+
+/// `unspin learn`: a table mined from spun/original pairs, given as two
+/// files, a JSON Lines file of pairs, or two directories.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// The spun copy, a text file (with ORIGINAL).
+    #[arg(value_name = "SPUN", requires = "original", conflicts_with_all = ["pairs", "spun_dir"])]
+    pub spun: Option<PathBuf>,
+
+    /// The original of SPUN, a text file.
+    #[arg(value_name = "ORIGINAL")]
+    pub original: Option<PathBuf>,
+
+    /// Pairs as JSON Lines, one object a line (`-` reads standard input).
+    #[arg(long, value_name = "PAIRS.jsonl", conflicts_with = "spun_dir")]
+    pub pairs: Option<PathBuf>,
+
+    /// The field of a pair holding the spun text (a dotted path reaches
+    /// into nested objects).
+    #[arg(long, value_name = "FIELD", default_value = "spun")]
+    pub spun_field: String,
+
+    /// The field of a pair holding the original text.
+    #[arg(long, value_name = "FIELD", default_value = "original")]
+    pub original_field: String,
+
+    /// The top-level field of a pair's id (a pair without one is named by
+    /// its line number).
+    #[arg(long, value_name = "FIELD", default_value = "id")]
+    pub id_field: String,
+
+    /// A directory of spun copies, paired with --original-dir's files by
+    /// relative path.
+    #[arg(long, value_name = "DIR", requires = "original_dir")]
+    pub spun_dir: Option<PathBuf>,
+
+    /// A directory of originals, paired with --spun-dir's files.
+    #[arg(long, value_name = "DIR", requires = "spun_dir")]
+    pub original_dir: Option<PathBuf>,
+
+    /// Write the table to OUT (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+
+    /// Add the learned entries to this table: its entries stay, with their
+    /// candidates first and their weights.
+    #[arg(long, value_name = "TABLE")]
+    pub merge: Option<PathBuf>,
+
+    /// Leave out entries whose weight is under W.
+    #[arg(long, value_name = "W", default_value_t = unspin::learn::Options::default().min_weight)]
+    pub min_weight: f32,
+
+    /// The most words a substitution replaces or writes, on either side.
+    #[arg(long, value_name = "N", default_value_t = unspin::learn::Options::default().max_words)]
+    pub max_words: usize,
+
+    /// The least share of a pair's tokens the alignment must keep, else the
+    /// pair is skipped as misaligned.
+    #[arg(long, value_name = "SHARE", default_value_t = unspin::learn::Options::default().min_agreement)]
+    pub min_agreement: f64,
+
+    /// The least share of the tokens around a substitution that must agree.
+    #[arg(long, value_name = "SHARE", default_value_t = unspin::learn::Options::default().min_context)]
+    pub min_context: f64,
+
+    /// The built-in tables the learned one will be used with,
+    /// comma-separated: a spun form they know keeps their candidates first
+    /// and their weight (`--tables ''`: none).
+    #[arg(
+        long = "tables",
+        value_name = "NAMES",
+        value_delimiter = ',',
+        default_value = "news-spinner"
+    )]
+    pub tables: Vec<String>,
+
+    /// No summary on standard error (errors are still reported).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
 }
 
 /// Options of runs over many inputs (`check` and `fix`).

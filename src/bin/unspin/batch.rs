@@ -17,7 +17,7 @@
 mod doc;
 mod progress;
 mod sink;
-mod walk;
+pub(crate) mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;

@@ -2,6 +2,7 @@
 
 mod args;
 mod batch;
+mod learn;
 mod print;
 mod review;
 
@@ -59,6 +60,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Diff(a) => diff(a),
         Command::Fix(a) => batch::fix(a),
         Command::Review(a) => review::review(a),
+        Command::Learn(a) => learn::learn(a),
     }
 }
 
