@@ -48,15 +48,15 @@ pub mod report;
 pub mod restore;
 mod reuse;
 pub mod score;
+mod settings;
 pub mod tokenize;
 mod unspinner;
 pub mod window;
 
 pub use error::{Error, Result};
 pub use finding::{Candidate, Finding, Reason, Terms};
-pub use unspinner::{
-    Analysis, Builder, DecisionMode, DocumentSummary, Settings, Unspinner, DEFAULT_THRESHOLD,
-};
+pub use settings::{DecisionMode, Settings, DEFAULT_THRESHOLD};
+pub use unspinner::{Analysis, Builder, DocumentSummary, Unspinner};
 
 /// A number no other call in this process returns (never 0), for telling
 /// apart the dictionaries and models that thread-wide memos were filled from.

@@ -15,6 +15,7 @@
 use serde::Serialize;
 
 use crate::finding::{Candidate, Finding, Reason};
+pub use crate::score::round4;
 use crate::unspinner::Analysis;
 
 /// One finding as reported.
@@ -92,9 +93,4 @@ impl<'a> DocumentRecord<'a> {
             findings: findings.iter().map(FindingRecord::new).collect(),
         }
     }
-}
-
-/// `x` rounded to four decimals, for stable, readable output.
-pub fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
 }

@@ -66,6 +66,11 @@ pub(crate) fn from_evidence(evidence: f64, words: usize, bias: f64, per_word: f6
     1.0 / (1.0 + (-z).exp())
 }
 
+/// `x` rounded to four decimals, for stable, readable output.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,37 +15,15 @@ use crate::error::Result;
 use crate::finding::{Candidate, Finding, Reason, Terms};
 use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
 use crate::model::{LanguageModel, WordId};
-use crate::report::round4;
 use crate::restore::{apostrophe_style, apply, keep_line_breaks, match_case};
 use crate::reuse::{reused, Reused};
+use crate::score::round4;
+use crate::settings::{DecisionMode, Settings, DEFAULT_THRESHOLD};
 use crate::tokenize::{
     is_capitals, normalize_into, normalize_phrase, tokenize_into, Case, LineIndex, Token, TokenKind,
 };
 use crate::window::{Start, Window};
 use crate::{diff, meaning, numbers, quotes};
-
-/// The document spin score above which a document is judged spun, by default.
-pub const DEFAULT_THRESHOLD: f64 = 0.5;
-
-/// How restorations are decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DecisionMode {
-    /// The language model weighs every candidate in its sentence, with the
-    /// document's spin score as a prior (the default).
-    Model,
-    /// Dictionary only: restore every form whose table weight is at least
-    /// 0.5 to its first candidate. A baseline for measurement.
-    Dictionary,
-}
-
-/// Settings of an [`Unspinner`], validated by [`Builder::build`].
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Document spin score at or above which a document is judged spun.
-    pub threshold: f64,
-    /// How restorations are decided.
-    pub mode: DecisionMode,
-}
 
 /// Finds and restores spun text. Build one with [`Unspinner::builder`], then
 /// share it: it is `Send + Sync` and analysis takes `&self`.

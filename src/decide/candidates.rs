@@ -1,0 +1,202 @@
+//! The sites of a document and their candidates, and the terms of each
+//! candidate that do not come from the language model: the channel (how
+//! likely the spinner is to write this form for this original) and the
+//! prior (how likely the site is a substitution at all).
+
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::ops::Range;
+
+use super::evidence::{Judgement, Present};
+use super::prelude::Prelude;
+use super::tuning::Tuning;
+use crate::lexicon;
+use crate::meaning::Change;
+use crate::model::LanguageModel;
+use crate::reuse::{reused, Reused};
+use crate::tokenize::{is_capitals, Case};
+
+/// A place to decide: a spun form and its candidates.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    /// First word token.
+    pub first: usize,
+    /// Last word token (inclusive).
+    pub last: usize,
+    /// Byte span in the text.
+    pub span: Range<usize>,
+    /// Table weight: how distinctive the form is of spinning.
+    pub weight: f32,
+    /// Candidates, in table order.
+    pub candidates: Vec<SiteCandidate>,
+    /// Whether it lies inside quoted speech.
+    pub quoted: bool,
+    /// Whether only a general lexicon knows the form: no evidence of
+    /// spinning by itself, so it takes no part in the document score.
+    pub general: bool,
+}
+
+/// A candidate at a site, already written in the text's case.
+#[derive(Debug, Clone)]
+pub(crate) struct SiteCandidate {
+    pub original: String,
+    /// Its index in [`lexicon::Candidates`] when it is the table's original
+    /// up to ASCII case (so the same words to the model).
+    pub phrase: Option<u32>,
+    /// Case of the original as the table writes it (`Americans`: title).
+    pub intrinsic_case: Case,
+    pub source: std::sync::Arc<str>,
+    pub rank: usize,
+    /// Whether a general lexicon proposed it (see [`crate::dict::TableKind`]).
+    pub general: bool,
+    /// How it changes the meaning of the spun form ([`crate::meaning`]).
+    pub change: Change,
+}
+
+impl Site {
+    /// Whether the form is distinctive of the spinner tables: whether its
+    /// first original standing in the document says something of the
+    /// spinner (see [`super::evidence`]).
+    pub(super) fn distinctive(&self) -> bool {
+        !self.general && self.weight >= 0.6 && !self.candidates.is_empty()
+    }
+}
+
+/// One alternative at a site: index 0 keeps the text as written, the others
+/// are the site's candidates in order.
+#[derive(Debug, Clone)]
+pub(super) struct Alt {
+    /// Its words, a range of [`super::decode::Document`]'s `alt_words`.
+    pub(super) words: Range<usize>,
+    /// Fixed channel cost (before the prior); 0 for keeping.
+    pub(super) channel: f64,
+    /// Context-free (unigram) log-probability of its words, natural log.
+    pub(super) unigram: f64,
+}
+
+/// The alternatives of every site, one site after another, with their
+/// channel costs and context-free log-probabilities; `present` are the
+/// originals the document holds elsewhere as written, the penalty for
+/// them, and the document's number of words.
+pub(super) fn alternatives(
+    text: &str,
+    p: &Prelude<'_>,
+    sites: &[Site],
+    model: &LanguageModel,
+    t: &Tuning,
+    (present, present_cost, words): (&Present<'_>, f64, usize),
+) -> Reused<Alt> {
+    let ids = |r: &Range<usize>| p.ids(r);
+    let (alt_spans, site_alts, alt_words, alt_unigrams) =
+        (&p.alt_spans, &p.site_alts, &p.alt_words, &p.alt_unigrams);
+    let initial = &p.initial;
+    let mut alts = reused!(Alt);
+    for (i, s) in sites.iter().enumerate() {
+        let written = &text[s.span.clone()];
+        let capitalised_inside = !initial[i]
+            && written.starts_with(char::is_uppercase)
+            && s.candidates.iter().any(|c| c.intrinsic_case != Case::Lower);
+        let capitals = in_capitals(written);
+        for (a, span) in alt_spans[site_alts[i].clone()].iter().enumerate() {
+            let mut cost = 0.0;
+            if a > 0 {
+                let c = &s.candidates[a - 1];
+                cost -= t.rank_cost * c.rank as f64;
+                if capitals {
+                    cost -= t.upper_cost;
+                }
+                if c.general {
+                    cost -= t.general_cost;
+                }
+                cost -= c
+                    .change
+                    .cost(t.modal_cost, t.contraction_cost, t.meaning_cost);
+                // The spinner keeps an initial capital: inside a sentence,
+                // a capitalised form more likely stands for an original
+                // with capitals of its own, where the table offers one.
+                if capitalised_inside && c.intrinsic_case == Case::Lower {
+                    cost -= t.capital_cost;
+                }
+            }
+            let unigram = alt_unigrams[site_alts[i].start + a].unwrap_or_else(|| {
+                lexicon::unigram(model, alt_words[span.clone()].iter().copied())
+            });
+            if a > 0 {
+                if ids(span).is_some_and(|ids| present.contains(ids)) {
+                    cost -= present_cost;
+                } else if s.candidates[a - 1].general {
+                    // An original the document never writes, though news
+                    // of this length would write it `expected` times:
+                    // the spinner replaced it throughout (a Poisson
+                    // likelihood ratio of seeing it 0 times).
+                    let expected = unigram.exp() * words as f64;
+                    cost += t.vanish_gain * expected.min(t.vanish_max);
+                }
+            }
+            alts.push(Alt {
+                words: span.clone(),
+                channel: cost,
+                unigram,
+            });
+        }
+    }
+    alts
+}
+
+/// The prior log-odds that each site is a substitution: from the document
+/// score, the form's weight, and the evidence of the form's other
+/// occurrences (`by_form`, summed over all of them, less the site's own).
+pub(super) fn priors(
+    sites: &[Site],
+    keys: &[Cow<'_, str>],
+    evidence: &[f64],
+    by_form: &FxHashMap<Box<str>, f64>,
+    judgement: Judgement,
+    t: &Tuning,
+) -> Vec<f64> {
+    let pooled_evidence = |j: usize| evidence[j].clamp(-2.0, 2.0);
+    let doc_logit = logit(judgement.score.min(t.doc_max), t.p_min);
+    (0..sites.len())
+        .map(|i| {
+            let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
+            let others = form - pooled_evidence(i);
+            let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
+            let p = t.doc_gain * doc_logit
+                + t.weight_gain * logit(sites[i].weight as f64, t.p_min)
+                + t.prior_bias
+                + pooled;
+            if silenced(&sites[i], judgement) {
+                p - QUOTE_SILENCE
+            } else {
+                p
+            }
+        })
+        .collect()
+}
+
+/// Whether `site` lies in quoted speech that the document's spinner left
+/// alone.
+pub(super) fn silenced(site: &Site, judgement: Judgement) -> bool {
+    site.quoted && !judgement.quotes_spun
+}
+
+/// Taken from the prior of a site inside quoted speech that the document's
+/// spinner left alone: no context evidence outweighs it.
+const QUOTE_SILENCE: f64 = 50.0;
+
+fn logit(p: f64, p_min: f64) -> f64 {
+    let p = p.clamp(p_min, 1.0 - p_min);
+    (p / (1.0 - p)).ln()
+}
+
+/// True when a word of `written` is in capitals, which the spinner never
+/// spins, unless `written` is one short word: an acronym the spinner wrote
+/// ("USA" for "United States").
+fn in_capitals(written: &str) -> bool {
+    let mut words = written.split_whitespace();
+    let first = words.next().unwrap_or("");
+    if words.next().is_none() && first.chars().count() <= 4 {
+        return false;
+    }
+    written.split_whitespace().any(is_capitals)
+}

@@ -1,0 +1,121 @@
+//! The tunable constants of the decision, and the environment variables
+//! that override them while developing.
+
+use crate::score;
+
+/// The tunable constants of the decision, in natural-log units.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tuning {
+    /// Scale of the language model's log-likelihood ratios.
+    pub lm_scale: f64,
+    /// Share of the context-free (unigram) part of a ratio taken away: the
+    /// model prefers frequent words anywhere, the decision asks what the
+    /// context prefers.
+    pub unigram_discount: f64,
+    /// Cost of each step down a table line's candidate list.
+    pub rank_cost: f64,
+    /// Penalty for restoring text in capitals, which the spinner never spins.
+    pub upper_cost: f64,
+    /// Penalty for an original that the document holds elsewhere as written.
+    pub present_cost: f64,
+    /// Penalty for a lower-case original of a form capitalised inside a sentence.
+    pub capital_cost: f64,
+    /// Weight of the document score's log-odds in a site's prior.
+    pub doc_gain: f64,
+    /// Weight of the table weight's log-odds in a site's prior.
+    pub weight_gain: f64,
+    /// Constant offset of a site's prior log-odds.
+    pub prior_bias: f64,
+    /// Share of the other occurrences' evidence that a site borrows.
+    pub pool_gain: f64,
+    /// Bound on the borrowed evidence.
+    pub pool_max: f64,
+    /// Probabilities are clamped to [p_min, 1 - p_min] before taking log-odds.
+    pub p_min: f64,
+    /// Upper clamp of the document score where it enters a site's prior: a
+    /// spun document makes substitutions likely, not certain.
+    pub doc_max: f64,
+    /// Channel cost of a candidate from a general lexicon: a synonym set
+    /// is not the spinner's, so the context must speak much louder.
+    pub general_cost: f64,
+    /// Weight of the evidence that a general candidate's original vanished
+    /// from the document, and its bound.
+    pub vanish_gain: f64,
+    pub vanish_max: f64,
+    /// Channel cost of a change of modal ("can" -> "will").
+    pub modal_cost: f64,
+    /// Channel cost of a contraction made or undone ("did not" -> "didn't").
+    pub contraction_cost: f64,
+    /// Channel cost of a negation or a number's value changed, where the
+    /// spun form is distinctive enough to allow it at all.
+    pub meaning_cost: f64,
+    /// The document score's bias, gain and per-word cost (see [`score`]).
+    pub score_bias: f64,
+    pub score_gain: f64,
+    pub score_per_word: f64,
+}
+
+pub(crate) const TUNING: Tuning = Tuning {
+    lm_scale: 0.7,
+    unigram_discount: 0.2,
+    rank_cost: 0.7,
+    upper_cost: 8.0,
+    present_cost: 2.5,
+    capital_cost: 2.0,
+    doc_gain: 1.5,
+    weight_gain: 1.0,
+    prior_bias: -1.0,
+    pool_gain: 0.5,
+    pool_max: 4.0,
+    p_min: 0.01,
+    doc_max: 0.9,
+    general_cost: 6.5,
+    vanish_gain: 0.5,
+    vanish_max: 4.0,
+    modal_cost: 2.0,
+    contraction_cost: 1.0,
+    meaning_cost: 3.0,
+    score_bias: score::BIAS,
+    score_gain: score::GAIN,
+    score_per_word: score::PER_WORD,
+};
+
+/// The tuning in force: [`TUNING`], overridden field by field by
+/// `UNSPIN_TUNE_<FIELD>` environment variables (a development aid).
+pub(crate) fn tuning() -> Tuning {
+    static T: once_cell::sync::Lazy<Tuning> = once_cell::sync::Lazy::new(|| {
+        let mut t = TUNING;
+        let get = |name: &str, v: &mut f64| {
+            if let Some(x) = std::env::var(format!("UNSPIN_TUNE_{name}"))
+                .ok()
+                .and_then(|s| s.parse().ok())
+            {
+                *v = x;
+            }
+        };
+        get("LM_SCALE", &mut t.lm_scale);
+        get("UNIGRAM_DISCOUNT", &mut t.unigram_discount);
+        get("RANK_COST", &mut t.rank_cost);
+        get("UPPER_COST", &mut t.upper_cost);
+        get("PRESENT_COST", &mut t.present_cost);
+        get("CAPITAL_COST", &mut t.capital_cost);
+        get("DOC_GAIN", &mut t.doc_gain);
+        get("WEIGHT_GAIN", &mut t.weight_gain);
+        get("PRIOR_BIAS", &mut t.prior_bias);
+        get("POOL_GAIN", &mut t.pool_gain);
+        get("POOL_MAX", &mut t.pool_max);
+        get("P_MIN", &mut t.p_min);
+        get("DOC_MAX", &mut t.doc_max);
+        get("GENERAL_COST", &mut t.general_cost);
+        get("MODAL_COST", &mut t.modal_cost);
+        get("VANISH_GAIN", &mut t.vanish_gain);
+        get("VANISH_MAX", &mut t.vanish_max);
+        get("CONTRACTION_COST", &mut t.contraction_cost);
+        get("MEANING_COST", &mut t.meaning_cost);
+        get("SCORE_BIAS", &mut t.score_bias);
+        get("SCORE_GAIN", &mut t.score_gain);
+        get("SCORE_PER_WORD", &mut t.score_per_word);
+        t
+    });
+    *T
+}
