@@ -58,6 +58,15 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A crawl read again (by `learn --corpus`) is not what it was, or
+    /// names a document it does not hold.
+    #[error("{path}: {message}")]
+    Corpus {
+        /// The crawl path, or the document's id.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// A file to be replaced was written by someone else since it was read:
     /// it is left as it is.
     #[error("{path}: changed since it was read, so it was not replaced")]

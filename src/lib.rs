@@ -40,6 +40,7 @@ pub mod jsonl;
 pub mod learn;
 mod lexicon;
 mod meaning;
+pub mod mine;
 pub mod model;
 pub mod numbers;
 pub mod parallel;

@@ -8,6 +8,8 @@
 //! the library; every finding also carries its span as Python string indices
 //! (code points).
 
+mod mine;
+
 use std::borrow::Cow;
 use std::path::PathBuf;
 
@@ -834,5 +836,6 @@ fn _unspin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add("DEFAULT_TABLES", unspin::dict::DEFAULT_TABLES.to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    mine::register(m)?;
     Ok(())
 }

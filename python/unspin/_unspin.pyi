@@ -196,3 +196,15 @@ class Candidate:
     @property
     def prior(self) -> float:
         """Prior term: the document's spin score and evidence."""
+
+# The signature step of `unspin learn --corpus` (see unspin/mine.py).
+SIGNATURE_HASHES: int
+SIGNATURE_BANDS: int
+SIGNATURE_ROWS: int
+SIGNATURE_SHINGLE: int
+
+def signature(text: str) -> dict:
+    """MinHash signature over the words spinners leave alone: minhash, bands, shingles, digest, bytes."""
+
+def similarity(a: List[int], b: List[int]) -> float:
+    """Estimated Jaccard similarity of two signatures' minhash lists."""

@@ -218,7 +218,7 @@ pub struct FixArgs {
 #[derive(Debug, Args)]
 pub struct LearnArgs {
     /// The spun copy, a text file (with ORIGINAL).
-    #[arg(value_name = "SPUN", requires = "original", conflicts_with_all = ["pairs", "spun_dir"])]
+    #[arg(value_name = "SPUN", requires = "original", conflicts_with_all = ["pairs", "spun_dir", "corpus"])]
     pub spun: Option<PathBuf>,
 
     /// The original of SPUN, a text file.
@@ -226,8 +226,31 @@ pub struct LearnArgs {
     pub original: Option<PathBuf>,
 
     /// Pairs as JSON Lines, one object a line (`-` reads standard input).
+    /// With --corpus, pairs of ids in the crawl: `{"spun": ID, "original":
+    /// ID}` (as --found writes them) or `{"a": ID, "b": ID}` (a join done
+    /// elsewhere; the sides are decided by spin score).
     #[arg(long, value_name = "PAIRS.jsonl", conflicts_with = "spun_dir")]
     pub pairs: Option<PathBuf>,
+
+    /// Learn from a crawl: find the spun copies and their originals among
+    /// these files and directories (text files, and JSON Lines files named
+    /// *.jsonl with an id and a text field), then mine them.
+    #[arg(long, value_name = "PATH", num_args = 1.., conflicts_with = "spun_dir")]
+    pub corpus: Vec<PathBuf>,
+
+    /// With --corpus: write the pairs found to FILE, one JSON object a line
+    /// ({"spun": ID, "original": ID, "similarity", "agreement", scores}).
+    #[arg(long, value_name = "FILE.jsonl", requires = "corpus")]
+    pub found: Option<PathBuf>,
+
+    /// With --corpus: the field of a JSON Lines document holding its text.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    pub text_field: String,
+
+    /// With --corpus: the least estimated similarity (share of shingles of
+    /// the words spinners leave alone) of a candidate pair.
+    #[arg(long, value_name = "SHARE", default_value_t = unspin::mine::join::Join::default().min_similarity)]
+    pub min_similarity: f64,
 
     /// The field of a pair holding the spun text (a dotted path reaches
     /// into nested objects).

@@ -1,6 +1,7 @@
 //! `unspin learn`: a substitution table mined from spun copies and their
 //! originals (two files, a JSON Lines file of pairs, or two directories
-//! paired by relative path), written atomically or to standard output.
+//! paired by relative path), or found in a crawl (`--corpus`, see
+//! `mine.rs`), written atomically or to standard output.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufReader, Write};
@@ -42,12 +43,17 @@ pub fn learn(a: LearnArgs) -> anyhow::Result<Outcome> {
         .filter(|t| !t.is_empty())
         .collect();
     let known = unspin::dict::Dictionary::builtin(&tables)?;
-    let (pairs, notes) = read_pairs(&a)?;
     let existing = match &a.merge {
         Some(path) => Some((read_text(path, u64::MAX)?, path)),
         None => None,
     };
-    let mut learned = mine(&pairs, &options);
+    let (mut learned, notes, errors) = if a.corpus.is_empty() {
+        let (pairs, notes) = read_pairs(&a)?;
+        (mine(&pairs, &options), notes, 0)
+    } else {
+        let c = crate::mine::learn_corpus(&a, &options)?;
+        (c.learned, c.summary, c.errors)
+    };
     let deferred = learned.defer_to(&known);
     let text = match &existing {
         Some((text, path)) => learned.merge_into(text, path)?,
@@ -64,7 +70,10 @@ pub fn learn(a: LearnArgs) -> anyhow::Result<Outcome> {
     if !a.quiet {
         summary(&a, &learned, &notes, deferred, &tables);
     }
-    Ok(Outcome::default())
+    Ok(Outcome {
+        errors,
+        ..Outcome::default()
+    })
 }
 
 /// The summary on standard error.

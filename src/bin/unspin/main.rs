@@ -3,6 +3,7 @@
 mod args;
 mod batch;
 mod learn;
+mod mine;
 mod print;
 mod review;
 
