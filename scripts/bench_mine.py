@@ -261,10 +261,18 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are")
     ap.add_argument("--no-restore", action="store_true", help="skip the restoration figures")
     ap.add_argument("--build-only", action="store_true", help="build the crawls and stop")
+    ap.add_argument("--debug", action="store_true",
+                    help="measure the debug build (target/debug) instead of the release build")
     a = ap.parse_args()
+    global UNSPIN
+    if a.debug:
+        UNSPIN = UNSPIN.replace(os.path.join("target", "release"), os.path.join("target", "debug"))
+        bg.EVALUATE = bg.EVALUATE.replace(os.path.join("target", "release"),
+                                          os.path.join("target", "debug"))
     if not (a.no_build or a.build_only):
-        subprocess.run(["cargo", "build", "--release", "--bin", "unspin", "--example",
-                        "evaluate"], cwd=ROOT, check=True)
+        profile = [] if a.debug else ["--release"]
+        subprocess.run(["cargo", "build", *profile, "--bin", "unspin", "--example", "evaluate"],
+                       cwd=ROOT, check=True)
     os.makedirs(a.dir, exist_ok=True)
     spinners = Spinners(os.path.join(a.dir, "spinners.pickle"))
     for n in a.docs:

@@ -46,7 +46,7 @@ __all__ = [
 
 #: The least estimated similarity of a candidate (the command line's
 #: ``--min-similarity`` default).
-MIN_SIMILARITY = 0.4
+MIN_SIMILARITY = 0.3
 #: The most documents sharing a band key that are paired: a larger bucket is
 #: boilerplate shared by many pages, not a copy (the command line's limit).
 MAX_BUCKET = 50
