@@ -11,12 +11,13 @@
 //! ```
 //!
 //! `unspin review` adds the forms a reviewer rejects and chooses to remember;
-//! `check`, `diff` and `fix` honour them. Comments and other keys in the file
-//! are preserved when it is rewritten.
+//! `check`, `diff` and `fix` honour them. Comments are preserved when it is
+//! rewritten. Any other key is refused with its line: a misspelt one
+//! (`form = [...]`) would otherwise be ignored without a word.
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{Array, DocumentMut, Item, Table, Value};
+use toml_edit::{Array, DocumentMut, Item, Table, TableLike, Value};
 
 use crate::error::{Error, Result};
 use crate::input::write_atomic;
@@ -60,30 +61,68 @@ impl ProjectConfig {
         ProjectConfig::parse(&text, path)
     }
 
-    /// Parses config text; `path` is where it lives.
+    /// Parses config text; `path` is where it lives. A key the format does
+    /// not know (a misspelt `[allow] form = [...]`) is refused with its
+    /// line, rather than ignored without a word.
     pub fn parse(text: &str, path: &Path) -> Result<ProjectConfig> {
-        let doc: DocumentMut = text
-            .parse()
-            .map_err(|e: toml_edit::TomlError| Error::Config {
-                path: path.to_path_buf(),
-                message: e.to_string().trim().replace('\n', " "),
-            })?;
-        let config = ProjectConfig {
+        let err = |line: usize, message: String| Error::Config {
             path: path.to_path_buf(),
-            doc,
+            line,
+            message,
         };
-        if let Some(item) = config.doc.get("allow").and_then(|a| a.get("forms")) {
+        // Parsed with its spans first, for the lines of the keys.
+        let spanned = toml_edit::ImDocument::parse(text).map_err(|e| {
+            let line = e.span().map_or(0, |s| line_of(text, s.start));
+            let message = e.message().trim().replace('\n', " ");
+            err(line, message)
+        })?;
+        let line_of_key = |table: &dyn TableLike, key: &str| {
+            let span = table.key(key).and_then(|k| k.span());
+            span.map_or(0, |s| line_of(text, s.start))
+        };
+        let root = spanned.as_table();
+        for (key, item) in root.iter() {
+            match (key, item.as_table_like()) {
+                ("allow", Some(allow)) => {
+                    for (key, _) in allow.iter().filter(|(k, _)| *k != "forms") {
+                        let line = line_of_key(allow, key);
+                        return Err(err(
+                            line,
+                            format!("unknown key `allow.{key}` (the key is `allow.forms`)"),
+                        ));
+                    }
+                }
+                ("allow", None) => {
+                    let line = line_of_key(root, key);
+                    return Err(err(line, "`allow` must be a table: [allow]".into()));
+                }
+                _ => {
+                    let line = line_of_key(root, key);
+                    return Err(err(
+                        line,
+                        format!("unknown key `{key}` (the file has one table, [allow])"),
+                    ));
+                }
+            }
+        }
+        if let Some(item) = spanned.get("allow").and_then(|a| a.get("forms")) {
             let ok = item
                 .as_array()
                 .is_some_and(|a| a.iter().all(|v| v.as_str().is_some()));
             if !ok {
-                return Err(Error::Config {
-                    path: path.to_path_buf(),
-                    message: "`allow.forms` must be an array of strings".into(),
-                });
+                let line = root["allow"]
+                    .as_table_like()
+                    .map_or(0, |t| line_of_key(t, "forms"));
+                return Err(err(
+                    line,
+                    "`allow.forms` must be an array of strings".into(),
+                ));
             }
         }
-        Ok(config)
+        Ok(ProjectConfig {
+            path: path.to_path_buf(),
+            doc: spanned.into_mut(),
+        })
     }
 
     /// An empty config to be written at `path`.
@@ -132,6 +171,14 @@ impl ProjectConfig {
     }
 }
 
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,9 +216,36 @@ mod tests {
     fn malformed_config_names_the_file() {
         let err = ProjectConfig::parse("[allow]\nforms = 3\n", Path::new("u.toml")).unwrap_err();
         assert!(
-            err.to_string().starts_with("u.toml: `allow.forms`"),
+            err.to_string().starts_with("u.toml:2: `allow.forms`"),
             "{err}"
         );
-        assert!(ProjectConfig::parse("[allow", Path::new("u.toml")).is_err());
+        let err = ProjectConfig::parse("# x\n[allow", Path::new("u.toml")).unwrap_err();
+        assert!(err.to_string().starts_with("u.toml:2: "), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_line() {
+        let parse = |text: &str| ProjectConfig::parse(text, Path::new("u.toml"));
+        let err = parse("# mine\n[allow]\nform = [\"navy\"]\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "u.toml:3: unknown key `allow.form` (the key is `allow.forms`)"
+        );
+        let err = parse("[allow]\nforms = []\n\n[alow]\nforms = []\n").unwrap_err();
+        assert!(
+            err.to_string().starts_with("u.toml:4: unknown key `alow`"),
+            "{err}"
+        );
+        let err = parse("allow = 1\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("u.toml:1: `allow` must be a table"),
+            "{err}"
+        );
+        assert_eq!(
+            parse("[allow]\nforms = [\"a\"]\n").unwrap().allowed(),
+            ["a"]
+        );
+        assert!(parse("# nothing yet\n").unwrap().allowed().is_empty());
     }
 }

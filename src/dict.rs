@@ -45,7 +45,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
 use crate::meaning::{self, Change};
@@ -237,6 +237,32 @@ impl Table {
                     .join(", ")
             ),
         })
+    }
+
+    /// The spun forms given on more than one line (as they match: any
+    /// case, straight or curly apostrophes), each as `(form, first line,
+    /// later line)`. They are not errors: the later line's candidates are
+    /// added after the first's, and the first line's weight is used; a
+    /// user's table warns of them, as one of the lines is likely a slip.
+    ///
+    /// ```
+    /// use unspin::dict::Table;
+    /// let t = Table::parse("a b\tc\nx\ty\nA  b\td\n", "t.tsv").unwrap();
+    /// assert_eq!(t.duplicates(), [("a b".to_string(), 1, 3)]);
+    /// ```
+    pub fn duplicates(&self) -> Vec<(String, usize, usize)> {
+        let mut first: HashMap<String, usize> = HashMap::new();
+        let mut out = Vec::new();
+        for e in &self.entries {
+            let key = normalize_phrase(&e.spun);
+            match first.get(&key) {
+                Some(&line) => out.push((key, line, e.line)),
+                None => {
+                    first.insert(key, e.line);
+                }
+            }
+        }
+        out
     }
 
     /// Every way `text` (the table's source) departs from the canonical form,
@@ -562,24 +588,39 @@ impl Dictionary {
                     entry.spinner = true;
                     entry.weight = e.weight;
                 }
+                // The candidates it has, looked up in a set where they are
+                // many: a line may hold a hundred thousand of them.
+                let many = entry.candidates.len() + e.candidates.len() > 16;
+                let mut known: FxHashSet<String> = match many {
+                    true => entry
+                        .candidates
+                        .iter()
+                        .map(|p| p.original.clone())
+                        .collect(),
+                    false => FxHashSet::default(),
+                };
+                let mut rank = entry
+                    .candidates
+                    .iter()
+                    .filter(|p| p.kind == table.kind)
+                    .count();
                 for c in &e.candidates {
-                    if normalize_phrase(c) == key
-                        || entry.candidates.iter().any(|p| &p.original == c)
-                    {
+                    let listed = match many {
+                        true => !known.insert(c.clone()),
+                        false => entry.candidates.iter().any(|p| &p.original == c),
+                    };
+                    if listed || normalize_phrase(c) == key {
                         continue;
                     }
                     entry.candidates.push(Proposal {
                         case: Case::of(c),
                         original: c.clone(),
-                        rank: entry
-                            .candidates
-                            .iter()
-                            .filter(|p| p.kind == table.kind)
-                            .count(),
+                        rank,
                         kind: table.kind,
                         change: meaning::change(&key, c),
                         source: Source::new(table.name.clone(), e.line),
                     });
+                    rank += 1;
                 }
             }
         }

@@ -50,11 +50,14 @@ pub enum Error {
         /// Byte offset of the first NUL byte.
         offset: usize,
     },
-    /// A project configuration file (`unspin.toml`) is malformed.
-    #[error("{path}: {message}")]
+    /// A project configuration file (`unspin.toml`) is malformed, or a
+    /// setting is out of range.
+    #[error("{path}{}: {message}", line_suffix(*line))]
     Config {
-        /// The configuration file.
+        /// The configuration file (or `<settings>`).
         path: PathBuf,
+        /// 1-based line of the offending key (0 when none is at fault).
+        line: usize,
         /// What is wrong with it.
         message: String,
     },

@@ -5,10 +5,10 @@
 //! `3:54pm` -> `three:54pm`, `January 3` -> `January three`, `four` -> `4`.
 //! These rules propose the reverse:
 //!
-//! * a number word glued by `,`, `.` or `:` to digits or to another number
-//!   word is written in digits (certain: no author writes `three,000`,
-//!   `three:54pm`, `zero.5` or `three.sixty two`); a tens word and its units
-//!   (`sixty two`) make one number;
+//! * a group of digits and number words glued by `,`, `.` or `:` that holds
+//!   a number word is written in digits, as one site (certain: no author
+//!   writes `three,000`, `three:54pm`, `zero.5` or `three.sixty two`); a
+//!   tens word and its units (`sixty two`) make one number;
 //! * a number word right after a month name is a digit (likely);
 //! * a lone digit 1-9 before a word (not a unit) is a number word (ambiguous:
 //!   left to the context model and the document score).
@@ -174,18 +174,31 @@ fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
     }
 }
 
-/// A number word glued to digits or number words (`three,500`,
-/// `three:54pm`, `zero.5`, `three.sixty two`): its digits. A tens word
-/// glued on its left takes the units word after it (`.sixty two` -> `.62`).
+/// A group of digits and number words glued by `,`, `.` or `:` that holds
+/// a number word (`three,500`, `three:54pm`, `zero.5`, `three.sixty two`),
+/// starting at token `k`: the whole group in digits (`3,500`). The group is
+/// one site, not its number word alone: the language model has no digits,
+/// so it could only weigh `three` against an unknown `3` inside a number it
+/// does not see whole, and would keep the word every time. A tens word
+/// ending the group takes the units word after it (`.sixty two` -> `.62`).
 fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
-    let value = spelled_value(&text[tokens[k].span.clone()])?;
-    let left = k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2);
-    let right = is_glue(text, tokens, k + 1) && is_numeric(text, tokens, k + 2);
-    if !left && !right {
+    if !is_numeric(text, tokens, k)
+        || (k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2))
+    {
         return None;
     }
     let mut last = k;
-    let mut original = value.to_string();
+    while is_glue(text, tokens, last + 1) && is_numeric(text, tokens, last + 2) {
+        last += 2;
+    }
+    let spelled = |j: usize| {
+        (tokens[j].kind == TokenKind::Word)
+            .then(|| spelled_value(&text[tokens[j].span.clone()]))
+            .flatten()
+    };
+    if last == k || !(k..=last).step_by(2).any(|j| spelled(j).is_some()) {
+        return None;
+    }
     let units = |j: usize| {
         tokens.get(j).and_then(|t| {
             (t.kind == TokenKind::Word)
@@ -194,17 +207,21 @@ fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
                 .filter(|v| (1..=9).contains(v))
         })
     };
-    if left
-        && value >= 20
-        && value % 10 == 0
-        && tokens
-            .get(k + 1)
-            .is_some_and(|t| t.kind == TokenKind::Space)
-    {
-        if let Some(u) = units(k + 2) {
-            last = k + 2;
-            original = (value + u).to_string();
+    let mut original = String::new();
+    for j in k..=last {
+        match spelled(j) {
+            Some(v) => original.push_str(&v.to_string()),
+            None => original.push_str(&text[tokens[j].span.clone()]),
         }
+    }
+    let tens = spelled(last).filter(|v| *v >= 20 && v % 10 == 0);
+    let spaced = tokens
+        .get(last + 1)
+        .is_some_and(|t| t.kind == TokenKind::Space);
+    if let (Some(tens), true, Some(u)) = (tens, spaced, units(last + 2)) {
+        original.truncate(original.len() - tens.to_string().len());
+        original.push_str(&(tens + u).to_string());
+        last += 2;
     }
     Some(NumberProposal {
         token: k,
@@ -223,10 +240,8 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
     if tok.span.len() > LONGEST_SPELLED {
         return None;
     }
-    if tok.kind == TokenKind::Word {
-        if let Some(p) = glued(text, tokens, k) {
-            return Some(p);
-        }
+    if let Some(p) = glued(text, tokens, k) {
+        return Some(p);
     }
     if tok.span.len() > LONGEST_WORD {
         return None;
@@ -301,17 +316,18 @@ mod tests {
 
     #[test]
     fn number_word_glued_to_digits_is_a_digit() {
-        assert_eq!(at("about three,000 people", "three").unwrap().original, "3");
-        assert_eq!(at("at three:54pm", "three").unwrap().original, "3");
+        let p = at("nearly three,000 more troops", "three").unwrap();
+        assert_eq!((p.original.as_str(), p.last - p.token), ("3,000", 2));
+        assert_eq!(at("at three:54pm", "three").unwrap().original, "3:54pm");
         assert!(at("three people", "three").is_none());
-        assert_eq!(at("rose zero.5 percent", "zero").unwrap().original, "0");
+        assert_eq!(at("rose zero.5 percent", "zero").unwrap().original, "0.5");
         assert_eq!(at("about 3,five00", "five00"), None);
-        let p = at("at three.sixty two percent", "sixty").unwrap();
-        assert_eq!((p.original.as_str(), p.last - p.token), ("62", 2));
-        assert_eq!(
-            at("at three.sixty two percent", "three").unwrap().original,
-            "3"
-        );
+        assert_eq!(at("about 3,five00", "3"), None);
+        let p = at("at three.sixty two percent", "three").unwrap();
+        assert_eq!((p.original.as_str(), p.last - p.token), ("3.62", 4));
+        // Inside a group, only its first token proposes.
+        assert_eq!(at("at three.sixty two percent", "sixty"), None);
+        assert_eq!(at("paid 1,two00 or 2.five", "2").unwrap().original, "2.5");
         assert!(at("one, two or three", "one").is_none());
     }
 

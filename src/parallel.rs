@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
 
-/// `f` applied to every item on `threads` worker threads (0: one per core),
-/// the results in the order of `items`.
+/// `f` applied to every item on `threads` worker threads (0: one per core;
+/// capped, see [`capped_threads`]), the results in the order of `items`.
 ///
 /// Each item is a task of its own, so a long document does not hold up the
 /// short ones queued behind it on other threads. One item, or one thread,
@@ -39,13 +39,34 @@ where
     pool(threads).install(|| items.par_iter().with_max_len(1).map(&f).collect())
 }
 
-/// The number of worker threads `threads` stands for: itself, or one per
-/// core for 0.
+/// Worker threads per core, at most: the analysis is CPU-bound, and each
+/// thread keeps its own buffers, so more only cost memory and start-up.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The number of worker threads `threads` stands for on this machine: one
+/// per core for 0, else itself, capped as [`capped_threads`] caps it.
 pub fn thread_count(threads: usize) -> usize {
-    if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
+    capped_threads(threads, cores())
+}
+
+/// The cores of this machine (1 when it cannot be told).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The worker threads for `requested` threads on `cores` cores: 0 is one
+/// per core, and more than [`MAX_THREADS_PER_CORE`] per core are capped
+/// (a caller asking for 100,000 gets a few, not 100,000 OS threads).
+///
+/// ```
+/// use unspin::parallel::capped_threads;
+/// assert_eq!(capped_threads(0, 2), 2);
+/// assert_eq!(capped_threads(100_000, 2), 8);
+/// ```
+pub fn capped_threads(requested: usize, cores: usize) -> usize {
+    match requested {
+        0 => cores.max(1),
+        n => n.min(MAX_THREADS_PER_CORE * cores.max(1)),
     }
 }
 
@@ -100,6 +121,15 @@ mod tests {
     #[test]
     fn zero_threads_means_one_per_core() {
         assert!(thread_count(0) >= 1);
-        assert_eq!(thread_count(3), 3);
+        assert_eq!(thread_count(0), cores());
+        assert_eq!(thread_count(3), 3.min(MAX_THREADS_PER_CORE * cores()));
+    }
+
+    #[test]
+    fn threads_are_capped_at_four_per_core() {
+        assert_eq!(capped_threads(3, 2), 3);
+        assert_eq!(capped_threads(100_000, 2), 8);
+        assert_eq!(capped_threads(5, 0), 4);
+        assert_eq!(thread_count(100_000), MAX_THREADS_PER_CORE * cores());
     }
 }

@@ -89,18 +89,24 @@ pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
     // A short word in capitals is an acronym the spinner wrote ("USA" for
     // "United States"), not text in capitals.
     let acronym = n_spun == 1 && spun.chars().filter(|c| c.is_alphabetic()).count() <= 4;
+    // The original's words and what separates them: a space, or a hyphen
+    // of its own ("semi-automatic").
+    let original_words = || original.split([' ', '-']);
+    let own_hyphens = original.contains('-');
     let cased = if Case::of(spun) == Case::Upper && !acronym {
         original.to_uppercase()
-    } else if Case::of(original) == Case::Lower
-        && n_spun > 1
-        && original.split(' ').count() == n_spun
+    } else if Case::of(original) == Case::Lower && n_spun > 1 && original_words().count() == n_spun
     {
         // Word for word: each takes its counterpart's capital, and the
-        // spun form's hyphens ("Main-Common" -> "Major-General").
+        // spun form's hyphens ("Main-Common" -> "Major-General"), or the
+        // original's ("Semi-Computerized" -> "Semi-Automatic").
         let mut out = String::with_capacity(original.len());
-        for (i, (o, w)) in original.split(' ').zip(spun_words()).enumerate() {
+        let separators = original.matches([' ', '-']);
+        let mut separators = separators.map(|s| s.chars().next().unwrap_or(' '));
+        for (i, (o, w)) in original_words().zip(spun_words()).enumerate() {
             if i > 0 {
-                out.push(if hyphenated { '-' } else { ' ' });
+                let own = separators.next().unwrap_or(' ');
+                out.push(if hyphenated && !own_hyphens { '-' } else { own });
             }
             let mut chars = o.chars();
             match chars.next() {
@@ -118,6 +124,143 @@ pub fn match_case(original: &str, spun: &str, apostrophe: char) -> String {
         original.to_string()
     };
     with_apostrophe(cased, apostrophe)
+}
+
+/// Where a spun form stands, as far as the case of its original goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Place {
+    /// It begins a sentence (or a quotation, or a paragraph).
+    pub initial: bool,
+    /// It stands among capitalised words, as in a name or a title ("the
+    /// Supreme Chief", "Individuals’s Mobilization Forces"), or is such a
+    /// run of capitalised words itself.
+    pub titled: bool,
+}
+
+/// Abbreviations whose full stop ends no sentence ("Mr. Trump").
+const ABBREVIATIONS: [&str; 16] = [
+    "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "vs", "Gen", "Col", "Lt", "Sgt", "Rep", "Sen",
+    "Gov", "Prof",
+];
+
+/// Where the form at `span` of `text` stands (see [`Place`]).
+///
+/// ```
+/// use unspin::restore::place;
+/// let text = "He said. 1000's fled, with the Supreme Chief and Individuals.";
+/// assert!(place(text, 9..15).initial);
+/// assert!(!place(text, 49..60).initial && !place(text, 49..60).titled);
+/// assert!(place(text, 39..44).titled);
+/// ```
+pub fn place(text: &str, span: std::ops::Range<usize>) -> Place {
+    let (Some(before), Some(written), Some(after)) = (
+        text.get(..span.start),
+        text.get(span.clone()),
+        text.get(span.end..),
+    ) else {
+        return Place::default();
+    };
+    let initial = starts_sentence(before);
+    let capitalised = |w: &str| w.starts_with(char::is_uppercase) && w != "I";
+    // A word beside the form, across spaces or a hyphen only.
+    let beside = |s: &str| !s.is_empty() && s.chars().all(|c| c == ' ' || c == '-');
+    let prev = {
+        let end = before.trim_end_matches([' ', '-']).len();
+        let start = before[..end]
+            .rfind(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        (beside(&before[end..]) && !starts_sentence(&before[..start])).then(|| &before[start..end])
+    };
+    let next = {
+        let start = after.len() - after.trim_start_matches([' ', '-']).len();
+        let rest = &after[start..];
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
+            .unwrap_or(rest.len());
+        beside(&after[..start]).then(|| &rest[..end])
+    };
+    let words: Vec<&str> = written
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let titled = prev.is_some_and(capitalised)
+        || next.is_some_and(capitalised)
+        || (words.len() > 1 && words.iter().all(|w| capitalised(w)));
+    Place { initial, titled }
+}
+
+/// Whether the text after `before` begins a sentence: nothing but opening
+/// quotes and brackets since the start of the text, a sentence's end, a
+/// blank line, or a quotation opened after `:` or `,`.
+fn starts_sentence(before: &str) -> bool {
+    let opening = |c: char| "\"'“‘«([".contains(c);
+    let trimmed = before.trim_end();
+    let unquoted = trimmed.trim_end_matches(opening);
+    let quoted = unquoted.len() < trimmed.len();
+    let unquoted = unquoted.trim_end();
+    let gap = &before[unquoted.len()..];
+    let Some(last) = unquoted.chars().next_back() else {
+        return true;
+    };
+    if gap.matches('\n').count() >= 2 {
+        return true;
+    }
+    match last {
+        '!' | '?' | '…' => true,
+        '.' => {
+            // "U.S. Embassy", "Mr. Trump": a full stop after an initial or
+            // an abbreviation.
+            let word = unquoted[..unquoted.len() - 1]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            !(word.chars().count() == 1 || ABBREVIATIONS.contains(&word))
+        }
+        ':' | ',' => quoted,
+        _ => false,
+    }
+}
+
+/// The candidate `original` written as [`match_case`] writes it, and in the
+/// case its `place` in the sentence needs: capitalised at a sentence's start
+/// where the spun form could not carry the capital (`1000’s` ->
+/// `Thousands`); inside a sentence, a lower-case original is not
+/// capitalised just because the spinner capitalised the spun form, unless
+/// it stands among capitalised words (a name, a title).
+///
+/// ```
+/// use unspin::restore::{case_in_place, Place};
+/// let initial = Place { initial: true, titled: false };
+/// let inside = Place::default();
+/// let titled = Place { initial: false, titled: true };
+/// assert_eq!(case_in_place("thousands", "1000’s", '’', initial), "Thousands");
+/// assert_eq!(case_in_place("people", "Individuals", '\'', inside), "people");
+/// assert_eq!(case_in_place("Americans", "Individuals", '\'', inside), "Americans");
+/// assert_eq!(case_in_place("leader", "Chief", '\'', titled), "Leader");
+/// ```
+pub fn case_in_place(original: &str, spun: &str, apostrophe: char, place: Place) -> String {
+    let first_letter = spun.chars().find(|c| c.is_alphabetic());
+    let starts_with_letter = spun.starts_with(char::is_alphabetic);
+    let cased = if place.initial || place.titled || Case::of(original) != Case::Lower {
+        match_case(original, spun, apostrophe)
+    } else if starts_with_letter
+        && first_letter.is_some_and(char::is_uppercase)
+        && Case::of(spun) != Case::Upper
+    {
+        // Capitalised inside a sentence by the spinner, after the original
+        // it replaced: a lower-case original stays lower case.
+        with_apostrophe(original.to_string(), apostrophe)
+    } else {
+        match_case(original, spun, apostrophe)
+    };
+    if place.initial && !starts_with_letter && cased.starts_with(char::is_lowercase) {
+        // A spun form that begins with a digit or a sign cannot carry the
+        // capital of the original it replaced.
+        return capitalise(&cased);
+    }
+    cased
 }
 
 /// True for the characters that break a line.
@@ -316,6 +459,70 @@ mod tests {
     fn sentence_initial_capital_is_carried_over() {
         assert_eq!(match_case("said", "Mentioned", '\''), "Said");
         assert_eq!(match_case("we have", "Now we have", '\''), "We have");
+    }
+
+    #[test]
+    fn hyphenated_originals_take_the_capitals_of_hyphenated_parts() {
+        assert_eq!(
+            match_case("semi-automatic", "Semi-Computerized", '\''),
+            "Semi-Automatic"
+        );
+        assert_eq!(
+            match_case("semi-automatic", "semi-computerized", '\''),
+            "semi-automatic"
+        );
+        assert_eq!(match_case("far-off", "Far away", '\''), "Far-off");
+    }
+
+    /// The case [`case_in_place`] gives `original` for the first `spun` in
+    /// `text`.
+    fn in_place(text: &str, spun: &str, original: &str) -> String {
+        let at = text.find(spun).unwrap();
+        let p = place(text, at..at + spun.len());
+        case_in_place(original, spun, '\u{2019}', p)
+    }
+
+    #[test]
+    fn a_restoration_takes_the_case_of_its_place_in_the_sentence() {
+        let text = "1000’s of Iranians fled. He was plotting assaults towards Individuals however.";
+        assert_eq!(in_place(text, "1000’s", "thousands"), "Thousands");
+        assert_eq!(in_place(text, "Individuals", "people"), "people");
+        assert_eq!(in_place(text, "Individuals", "Americans"), "Americans");
+        assert_eq!(
+            in_place("killing 1000’s of them", "1000’s", "thousands"),
+            "thousands"
+        );
+        // After a quotation opens, a paragraph, or an initial's full stop.
+        assert_eq!(
+            in_place("tweeted: ‘1000’s died", "1000’s", "thousands"),
+            "Thousands"
+        );
+        assert_eq!(in_place("end\n\n4 men", "4", "four"), "Four");
+        assert_eq!(
+            in_place("the U.S. Individuals", "Individuals", "people"),
+            "people"
+        );
+        assert_eq!(
+            in_place("said. Individuals fled", "Individuals", "people"),
+            "People"
+        );
+    }
+
+    #[test]
+    fn capitals_among_capitalised_words_are_kept() {
+        let text = "the Iran-backed Individuals’s Mobilzation Forces and the Supreme Chief said";
+        assert_eq!(in_place(text, "Individuals’s", "people's"), "People’s");
+        assert_eq!(in_place(text, "Chief", "leader"), "Leader");
+        assert_eq!(
+            in_place(text, "Supreme Chief", "supreme leader"),
+            "Supreme Leader"
+        );
+        // A sentence's first word is capitalised for the sentence, not a name.
+        assert_eq!(
+            in_place("If Individuals wherever are", "Individuals", "people"),
+            "people"
+        );
+        assert_eq!(in_place("and I Mentioned it", "Mentioned", "said"), "said");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use once_cell::sync::OnceCell;
+use rustc_hash::FxHashSet;
 
 use crate::decide::{self, Site, SiteCandidate};
 use crate::dict::{DictEntry, Dictionary, Match, Table, TableKind, TokenWord, DEFAULT_TABLES};
@@ -15,7 +16,7 @@ use crate::error::Result;
 use crate::finding::{Candidate, Finding, Reason, Terms};
 use crate::lexicon::{self, Candidates, Lexeme, Vocabulary};
 use crate::model::{LanguageModel, WordId};
-use crate::restore::{apostrophe_style, apply, keep_line_breaks, match_case};
+use crate::restore::{self, apostrophe_style, apply, keep_line_breaks};
 use crate::reuse::{reused, Reused};
 use crate::score::round4;
 use crate::settings::{DecisionMode, Settings, DEFAULT_THRESHOLD};
@@ -183,6 +184,7 @@ impl Builder {
         if !(0.0..=1.0).contains(&self.settings.threshold) {
             return Err(crate::Error::Config {
                 path: PathBuf::from("<settings>"),
+                line: 0,
                 message: format!("threshold {} is not in [0, 1]", self.settings.threshold),
             });
         }
@@ -297,10 +299,11 @@ impl Unspinner {
         // (as model words, whatever the apostrophe).
         let mut survey = decide::Survey::default();
         let (mut curly, mut straight, mut words, mut sites) = (0, 0, 0, 0);
+        let mut joins = crate::window::WordJoins::default();
         self.pass(&mut windows, '\'', None, |r| {
             let (c, s) = crate::restore::apostrophe_counts(r.text);
             (curly, straight) = (curly + c, straight + s);
-            words += r.words;
+            words += r.words.saturating_sub(joins.twice(r.text));
             sites += r.sites.len();
             survey.quoted_words += r.quoted_words;
             decide::survey(r.parts(), &r.sites, &vocab, &mut survey);
@@ -387,12 +390,7 @@ impl Unspinner {
         text: &'t str,
         size: usize,
     ) -> (DocumentSummary, Vec<Analysis<'t>>) {
-        let summary = self
-            .summarize(|each| {
-                crate::window::windows(text, size).for_each(|w| each(w.text));
-                Ok::<(), std::convert::Infallible>(())
-            })
-            .unwrap_or_else(|e| match e {});
+        let summary = crate::window::summarize(self, text, size);
         let analyses = crate::window::windows(text, size)
             .map(|w| self.analyze_window(w, &summary))
             .collect();
@@ -615,7 +613,8 @@ impl Unspinner {
                 let written = &text[span.clone()];
                 if !self.allowed(written) {
                     let mut candidates = Vec::new();
-                    self.push_candidates(&mut candidates, m.entry, written, apostrophe, |j| {
+                    let at = (text, &span);
+                    self.push_candidates(&mut candidates, m.entry, at, apostrophe, |j| {
                         self.candidates.index(m.index, j)
                     });
                     if !candidates.is_empty() {
@@ -637,6 +636,8 @@ impl Unspinner {
                 let span = tokens[k].span.start..tokens[p.last].span.end;
                 let written = &text[span.clone()];
                 if !self.allowed(written) {
+                    let place = restore::place(text, span.clone());
+                    let original = restore::case_in_place(&p.original, written, apostrophe, place);
                     sites.push(Site {
                         first: k,
                         last: p.last,
@@ -644,7 +645,7 @@ impl Unspinner {
                         span,
                         weight: p.weight,
                         candidates: vec![SiteCandidate {
-                            original: match_case(&p.original, written, apostrophe),
+                            original,
                             phrase: None,
                             intrinsic_case: Case::Lower,
                             source: numbers::source(p.rule),
@@ -668,18 +669,24 @@ impl Unspinner {
         !self.allow.is_empty() && self.allow.contains(&normalize_phrase(written))
     }
 
-    /// Appends to `out` the candidates of `entry` for the form `written`
-    /// (case copied, meaning-changing ones left out); `phrase(j)` is the
-    /// model's view of candidate `j`, where known.
+    /// Appends to `out` the candidates of `entry` for the form at `span` of
+    /// `text` (in the case of the form and its place, meaning-changing ones
+    /// left out); `phrase(j)` is the model's view of candidate `j`, where
+    /// known.
     fn push_candidates(
         &self,
         out: &mut Vec<SiteCandidate>,
         entry: &DictEntry,
-        written: &str,
+        (text, span): (&str, &Range<usize>),
         apostrophe: char,
         phrase: impl Fn(usize) -> Option<u32>,
     ) {
+        let written = &text[span.clone()];
+        let place = restore::place(text, span.clone());
         let capitalised = written.starts_with(char::is_uppercase);
+        // The originals taken, in a set where a table lists many.
+        let mut taken: FxHashSet<String> = FxHashSet::default();
+        let many = entry.candidates.len() > 16;
         // A general lexicon's candidates that could win: the spinner's keys
         // are common words, so an original rarer than the spun form (by the
         // model's unigrams) is passed over, and at most GENERAL_CANDIDATES
@@ -714,8 +721,12 @@ impl Unspinner {
             if !p.change.allowed(weight) {
                 continue;
             }
-            let original = match_case(&p.original, written, apostrophe);
-            if out.iter().any(|c| c.original == original) {
+            let original = restore::case_in_place(&p.original, written, apostrophe, place);
+            let listed = match many {
+                true => !taken.insert(original.clone()),
+                false => out.iter().any(|c| c.original == original),
+            };
+            if listed {
                 continue;
             }
             let phrase = original
@@ -789,7 +800,8 @@ impl Unspinner {
         for site in sites.iter_mut() {
             let written = &text[site.span.clone()];
             if let Some(entry) = general.get(written) {
-                self.push_candidates(&mut site.candidates, entry, written, apostrophe, |_| None);
+                let at = (text, &site.span);
+                self.push_candidates(&mut site.candidates, entry, at, apostrophe, |_| None);
                 let around = neighbours(tokens, lexemes, site.first, site.last);
                 self.prescreen(&mut site.candidates, written, around);
             }
@@ -831,7 +843,8 @@ impl Unspinner {
             let in_quotes = quotes::inside(quoted, &span);
             if !self.allowed(written) && (quotes_spun || !in_quotes) {
                 let mut candidates = Vec::new();
-                self.push_candidates(&mut candidates, m.entry, written, apostrophe, |_| None);
+                let at = (text, &span);
+                self.push_candidates(&mut candidates, m.entry, at, apostrophe, |_| None);
                 let around = neighbours(tokens, lexemes, m.first, m.last);
                 self.prescreen(&mut candidates, written, around);
                 if !candidates.is_empty() {

@@ -22,10 +22,13 @@
 //! assert!(DEFAULT_WINDOW >= 1 << 20);
 //! ```
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::tokenize::{tokenize, TokenKind};
+use crate::unspinner::{DocumentSummary, Unspinner};
 
 /// The window size, in bytes, that the command line uses: documents up to
 /// this size are analysed whole.
@@ -104,6 +107,103 @@ pub fn windows(text: &str, size: usize) -> impl Iterator<Item = Window<'_>> {
         rest = after;
         Some(w)
     })
+}
+
+/// What the whole of `text`, read in windows of at most `size` bytes, tells
+/// its windows' decisions (see [`Unspinner::summarize`]).
+pub fn summarize(u: &Unspinner, text: &str, size: usize) -> DocumentSummary {
+    u.summarize(|each| {
+        windows(text, size).for_each(|w| each(w.text));
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|e| match e {})
+}
+
+/// `text` restored as the command line restores a file over `size` bytes:
+/// whole when it fits, else window by window with [`summarize`]'s
+/// evidence, so that memory is the text's, the restored text's and one
+/// window's analysis (a whole analysis takes tens of times the text). The
+/// text itself, borrowed, when nothing is restored.
+///
+/// ```
+/// use unspin::window::restore;
+/// let u = unspin::Unspinner::builder().build().unwrap();
+/// let text = "We took motion final night time. The struggle is one in all the worst.\n";
+/// assert_eq!(restore(&u, text, 40), u.analyze(text).restore());
+/// ```
+pub fn restore<'t>(u: &Unspinner, text: &'t str, size: usize) -> Cow<'t, str> {
+    if text.len() <= size {
+        return u.analyze(text).restore();
+    }
+    let summary = summarize(u, text, size);
+    let mut out: Option<String> = None;
+    let mut at = 0;
+    for w in windows(text, size) {
+        if let Cow::Owned(restored) = u.analyze_window(w, &summary).restore() {
+            let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
+            buf.push_str(&text[at..w.start.offset]);
+            buf.push_str(&restored);
+            at = w.start.offset + w.text.len();
+        }
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut buf) => {
+            buf.push_str(&text[at..]);
+            Cow::Owned(buf)
+        }
+    }
+}
+
+/// Bytes on each side of a cut that [`WordJoins`] looks at: more than any
+/// token's context in [`crate::tokenize`].
+const JOIN_BYTES: usize = 64;
+
+/// Counts the words of a document handed over in windows once each: a
+/// window cut inside a word (where a window holds no space to cut at, as in
+/// a single word of megabytes) would count that word once in every window
+/// it runs across.
+///
+/// ```
+/// use unspin::window::WordJoins;
+/// let mut joins = WordJoins::default();
+/// assert_eq!(joins.twice("one tw"), 0);
+/// assert_eq!(joins.twice("o three"), 1);
+/// assert_eq!(joins.twice(" four"), 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct WordJoins {
+    /// The end of the previous window.
+    tail: String,
+}
+
+impl WordJoins {
+    /// How many words (and numbers) the window `text` and the one before it
+    /// both count, as they hold parts of one: 1 where the cut between them
+    /// falls inside a word, else 0.
+    pub fn twice(&mut self, text: &str) -> usize {
+        let head = &text[..floor_boundary(text, JOIN_BYTES.min(text.len()))];
+        let words = |s: &str| {
+            tokenize(s)
+                .iter()
+                .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number))
+                .count()
+        };
+        let twice = match self.tail.is_empty() || head.is_empty() {
+            true => 0,
+            false => {
+                let joined = [self.tail.as_str(), head].concat();
+                (words(&self.tail) + words(head)).saturating_sub(words(&joined))
+            }
+        };
+        let mut from = text.len().saturating_sub(JOIN_BYTES);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        self.tail.clear();
+        self.tail.push_str(&text[from..]);
+        twice
+    }
 }
 
 /// The length of the first window of `text` at most `size` bytes long (at
@@ -361,6 +461,22 @@ mod tests {
 
     fn pieces(text: &str, size: usize) -> Vec<&str> {
         windows(text, size).map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn a_word_cut_across_windows_is_counted_once() {
+        let word = "x".repeat(5000);
+        let mut joins = WordJoins::default();
+        let n: usize = windows(&word, 1000).map(|w| 1 - joins.twice(w.text)).sum();
+        assert_eq!(n, 1);
+        // A number cut after its comma is one number too.
+        let mut joins = WordJoins::default();
+        assert_eq!(joins.twice("about 3,"), 0);
+        assert_eq!(joins.twice("000 more"), 1);
+        // A cut at a space counts nothing twice.
+        let mut joins = WordJoins::default();
+        assert_eq!(joins.twice("a b"), 0);
+        assert_eq!(joins.twice(" c"), 0);
     }
 
     #[test]

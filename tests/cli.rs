@@ -191,31 +191,55 @@ fn fix_write_restores_in_place() {
 }
 
 #[test]
-fn fix_jsonl_keeps_ids_and_other_fields_and_adds_score_and_findings() {
+fn fix_jsonl_keeps_ids_and_other_fields_and_adds_the_score_only() {
+    let input =
+        "{\"id\":\"a\",\"text\":\"one in all\",\"lang\":\"en\"}\n{\"id\":7,\"text\":\"fine\"}\n";
     let out = pinned("fix")
         .arg("--jsonl")
-        .write_stdin("{\"id\":\"a\",\"text\":\"one in all\",\"lang\":\"en\"}\n{\"id\":7,\"text\":\"fine\"}\n")
+        .write_stdin(input)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = out
-        .stdout
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| serde_json::from_slice(l).unwrap())
-        .collect();
+    let lines = json_lines(&out.stdout);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[0]["text"], "one of");
     assert_eq!(lines[0]["lang"], "en");
-    assert_eq!(lines[0]["findings"][0]["original"], "one of");
     assert_eq!(lines[1]["id"], 7);
     assert_eq!(lines[1]["text"], "fine");
+    for v in &lines {
+        let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys.last().map(String::as_str), Some("score"), "{v}");
+        assert!(v.get("findings").is_none(), "{v}");
+    }
     let first = String::from_utf8_lossy(&out.stdout);
     assert!(
         first.starts_with("{\"id\":\"a\",\"text\":\"one of\",\"lang\":\"en\",\"score\":"),
         "{first}"
     );
+}
+
+#[test]
+fn fix_jsonl_adds_findings_on_request() {
+    let out = pinned("fix")
+        .args(["--jsonl", "--findings"])
+        .write_stdin("{\"id\":\"a\",\"text\":\"one in all\"}\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines = json_lines(&out.stdout);
+    let keys: Vec<_> = lines[0].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["id", "text", "score", "findings"]);
+    assert_eq!(lines[0]["findings"][0]["original"], "one of");
+}
+
+/// The JSON objects of `stdout`, one a line.
+fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -320,6 +344,94 @@ fn allow_list_in_unspin_toml_silences_a_form() {
     let doc = dir.path().join("doc.txt");
     std::fs::write(&doc, "one in all\n").unwrap();
     pinned("check").arg(&doc).assert().code(0);
+}
+
+#[test]
+fn a_restoration_takes_the_case_its_place_in_the_sentence_needs() {
+    // Issue 24 item 2: "1000’s of Iranians" at a sentence's start became
+    // "thousands of Iranians"; "assaults towards Individuals" became
+    // "attacks against People".
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t.tsv");
+    std::fs::write(
+        &t,
+        "1000's\tthousands\t1.0\nassaults towards\tattacks against\t1.0\n\
+         individuals\tpeople\t1.0\nsemi-computerized\tsemi-automatic\t1.0\n",
+    )
+    .unwrap();
+    unspin()
+        .args(["fix", "--tables", "", "--decide", "dictionary", "--dict"])
+        .arg(&t)
+        .write_stdin(
+            "1000’s of Iranians fled. He was plotting assaults towards Individuals however. \
+             The Iran-backed Individuals’ Forces had Semi-Computerized Rifles.\n",
+        )
+        .assert()
+        .code(1)
+        .stdout(
+            "Thousands of Iranians fled. He was plotting attacks against people however. \
+             The Iran-backed People’ Forces had Semi-Automatic Rifles.\n",
+        );
+}
+
+#[test]
+fn a_misspelt_key_in_unspin_toml_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("unspin.toml"),
+        "# ours\n[allow]\nform = [\"one in all\"]\n",
+    )
+    .unwrap();
+    let doc = dir.path().join("doc.txt");
+    std::fs::write(&doc, "one in all\n").unwrap();
+    pinned("check")
+        .arg(&doc)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unspin.toml:3: unknown key `allow.form` (the key is `allow.forms`)",
+        ));
+}
+
+#[test]
+fn a_spun_form_twice_in_a_user_table_is_warned_of_with_both_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("dup.tsv");
+    std::fs::write(
+        &t,
+        "one in all\tone of\nstruggle\twar\nOne  in all\tone among\n",
+    )
+    .unwrap();
+    unspin()
+        .args(["check", "--tables", "", "--decide", "dictionary", "--dict"])
+        .arg(&t)
+        .write_stdin("one in all")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "unspin: warning: {}:3: spun form `one in all` is also on line 1",
+            t.display()
+        )))
+        .stdout(predicate::str::contains("one in all -> one of"));
+}
+
+#[test]
+fn a_table_line_of_a_hundred_thousand_candidates_loads_each_once() {
+    // Issue 24 item 11: such a line took 13 s to load (quadratic in its
+    // candidates); the time is measured with farm-bench, this pins what is
+    // loaded.
+    let mut line = String::from("zqxj form\t");
+    for i in 0..100_000 {
+        line += &format!("cand{}|", i % 99_000);
+    }
+    line += "last\t1.0\n";
+    let table = unspin::dict::Table::parse(&line, "big.tsv").unwrap();
+    let dict = unspin::dict::Dictionary::from_tables(&[table]).unwrap();
+    let e = dict.get("zqxj form").unwrap();
+    assert_eq!(e.candidates.len(), 99_001);
+    assert!(e.candidates.iter().enumerate().all(|(i, c)| c.rank == i));
+    assert_eq!(e.candidates[98_999].original, "cand98999");
+    assert_eq!(e.candidates[99_000].original, "last");
 }
 
 #[test]

@@ -170,6 +170,38 @@ proptest! {
 }
 
 #[test]
+fn a_word_of_megabytes_is_one_word_in_windows() {
+    // Issue 24 item 10: a 5 MB word, cut at every window boundary, was
+    // counted once in each of its five windows.
+    let u = unspinner();
+    let word = "a".repeat(5 << 20);
+    let text = format!("Two words {word}. Then {word}\n");
+    let summary = unspin::window::summarize(u, &text, unspin::window::DEFAULT_WINDOW);
+    assert!(windows(&text, unspin::window::DEFAULT_WINDOW).count() >= 10);
+    assert_eq!(summary.words(), 5);
+    assert_eq!(summary.words(), u.analyze(&text).words());
+}
+
+#[test]
+fn a_text_restored_in_windows_is_the_whole_restoration() {
+    let u = unspinner();
+    let text = SEEDS[2].repeat(2);
+    let whole = u.analyze(&text).restore().into_owned();
+    for size in [8192, 50_000] {
+        assert_eq!(
+            unspin::window::restore(u, &text, size),
+            whole,
+            "size {size}"
+        );
+    }
+    let clean = SEEDS[0];
+    assert!(matches!(
+        unspin::window::restore(u, clean, 1500),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
+
+#[test]
 fn the_windows_of_a_text_are_the_text() {
     for text in SEEDS {
         for size in [100, 1000] {

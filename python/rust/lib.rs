@@ -94,11 +94,12 @@ impl Unspinner {
             PyTypeError::new_err(format!("{} must be str, not {t}{hint}", what()))
         })?;
         if let Some(max) = self.max_bytes {
-            // Each character takes a byte at least: refused before it is copied.
+            // Each character takes a byte at least in UTF-8: a text of more
+            // characters than the limit is refused before it is copied.
             let chars = s.len()?;
             if chars > max {
                 return Err(UnspinError::new_err(format!(
-                    "{} is {chars} characters long, over the max_bytes limit of {max} (UTF-8)",
+                    "{} is {chars} bytes or more (UTF-8), over the max_bytes limit of {max}",
                     what()
                 )));
             }
@@ -153,9 +154,11 @@ impl Unspinner {
     }
 }
 
-/// The restored text, `None` when it is the text as written.
+/// The restored text, `None` when it is the text as written. A text over
+/// a window is restored window by window, as the command line reads a file
+/// (`unspin::window`): its whole analysis would take tens of times its size.
 fn fix_one(u: &RsUnspinner, text: &str) -> Option<String> {
-    match u.analyze(text).restore() {
+    match unspin::window::restore(u, text, unspin::window::DEFAULT_WINDOW) {
         Cow::Borrowed(_) => None,
         Cow::Owned(s) => Some(s),
     }
@@ -347,8 +350,9 @@ impl Unspinner {
         Ok(Self::fixed(py, &t, restored))
     }
 
-    /// `fix` of every text, on `threads` worker threads (0: one per core)
-    /// with the GIL released; the results in input order.
+    /// `fix` of every text, on `threads` worker threads (0: one per core;
+    /// at most four per core, as the command line's `-j`) with the GIL
+    /// released; the results in input order.
     #[pyo3(signature = (texts, threads=0))]
     fn fix_many<'py>(
         &self,
@@ -364,7 +368,8 @@ impl Unspinner {
     }
 
     /// `analyze` of every text, on `threads` worker threads (0: one per
-    /// core) with the GIL released; the results in input order.
+    /// core; at most four per core) with the GIL released; the results in
+    /// input order.
     #[pyo3(signature = (texts, threads=0))]
     fn analyze_many(
         &self,

@@ -1,4 +1,4 @@
-"""The package gives what `unspin fix --jsonl` gives, on the seeds and on
+"""The package gives what `unspin fix --jsonl --findings` gives, on the seeds and on
 both sides of the dev pairs: the restored text, the score and the findings,
 the records' other fields intact."""
 
@@ -13,7 +13,7 @@ from conftest import cli_fix_jsonl, dev_records, seed_records
 
 
 def as_cli_record(rec: dict, a: unspin.Analysis) -> dict:
-    """What `fix --jsonl` writes for `rec`, made with the package."""
+    """What `fix --jsonl --findings` writes for `rec`, made with the package."""
     d = a.to_dict()
     out = dict(rec)
     out["text"] = a.restore()
@@ -26,7 +26,7 @@ def as_cli_record(rec: dict, a: unspin.Analysis) -> dict:
 def test_fix_many_equals_the_cli(u, unspin_bin, tmp_path, corpus):
     recs = seed_records() if corpus == "seeds" else dev_records()
     lines = [json.dumps(r, ensure_ascii=False) for r in recs]
-    cli = [json.loads(line) for line in cli_fix_jsonl(unspin_bin, lines, tmp_path)]
+    cli = [json.loads(line) for line in cli_fix_jsonl(unspin_bin, lines, tmp_path, "--findings")]
     assert len(cli) == len(recs)
     analyses = u.analyze_many([r["text"] for r in recs])
     mine = [as_cli_record(r, a) for r, a in zip(recs, analyses)]

@@ -31,7 +31,7 @@ def docs():
 def test_step_restores_text_and_records_the_score_like_the_cli(unspin_bin, tmp_path):
     ds = docs()
     lines = [json.dumps({"id": d.id, "text": d.text}) for d in ds]
-    cli = [json.loads(line) for line in cli_fix_jsonl(unspin_bin, lines, tmp_path)]
+    cli = [json.loads(line) for line in cli_fix_jsonl(unspin_bin, lines, tmp_path, "--findings")]
     out = list(Unspin(batch_size=7)(iter(ds)))
     assert [d.id for d in out] == [c["id"] for c in cli]
     for i, (d, c) in enumerate(zip(out, cli)):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from conftest import seed_records
 
@@ -53,3 +56,19 @@ def test_the_gil_is_released_while_analysing(u):
     done.set()
     t.join()
     assert during > 1000
+
+
+def _os_threads() -> int:
+    """The OS threads of this process (Linux)."""
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+def test_threads_are_capped_as_the_cli_caps_j(u):
+    # Issue 24 item 9: threads=100000 started 32,000 OS threads for 10 texts.
+    texts = ["We took motion final night time."] * 10
+    cap = 4 * (os.cpu_count() or 1)
+    before = _os_threads()
+    assert u.fix_many(texts, threads=cap + 50) == [u.fix(t) for t in texts]
+    assert u.analyze_many(texts, threads=100_000)[0].score == u.analyze(texts[0]).score
+    assert _os_threads() - before <= cap

@@ -80,14 +80,16 @@ class Unspinner:
         """
     def fix(self, text: str) -> str:
         """The text with every proposed restoration applied (``text`` itself
-        when nothing is restored). Raises as ``analyze`` does."""
+        when nothing is restored). A text over a megabyte is restored in
+        windows, as the command line reads a large file, so that memory stays
+        a few times the text's size. Raises as ``analyze`` does."""
     def fix_many(self, texts: Iterable[str], threads: int = 0) -> List[str]:
         """``fix`` of every text on ``threads`` worker threads (0: one per
-        core), the GIL released; results in input order. Raises TypeError for
+        core; at most four per core, as the CLI caps ``-j``), the GIL released; results in input order. Raises TypeError for
         a str (not a list of texts) or a non-str item (named by its index)."""
     def analyze_many(self, texts: Iterable[str], threads: int = 0) -> List[Analysis]:
         """``analyze`` of every text on ``threads`` worker threads (0: one per
-        core), the GIL released; results in input order."""
+        core; at most four per core), the GIL released; results in input order."""
     def __reduce__(self) -> Tuple[Any, ...]: ...
 
 class Analysis:

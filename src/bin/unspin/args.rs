@@ -178,9 +178,14 @@ pub struct FixArgs {
     pub common: Common,
 
     /// Read JSON Lines objects with "id" and "text"; write each back with the
-    /// restored "text", "score" and "findings".
+    /// restored "text" and "score" added.
     #[arg(long)]
     pub jsonl: bool,
+
+    /// Add "findings" to each JSON Lines record too (every finding, as
+    /// `check --format json` lists them).
+    #[arg(long)]
+    pub findings: bool,
 
     /// Write the restored text to OUT (one input only).
     #[arg(
@@ -417,7 +422,15 @@ impl Common {
                 Decide::Dictionary => unspin::DecisionMode::Dictionary,
             });
         for d in &self.dicts {
-            b = b.table_file(d);
+            let table = unspin::dict::Table::read(d)?;
+            for (form, first, line) in table.duplicates() {
+                eprintln!(
+                    "unspin: warning: {}:{line}: spun form `{form}` is also on line {first}; \
+                     both lines' candidates are used, the weight of line {first}",
+                    d.display()
+                );
+            }
+            b = b.table(table);
         }
         Ok(b.build()?)
     }

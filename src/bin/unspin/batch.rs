@@ -52,19 +52,6 @@ const WINDOW_BYTES: usize = 32 << 20;
 /// [`WINDOW_BYTES`], per byte of its text.
 const WINDOW_COST: usize = 16;
 
-/// Worker threads per core, at most: the analysis is CPU-bound, and each
-/// thread keeps its own buffers, so more only cost memory and start-up.
-const MAX_THREADS_PER_CORE: usize = 4;
-
-/// The worker threads for `-j requested` on `cores` cores: 0 is one per
-/// core, and more than [`MAX_THREADS_PER_CORE`] per core are capped.
-fn capped_threads(requested: usize, cores: usize) -> usize {
-    match requested {
-        0 => cores,
-        n => n.min(MAX_THREADS_PER_CORE * cores.max(1)),
-    }
-}
-
 /// `unspin check`: lists the findings of every document.
 pub fn check(a: CheckArgs) -> anyhow::Result<Outcome> {
     let task = if a.jsonl {
@@ -124,6 +111,7 @@ pub fn fix(a: FixArgs) -> anyhow::Result<Outcome> {
     let in_place = matches!(dest, Dest::InPlace);
     let mut plan = Plan::new(&a.common, &a.batch, Task::Fix, a.jsonl, dest)?;
     plan.doc.pass |= in_place;
+    plan.doc.findings = a.findings;
     plan.dry_run = a.dry_run;
     plan.resume = a.resume;
     run(plan)
@@ -211,6 +199,7 @@ impl Plan {
                 min_score: b.min_score,
                 pass: b.on_error == OnError::Pass,
                 newline_as_read: !matches!(dest, Dest::Stdout),
+                findings: task == Task::CheckEcho,
             },
             unspinner: common.unspinner()?,
             dest,
@@ -414,12 +403,13 @@ fn run(plan: Plan) -> anyhow::Result<Outcome> {
             p.set_total(total);
         });
     }
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let threads = capped_threads(plan.threads, cores);
+    let cores = unspin::parallel::cores();
+    let threads = unspin::parallel::capped_threads(plan.threads, cores);
     if threads < plan.threads && !plan.quiet {
         progress.eprintln(&format!(
-            "unspin: -j {} capped at {threads} ({MAX_THREADS_PER_CORE} per core on {cores} cores)",
-            plan.threads
+            "unspin: -j {} capped at {threads} ({} per core on {cores} cores)",
+            plan.threads,
+            unspin::parallel::MAX_THREADS_PER_CORE
         ));
     }
     let pool = rayon::ThreadPoolBuilder::new()
@@ -1553,14 +1543,6 @@ mod tests {
         assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), Some((4, End::Eof)));
         assert_eq!(buf, b"last");
         assert_eq!(read_line(&mut r, &mut buf, 8).unwrap(), None);
-    }
-
-    #[test]
-    fn threads_are_one_per_core_by_default_and_capped_at_four_per_core() {
-        assert_eq!(capped_threads(0, 2), 2);
-        assert_eq!(capped_threads(3, 2), 3);
-        assert_eq!(capped_threads(100_000, 2), 8);
-        assert_eq!(capped_threads(5, 0), 4);
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub enum Task {
     /// `check --jsonl`: each JSON line echoed with "score" and "findings".
     CheckEcho,
     /// `fix`: the restored text; a JSON line echoed with its text field
-    /// restored, "score" and "findings".
+    /// restored and "score" (and "findings" under [`Options::findings`]).
     Fix,
 }
 
@@ -49,6 +49,10 @@ pub struct Options {
     /// every line ends with one (standard output, where sources follow each
     /// other).
     pub newline_as_read: bool,
+    /// Whether an echoed JSON line gets "findings": always for `check
+    /// --jsonl`, on request for `fix` (`--findings`), whose output is the
+    /// user's data and would grow several times over.
+    pub findings: bool,
 }
 
 impl Options {
@@ -374,7 +378,9 @@ fn json_line(
         Task::CheckEcho | Task::Fix => {
             // Writing JSON into a Vec cannot fail.
             let mut findings = Vec::new();
-            let _ = serde_json::to_writer(&mut findings, &document_record(&a, kept).findings);
+            if opts.findings {
+                let _ = serde_json::to_writer(&mut findings, &document_record(&a, kept).findings);
+            }
             let score = serde_json::to_vec(&round4(a.score())).unwrap_or_default();
             let restore = opts.task == Task::Fix && !kept;
             let edits: Vec<(Range<usize>, &str)> = a
@@ -383,7 +389,12 @@ fn json_line(
                 .filter_map(|f| Some((f.span.clone(), f.restored()?.original.as_str())))
                 .collect();
             changed = edits.iter().any(|(s, o)| &doc.text()[s.clone()] != *o);
-            doc.write(out, edits, &[("score", &score), ("findings", &findings)]);
+            let fields: &[(&str, &[u8])] = if opts.findings {
+                &[("score", &score), ("findings", &findings)]
+            } else {
+                &[("score", &score)]
+            };
+            doc.write(out, edits, fields);
         }
     }
     Ok((record, changed))
@@ -583,6 +594,7 @@ mod tests {
             min_score: None,
             pass: false,
             newline_as_read: false,
+            findings: true,
         }
     }
 
