@@ -174,6 +174,8 @@ pub fn place(text: &str, span: std::ops::Range<usize>) -> Place {
         (beside(&before[end..]) && !starts_sentence(&before[..start])).then(|| &before[start..end])
     };
     let next = {
+        // Past a possessive's apostrophe ("Individuals’ Forces").
+        let after = after.trim_start_matches(is_apostrophe);
         let start = after.len() - after.trim_start_matches([' ', '-']).len();
         let rest = &after[start..];
         let end = rest
@@ -512,6 +514,7 @@ mod tests {
     fn capitals_among_capitalised_words_are_kept() {
         let text = "the Iran-backed Individuals’s Mobilzation Forces and the Supreme Chief said";
         assert_eq!(in_place(text, "Individuals’s", "people's"), "People’s");
+        assert_eq!(in_place("the Individuals’ Forces", "Individuals", "people"), "People");
         assert_eq!(in_place(text, "Chief", "leader"), "Leader");
         assert_eq!(
             in_place(text, "Supreme Chief", "supreme leader"),

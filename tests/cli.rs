@@ -356,7 +356,7 @@ fn a_restoration_takes_the_case_its_place_in_the_sentence_needs() {
     std::fs::write(
         &t,
         "1000's\tthousands\t1.0\nassaults towards\tattacks against\t1.0\n\
-         individuals\tpeople\t1.0\nsemi-computerized\tsemi-automatic\t1.0\n",
+         individuals\tpeople\t1.0\nsemi computerized\tsemi-automatic\t1.0\n",
     )
     .unwrap();
     unspin()
