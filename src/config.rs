@@ -84,7 +84,7 @@ impl ProjectConfig {
         for (key, item) in root.iter() {
             match (key, item.as_table_like()) {
                 ("allow", Some(allow)) => {
-                    for (key, _) in allow.iter().filter(|(k, _)| *k != "forms") {
+                    if let Some((key, _)) = allow.iter().find(|(k, _)| *k != "forms") {
                         let line = line_of_key(allow, key);
                         return Err(err(
                             line,

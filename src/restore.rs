@@ -137,12 +137,6 @@ pub struct Place {
     pub titled: bool,
 }
 
-/// Abbreviations whose full stop ends no sentence ("Mr. Trump").
-const ABBREVIATIONS: [&str; 16] = [
-    "Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "vs", "Gen", "Col", "Lt", "Sgt", "Rep", "Sen",
-    "Gov", "Prof",
-];
-
 /// Where the form at `span` of `text` stands (see [`Place`]).
 ///
 /// ```
@@ -193,9 +187,12 @@ pub fn place(text: &str, span: std::ops::Range<usize>) -> Place {
     Place { initial, titled }
 }
 
-/// Whether the text after `before` begins a sentence: nothing but opening
-/// quotes and brackets since the start of the text, a sentence's end, a
-/// blank line, or a quotation opened after `:` or `,`.
+/// Whether the text after `before` begins a sentence, as the decision and
+/// the windows of a large document read one (so that a form at a window's
+/// start is cased as in the whole): nothing but opening quotes and brackets
+/// since the start of the text, a `.`, `!` or `?`, a line break after
+/// punctuation that ends a clause, a blank line, or a quotation opened
+/// after `:` or `,`.
 fn starts_sentence(before: &str) -> bool {
     let opening = |c: char| "\"'“‘«([".contains(c);
     let trimmed = before.trim_end();
@@ -206,20 +203,13 @@ fn starts_sentence(before: &str) -> bool {
     let Some(last) = unquoted.chars().next_back() else {
         return true;
     };
-    if gap.matches('\n').count() >= 2 {
+    if gap.matches('\n').count() >= 2
+        || (gap.contains('\n') && crate::window::ends_clause(unquoted))
+    {
         return true;
     }
     match last {
-        '!' | '?' | '…' => true,
-        '.' => {
-            // "U.S. Embassy", "Mr. Trump": a full stop after an initial or
-            // an abbreviation.
-            let word = unquoted[..unquoted.len() - 1]
-                .rsplit(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or("");
-            !(word.chars().count() == 1 || ABBREVIATIONS.contains(&word))
-        }
+        '.' | '!' | '?' | '…' => true,
         ':' | ',' => quoted,
         _ => false,
     }
@@ -500,9 +490,15 @@ mod tests {
             "Thousands"
         );
         assert_eq!(in_place("end\n\n4 men", "4", "four"), "Four");
+        // A full stop before a capital ends a sentence, as the decision
+        // and the windows of a large document read it.
         assert_eq!(
             in_place("the U.S. Individuals", "Individuals", "people"),
-            "people"
+            "People"
+        );
+        assert_eq!(
+            in_place("said:\nJustice Department", "Department", "branch"),
+            "branch"
         );
         assert_eq!(
             in_place("said. Individuals fled", "Individuals", "people"),
@@ -514,7 +510,10 @@ mod tests {
     fn capitals_among_capitalised_words_are_kept() {
         let text = "the Iran-backed Individuals’s Mobilzation Forces and the Supreme Chief said";
         assert_eq!(in_place(text, "Individuals’s", "people's"), "People’s");
-        assert_eq!(in_place("the Individuals’ Forces", "Individuals", "people"), "People");
+        assert_eq!(
+            in_place("the Individuals’ Forces", "Individuals", "people"),
+            "People"
+        );
         assert_eq!(in_place(text, "Chief", "leader"), "Leader");
         assert_eq!(
             in_place(text, "Supreme Chief", "supreme leader"),

@@ -272,7 +272,7 @@ fn rough_cut(text: &str, size: usize) -> usize {
 
 /// Whether `text` ends in punctuation that no spun form runs across (not a
 /// letter, digit, mark, or hyphen).
-fn ends_clause(text: &str) -> bool {
+pub(crate) fn ends_clause(text: &str) -> bool {
     text.chars().next_back().is_some_and(|c| {
         matches!(
             c,

@@ -130,7 +130,10 @@ fn dots_stand_for_any_lines() {
     assert!(matches(&want(&["a", "...", "d"]), &["a", "d"]));
     assert!(!matches(&want(&["a", "...", "d"]), &["a", "b"]));
     assert!(!matches(&want(&["a"]), &["a", "b"]));
-    let e = examples("x.md", "```console\n$ echo 1\n1\n$ true\n```\n```\n$ no\n```\n");
+    let e = examples(
+        "x.md",
+        "```console\n$ echo 1\n1\n$ true\n```\n```\n$ no\n```\n",
+    );
     assert_eq!(e.len(), 2);
     assert_eq!((e[0].line, e[0].output.len(), e[1].output.len()), (2, 1, 0));
 }
