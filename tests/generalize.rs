@@ -111,7 +111,7 @@ macro_rules! floors {
 
 // test: file => candidate recall, WER reduction, change precision, exact sites, clean false per 1k
 // (floors a little below the figures measured at the commit that left documents judged clean
-// alone: raise them as the decisions improve; see README, "Generalization benchmark"). Text
+// alone: raise them as the decisions improve; see docs/decisions.md, "Generalization benchmark"). Text
 // spun with an unrelated thesaurus is judged clean, and so left alone, far more often than
 // not: its rows hold few changes, and their precision says little.
 floors! {
