@@ -40,6 +40,50 @@ pub fn decode(bytes: Vec<u8>, name: &Path) -> Result<String> {
     })
 }
 
+/// Reads at most `limit` bytes of `reader`, stopping at the first NUL byte
+/// ([`Error::Binary`], naming `name` and the offset) rather than reading on:
+/// a device such as `/dev/zero` never ends, and a binary file is refused
+/// without being read whole. UTF-16 text, whose NUL bytes [`decode`] names
+/// as such, is read to the limit.
+///
+/// ```
+/// use unspin::input::read_text_bytes;
+/// let err = read_text_bytes(std::io::repeat(0), u64::MAX, "zero".as_ref()).unwrap_err();
+/// assert_eq!(err.to_string(), "zero: binary file (NUL byte at offset 0)");
+/// assert_eq!(read_text_bytes(&b"abc"[..], 2, "x".as_ref()).unwrap(), b"ab");
+/// ```
+pub fn read_text_bytes(mut reader: impl std::io::Read, limit: u64, name: &Path) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let room = limit - bytes.len() as u64;
+        if room == 0 {
+            return Ok(bytes);
+        }
+        let want = chunk.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = match reader.read(&mut chunk[..want]) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::io(name, e)),
+        };
+        let start = bytes.len();
+        bytes.extend_from_slice(&chunk[..n]);
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        // A BOM needs two bytes: wait for the second before judging a NUL.
+        if utf16 || bytes.len() < 2 {
+            continue;
+        }
+        let from = if start < 2 { 0 } else { start };
+        if let Some(i) = bytes[from..].iter().position(|&b| b == 0) {
+            return Err(Error::Binary {
+                path: name.to_path_buf(),
+                offset: from + i,
+            });
+        }
+    }
+}
+
 /// What a file was when it was read: its size and modification time
 /// (seconds and nanoseconds since the Unix epoch). A file whose stamp has
 /// changed was written since.

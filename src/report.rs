@@ -12,6 +12,8 @@
 //! assert_eq!(json["findings"][0]["spun"], "one in all");
 //! ```
 
+pub mod html;
+
 use serde::Serialize;
 
 use crate::finding::{Candidate, Finding, Reason};

@@ -4,6 +4,8 @@
 //! they do not move when the language model or shipped tables change; the
 //! shipped defaults are tested with assertions that hold for any sound model.
 
+use std::time::Duration;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -462,4 +464,114 @@ fn shipped_defaults_judge_every_clean_seed_clean() {
             .assert()
             .stdout(predicate::str::contains("(clean)"));
     }
+}
+
+#[test]
+fn word_diff_marks_the_changed_words_sentence_by_sentence() {
+    pinned("diff")
+        .args(["--word-diff", SPUN])
+        .assert()
+        .code(1)
+        .stdout(
+            "--- a/tests/fixtures/spun.txt\n\
+         +++ b/tests/fixtures/spun.txt\n\
+         @@ -1,2 +1,2 @@\n\
+         We took motion [-final night time-]{+last night+} to cease a [-struggle-]{+war+}.\n\
+         It is one [-in all-]{+of+} the [-CENTER-]{+MIDDLE+} EAST wars.\n",
+        );
+}
+
+#[test]
+fn word_diff_plain_colours_on_request_and_color_mode_drops_the_brackets() {
+    pinned("diff")
+        .args(["--word-diff=plain", "--color", "always", SPUN])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("\x1b[31m[-struggle-]\x1b[0m"))
+        .stdout(predicate::str::contains("\x1b[32m{+war+}\x1b[0m"));
+    pinned("diff")
+        .args(["--word-diff=color", SPUN])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "\x1b[31mstruggle\x1b[0m\x1b[32mwar\x1b[0m",
+        ))
+        .stdout(predicate::str::contains("[-").not());
+    pinned("diff")
+        .args(["--word-diff", "--patch", SPUN])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+/// The standard output of `unspin ARGS` (shipped tables and model).
+fn stdout(args: &[&str]) -> String {
+    let out = Command::cargo_bin("unspin")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{args:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn word_diff_of_the_news_seed_shows_changed_sentences_in_short_lines() {
+    let words = stdout(&["diff", "--word-diff", SEED_SPUN]);
+    let lines = stdout(&["diff", SEED_SPUN]);
+    let widest = |t: &str| t.lines().map(|l| l.chars().count()).max().unwrap();
+    // A paragraph a line against a sentence a line.
+    assert!(
+        widest(&words) * 2 < widest(&lines),
+        "{} against {}",
+        widest(&words),
+        widest(&lines)
+    );
+    // Each restoration is one mark: `[-spun-]`, `{+original+}` or both.
+    let restorations = stdout(&["check", SEED_SPUN]).lines().count() - 1;
+    let marks = words.matches("[-").count().max(words.matches("{+").count());
+    assert!(
+        marks <= restorations && marks * 10 >= restorations * 9,
+        "{marks} of {restorations}"
+    );
+    assert!(words.contains("[-struggle-]{+war+}"), "{words}");
+    // No context: a hunk for each changed sentence, each with its marks.
+    let picked = stdout(&["diff", "--word-diff", "-U0", SEED_SPUN]);
+    let hunks: Vec<&str> = picked.split("\n@@ ").skip(1).collect();
+    assert!(hunks.len() > 20, "{} hunks", hunks.len());
+    for h in &hunks {
+        let body: Vec<&str> = h.lines().skip(1).collect();
+        assert_eq!(body.len(), 1, "one sentence: {h}");
+        assert!(body[0].contains("[-") || body[0].contains("{+"), "{h}");
+    }
+}
+
+#[test]
+fn unified_zero_word_diff_gives_a_hunk_for_each_changed_sentence() {
+    let out = pinned("diff")
+        .args(["--word-diff", "-U0", SPUN])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("\n@@ ").count(), 2, "{text}");
+    assert!(text.contains("@@ -1 +1 @@\nWe took motion"), "{text}");
+    assert!(text.contains("@@ -2 +2 @@\nIt is one"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_endless_stream_of_nul_bytes_is_refused_at_offset_0() {
+    pinned("diff")
+        .args(["--max-bytes", "18446744073709551615", "/dev/zero"])
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr("unspin: /dev/zero: binary file (NUL byte at offset 0)\n");
+    pinned("diff")
+        .args(["--max-bytes", "18446744073709551615"])
+        .write_stdin(b"text then\0 a NUL".to_vec())
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("NUL byte at offset 9"));
 }

@@ -178,3 +178,92 @@ fn patch_of_standard_input_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--patch needs files"));
 }
+
+/// A directory holding the table `struggle -> war` and `doc.txt`.
+fn dir_with(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), "git", &["init", "-q"]);
+    std::fs::write(dir.path().join("t.tsv"), "struggle\twar\t1.0\n").unwrap();
+    std::fs::write(dir.path().join("doc.txt"), text).unwrap();
+    dir
+}
+
+const TABLE_ARGS: [&str; 6] = ["--tables", "", "--dict", "t.tsv", "--decide", "dictionary"];
+
+#[test]
+fn a_bare_carriage_return_inside_a_line_gives_a_patch_git_and_patch_accept() {
+    if !have("git") || !have("patch") {
+        return;
+    }
+    let text = "Head line.\nOld\rstyle struggle here\rand a struggle there.\nTail\r\nend\n";
+    let want = text.replace("struggle", "war");
+    let dir = dir_with(text);
+    let mut args = vec!["diff", "--patch"];
+    args.extend(TABLE_ARGS);
+    args.push("doc.txt");
+    let out = unspin(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(1));
+    let patch = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        patch.contains("\n-Old\rstyle struggle here\rand a struggle there.\n+Old\rstyle war"),
+        "the CR stays inside the line, after its sign: {patch:?}"
+    );
+    std::fs::write(dir.path().join("cr.patch"), &patch).unwrap();
+    run(dir.path(), "git", &["apply", "--check", "cr.patch"]);
+    run(
+        dir.path(),
+        "patch",
+        &["-p1", "--quiet", "--dry-run", "-i", "cr.patch"],
+    );
+    run(dir.path(), "git", &["apply", "cr.patch"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("doc.txt")).unwrap(),
+        want
+    );
+    std::fs::write(dir.path().join("doc.txt"), text).unwrap();
+    run(dir.path(), "patch", &["-p1", "--quiet", "-i", "cr.patch"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("doc.txt")).unwrap(),
+        want
+    );
+}
+
+#[test]
+fn unified_zero_gives_a_hunk_for_each_changed_line_that_applies() {
+    if !have("git") || !have("patch") {
+        return;
+    }
+    let text = "A struggle.\nkept\nkept\nkept\nkept\nkept\nkept\nOne more struggle.\n";
+    let want = text.replace("struggle", "war");
+    let dir = dir_with(text);
+    let mut args = vec!["diff", "--patch", "-U", "0"];
+    args.extend(TABLE_ARGS);
+    args.push("doc.txt");
+    let patch = String::from_utf8(unspin(dir.path(), &args).stdout).unwrap();
+    assert_eq!(
+        patch,
+        "--- a/doc.txt\n+++ b/doc.txt\n@@ -1 +1 @@\n-A struggle.\n+A war.\n\
+         @@ -8 +8 @@\n-One more struggle.\n+One more war.\n"
+    );
+    let mut args = vec!["diff", "--patch", "--unified", "3"];
+    args.extend(TABLE_ARGS);
+    args.push("doc.txt");
+    let wide = String::from_utf8(unspin(dir.path(), &args).stdout).unwrap();
+    assert_eq!(wide.matches("\n@@ ").count(), 1, "{wide}");
+    std::fs::write(dir.path().join("zero.patch"), &patch).unwrap();
+    run(
+        dir.path(),
+        "git",
+        &["apply", "--unidiff-zero", "zero.patch"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("doc.txt")).unwrap(),
+        want
+    );
+    std::fs::write(dir.path().join("doc.txt"), text).unwrap();
+    run(dir.path(), "patch", &["-p1", "--quiet", "-i", "zero.patch"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("doc.txt")).unwrap(),
+        want
+    );
+}

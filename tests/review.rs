@@ -612,3 +612,107 @@ fn review_of_json_lines_writes_each_records_text_back_in_its_line() {
          {\"text\":\"No spun form here.\"}"
     );
 }
+
+/// The proposed restorations of `doc.txt` in `dir` as `check --format json`
+/// gives them with the shipped model: (span, spun, original, confidence).
+fn proposals(dir: &Path) -> Vec<((usize, usize), String, String, f64)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .args(["check", "--format", "json", "doc.txt"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| !f["original"].is_null())
+        .map(|f| {
+            let span = (
+                f["span"][0].as_u64().unwrap() as usize,
+                f["span"][1].as_u64().unwrap() as usize,
+            );
+            let s = |k: &str| f[k].as_str().unwrap().to_string();
+            (span, s("spun"), s("original"), f["score"].as_f64().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn sort_search_by_form_and_accept_at_or_above_a_confidence() {
+    // Three paragraphs of the spun seed, decided by the shipped model: the
+    // confidences differ, as they do in real use.
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus/seeds/002_e90d1dc293122756.txt"
+    ))
+    .unwrap();
+    let doc: String = seed.split_inclusive('\n').take(5).collect();
+    let dir = workspace(&doc);
+    let found = proposals(dir.path());
+    let n = found.len();
+    assert!(n > 5, "{found:?}");
+    let mut walk: Vec<usize> = (0..n).collect();
+    walk.sort_by(|&a, &b| found[a].3.total_cmp(&found[b].3));
+    let least = &found[walk[0]];
+    assert!(least.3 < found[walk[1]].3, "a single least sure: {found:?}");
+    // A threshold that splits the proposals, away from any (rounded) score.
+    let p = (50..100)
+        .rev()
+        .map(|k| f64::from(k) / 100.0)
+        .find(|p| {
+            let above = found.iter().filter(|f| f.3 >= *p).count();
+            above > 0 && above < n && found.iter().all(|f| (f.3 - p).abs() > 0.0005)
+        })
+        .expect("a threshold");
+    let above = found.iter().filter(|f| f.3 >= p).count();
+    // A spun form that occurs once, searched for by name.
+    let once = walk
+        .iter()
+        .rev()
+        .map(|&i| &found[i])
+        .find(|f| found.iter().filter(|g| g.1 == f.1).count() == 1)
+        .expect("a form that occurs once");
+
+    let script = format!(
+        "'{}' review doc.txt; echo EXIT=$?; stty -a",
+        env!("CARGO_BIN_EXE_unspin")
+    );
+    let mut pty = Pty::spawn(dir.path(), &script, &[]);
+    pty.wait_for(&format!("finding 1 of {n}"));
+    // s: least sure first.
+    let screen = pty.key("s", &format!("least sure 1 of {n}"));
+    assert!(
+        screen.contains(&format!("{} → {}", least.1, least.2)),
+        "{screen}"
+    );
+    // / finds a spun form.
+    let screen = pty.key(&format!("/{}\r", once.1), "in a spun form");
+    assert!(
+        screen.contains(&format!("{} → {}", once.1, once.2)),
+        "{screen}"
+    );
+    // p: accept every remaining restoration at or above p.
+    pty.key("p", "accept all with confidence ≥ 0.9");
+    let screen = pty.key(
+        &format!("\x15{p}\r"),
+        &format!("accepted {above} restorations"),
+    );
+    assert!(
+        screen.contains(&format!("{} left to decide", n - above)),
+        "{screen}"
+    );
+    // d keeps the rest as written; then save.
+    pty.key("d", "Every finding decided");
+    pty.send("y");
+    let (status, screen) = pty.finish();
+    assert_eq!(status, 0, "{screen}");
+    assert_terminal_restored(&pty, &screen);
+    let mut want = doc.clone();
+    for ((start, end), _, original, score) in found.iter().rev() {
+        if *score >= p {
+            want.replace_range(start..end, original);
+        }
+    }
+    assert_eq!(read(dir.path(), "doc.txt"), want);
+}

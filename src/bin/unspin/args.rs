@@ -93,6 +93,15 @@ pub enum Color {
     Never,
 }
 
+/// How `diff --word-diff` marks changed words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WordDiff {
+    /// `[-old-]{+new+}`, coloured too on a terminal.
+    Plain,
+    /// Colour alone: old words red, new words green.
+    Color,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
@@ -130,8 +139,27 @@ pub struct DiffArgs {
 
     /// Write a patch for `git apply` or `patch -p1`: never coloured, with
     /// `a/PATH` and `b/PATH` relative to the current directory.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "word_diff")]
     pub patch: bool,
+
+    /// Show changed words rather than lines, sentence by sentence:
+    /// `[-struggle-]{+war+}` (plain, the default), or by colour alone
+    /// (color).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "MODE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "plain"
+    )]
+    pub word_diff: Option<WordDiff>,
+
+    /// Lines of context around each change (sentences with --word-diff);
+    /// 0 gives a hunk for each changed line, to pick one by one as
+    /// `git add -p` does. Default 3 (1 sentence with --word-diff).
+    #[arg(short = 'U', long = "unified", value_name = "N")]
+    pub unified: Option<usize>,
 
     /// Read every input as JSON Lines (files ending in .jsonl or .ndjson
     /// are anyway), and diff the text field of each record.

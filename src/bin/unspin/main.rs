@@ -7,7 +7,7 @@ mod mine;
 mod print;
 mod review;
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -15,7 +15,7 @@ use clap::Parser;
 use unspin::input::decode;
 use unspin::Unspinner;
 
-use args::{Cli, Color, Command, DiffArgs};
+use args::{Cli, Color, Command, DiffArgs, WordDiff};
 
 /// What a run found, for the exit code.
 #[derive(Debug, Default)]
@@ -109,29 +109,23 @@ fn unspinner_for(base: &Unspinner, path: &Path) -> unspin::Result<Unspinner> {
 fn read_text(path: &Path, max: u64) -> anyhow::Result<String> {
     let name = PathBuf::from(display_name(path));
     let io_err = |e| unspin::Error::io(&name, e);
-    let mut bytes = Vec::new();
     let over = |size: String| {
         anyhow::anyhow!(
             "{}: {size}, over the --max-bytes limit of {max}",
             name.display()
         )
     };
-    if path == Path::new("-") {
-        let stdin = io::stdin().lock();
-        stdin
-            .take(max.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io_err)?;
+    let limit = max.saturating_add(1);
+    let bytes = if path == Path::new("-") {
+        unspin::input::read_text_bytes(io::stdin().lock(), limit, &name)?
     } else {
         let file = std::fs::File::open(path).map_err(io_err)?;
         let size = file.metadata().map_err(io_err)?.len();
         if size > max {
             return Err(over(format!("{size} bytes")));
         }
-        file.take(max.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io_err)?;
-    }
+        unspin::input::read_text_bytes(file, limit, &name)?
+    };
     if bytes.len() as u64 > max {
         return Err(over(format!("more than {max} bytes")));
     }
@@ -145,9 +139,19 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
     }
     let color = match a.color {
         _ if a.patch => false,
+        _ if a.word_diff == Some(WordDiff::Color) => true,
         Color::Always => true,
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let style = print::DiffStyle {
+        color,
+        words: a.word_diff.map(|w| w == WordDiff::Plain),
+        context: a.unified.unwrap_or(if a.word_diff.is_some() {
+            unspin::diff::DEFAULT_WORD_CONTEXT
+        } else {
+            unspin::diff::DEFAULT_CONTEXT
+        }),
     };
     if stdin_is_typed(&a.common.inputs()) {
         eprintln!("{TYPING_NOTE}");
@@ -188,14 +192,14 @@ fn diff(a: DiffArgs) -> anyhow::Result<Outcome> {
                 name: &name,
                 names: (&old, &new),
                 patch: a.patch,
-                color,
+                style,
             };
             lines.write(&mut out, &text, &mut outcome)?;
             continue;
         }
         let analysis = u.analyze(&text);
         outcome.restorations += analysis.restorations().count();
-        print::diff(&mut out, &old, &new, &analysis, color)?;
+        print::diff(&mut out, &old, &new, &analysis, style)?;
     }
     out.flush()?;
     Ok(outcome)
@@ -218,7 +222,7 @@ struct JsonlDiff<'a> {
     name: &'a str,
     names: (&'a str, &'a str),
     patch: bool,
-    color: bool,
+    style: print::DiffStyle,
 }
 
 impl JsonlDiff<'_> {
@@ -252,12 +256,13 @@ impl JsonlDiff<'_> {
                     format!("{}:{n}", self.names.0),
                     format!("{}:{n}", self.names.1),
                 );
-                print::diff(out, &old, &new, &a, self.color)?;
+                print::diff(out, &old, &new, &a, self.style)?;
             }
         }
         if self.patch {
             let (old, new) = self.names;
-            out.write_all(unspin::diff::unified(text, &restored, old, new).as_bytes())?;
+            let d = unspin::diff::unified_with(text, &restored, old, new, self.style.context);
+            out.write_all(d.as_bytes())?;
         }
         Ok(())
     }

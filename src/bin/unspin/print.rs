@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use unspin::diff::{hunk_headers, inline_changes};
+use unspin::diff::{inline_hunks, Segment};
 use unspin::report::DocumentRecord;
 use unspin::restore::one_line;
 use unspin::Analysis;
@@ -114,29 +114,45 @@ pub fn check_json(out: &mut impl Write, name: &str, a: &Analysis<'_>) -> io::Res
     writeln!(out, "{v}")
 }
 
-/// The diff of `a`'s restorations, coloured with word-level emphasis when
-/// `color` is set.
+/// How `unspin diff` shows a diff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiffStyle {
+    /// Colour, with the changed words emphasised.
+    pub color: bool,
+    /// A word diff (sentences with `[-old-]{+new+}`) instead of lines;
+    /// `Some(false)` leaves the brackets out, marking words by colour only.
+    pub words: Option<bool>,
+    /// Context lines (sentences in a word diff) around each change.
+    pub context: usize,
+}
+
+/// The diff of `a`'s restorations in `style`.
 pub fn diff(
     out: &mut impl Write,
     old_name: &str,
     new_name: &str,
     a: &Analysis<'_>,
-    color: bool,
+    style: DiffStyle,
 ) -> io::Result<()> {
     let old = a.text();
     let new = a.restore();
-    if !color {
-        return out.write_all(unspin::diff::unified(old, &new, old_name, new_name).as_bytes());
+    if let Some(brackets) = style.words {
+        let edits: Vec<(std::ops::Range<usize>, &str)> = a
+            .restorations()
+            .filter_map(|f| Some((f.span.clone(), f.restored()?.original.as_str())))
+            .collect();
+        return word_diff(out, (old_name, new_name), (old, &edits), style, brackets);
+    }
+    if !style.color {
+        let d = unspin::diff::unified_with(old, &new, old_name, new_name, style.context);
+        return out.write_all(d.as_bytes());
     }
     if old == new.as_ref() {
         return Ok(());
     }
     writeln!(out, "{BOLD}--- {old_name}{RESET}")?;
     writeln!(out, "{BOLD}+++ {new_name}{RESET}")?;
-    for (header, hunk) in hunk_headers(old, &new)
-        .iter()
-        .zip(inline_changes(old, &new))
-    {
+    for (header, hunk) in inline_hunks(old, &new, style.context) {
         writeln!(out, "{CYAN}{header}{RESET}")?;
         for line in hunk {
             let (base, emph) = match line.sign {
@@ -160,6 +176,58 @@ pub fn diff(
             if !ended {
                 writeln!(out, "\\ No newline at end of file")?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// A word diff: each hunk's sentences one a line, the changed words as
+/// `[-old-]{+new+}` (coloured on a terminal; `brackets` false leaves the
+/// brackets out and marks them by colour alone).
+fn word_diff(
+    out: &mut impl Write,
+    (old_name, new_name): (&str, &str),
+    (old, edits): (&str, &[(std::ops::Range<usize>, &str)]),
+    style: DiffStyle,
+    brackets: bool,
+) -> io::Result<()> {
+    let hunks = unspin::diff::word_hunks(old, edits, style.context);
+    if hunks.is_empty() {
+        return Ok(());
+    }
+    let paint = |code: &'static str| if style.color { code } else { "" };
+    let (bold, cyan, red, green, reset) = (
+        paint(BOLD),
+        paint(CYAN),
+        paint(RED),
+        paint(GREEN),
+        paint(RESET),
+    );
+    let ((del_open, del_close), (ins_open, ins_close)) = if brackets {
+        (("[-", "-]"), ("{+", "+}"))
+    } else {
+        (("", ""), ("", ""))
+    };
+    writeln!(out, "{bold}--- {old_name}{reset}")?;
+    writeln!(out, "{bold}+++ {new_name}{reset}")?;
+    for hunk in hunks {
+        writeln!(out, "{cyan}{}{reset}", hunk.header())?;
+        for sentence in &hunk.sentences {
+            let mut line = String::new();
+            for (i, segment) in sentence.iter().enumerate() {
+                let last = i + 1 == sentence.len();
+                match segment {
+                    Segment::Same(s) if last => line.push_str(s.trim_end()),
+                    Segment::Same(s) => line.push_str(s),
+                    Segment::Deleted(s) => {
+                        line.push_str(&format!("{red}{del_open}{s}{del_close}{reset}"));
+                    }
+                    Segment::Inserted(s) => {
+                        line.push_str(&format!("{green}{ins_open}{s}{ins_close}{reset}"));
+                    }
+                }
+            }
+            writeln!(out, "{line}")?;
         }
     }
     Ok(())

@@ -7,7 +7,10 @@
 //! every way out.
 
 mod app;
+mod choice;
+mod context;
 mod editor;
+mod order;
 mod state;
 mod term;
 mod ui;

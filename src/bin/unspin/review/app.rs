@@ -15,6 +15,9 @@ pub enum Mode {
     Edit(LineEditor),
     /// Typing a search.
     Search(LineEditor),
+    /// Typing the confidence at or above which every remaining proposal
+    /// is accepted.
+    Threshold(LineEditor),
     /// The key help.
     Help,
     /// `q` was pressed: save before quitting?
@@ -126,16 +129,44 @@ impl App {
                     EditOutcome::Editing => self.mode = Mode::Search(editor),
                     EditOutcome::Cancelled => self.message = None,
                     EditOutcome::Done(query) => match self.review.search(&query) {
-                        Some(i) => self.info(format!(
-                            "found “{}” at finding {} of {}",
+                        Some((_, by_form)) => self.info(format!(
+                            "found “{}” {} at finding {} of {}",
                             self.review.last_search(),
-                            i + 1,
+                            if by_form {
+                                "in a spun form"
+                            } else {
+                                "in the line (no spun form has it)"
+                            },
+                            self.review.place() + 1,
                             self.review.len()
                         )),
                         None => self.error(format!(
                             "no finding matches “{}”",
                             self.review.last_search()
                         )),
+                    },
+                }
+                Control::Continue
+            }
+            Mode::Threshold(mut editor) => {
+                match editor.key(key) {
+                    EditOutcome::Editing => self.mode = Mode::Threshold(editor),
+                    EditOutcome::Cancelled => self.info("nothing accepted"),
+                    EditOutcome::Done(text) => match parse_confidence(&text) {
+                        Some(p) => {
+                            let n = self.review.accept_at_least(p);
+                            let left = self.review.undecided();
+                            self.info(format!(
+                                "accepted {n} restorations with confidence ≥ {p:.2}; {left} left to decide"
+                            ));
+                            self.after_decision();
+                        }
+                        None => {
+                            self.error(format!(
+                                "“{text}” is not a confidence from 0 to 1 (Esc cancels)"
+                            ));
+                            self.mode = Mode::Threshold(editor);
+                        }
                     },
                 }
                 Control::Continue
@@ -249,6 +280,19 @@ impl App {
                 self.mode = Mode::Search(LineEditor::default());
                 self.message = None;
             }
+            KeyCode::Char('s') => {
+                let on = !self.review.is_sorted();
+                self.review.sort_by_confidence(on);
+                self.info(if on {
+                    "least sure first (s: text order)"
+                } else {
+                    "in text order (s: least sure first)"
+                });
+            }
+            KeyCode::Char('p') => {
+                self.mode = Mode::Threshold(LineEditor::new("0.9"));
+                self.info("accept every remaining restoration with at least this confidence");
+            }
             KeyCode::Char('?') => self.mode = Mode::Help,
             KeyCode::Char('q') => self.mode = Mode::ConfirmQuit,
             _ => {}
@@ -314,6 +358,17 @@ impl App {
     }
 }
 
+/// A confidence typed at the `p` prompt: a number from 0 to 1, or a
+/// percentage (`90%`).
+fn parse_confidence(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let p = match t.strip_suffix('%') {
+        Some(n) => n.trim().parse::<f64>().ok()? / 100.0,
+        None => t.parse::<f64>().ok()?,
+    };
+    (0.0..=1.0).contains(&p).then_some(p)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -324,6 +379,12 @@ pub(crate) mod tests {
     /// An app over TEXT with three findings: struggle (war | fight),
     /// mentioned (said), struggle (war | fight).
     pub(crate) fn app() -> App {
+        let review = Review::new(TEXT, &findings(), false);
+        App::new(review, "doc.txt".into(), "doc.txt".into(), 0.9, true)
+    }
+
+    /// TEXT's three findings, each proposed with confidence 0.5.
+    pub(crate) fn findings() -> Vec<Finding> {
         let find = |from: usize, spun: &str, originals: &[&str]| {
             let start = from + TEXT[from..].find(spun).unwrap();
             Finding {
@@ -345,13 +406,11 @@ pub(crate) mod tests {
                 reason: unspin::Reason::Restored,
             }
         };
-        let findings = vec![
+        vec![
             find(0, "struggle", &["war", "fight"]),
             find(0, "mentioned", &["said"]),
             find(20, "struggle", &["war", "fight"]),
-        ];
-        let review = Review::new(TEXT, &findings, false);
-        App::new(review, "doc.txt".into(), "doc.txt".into(), 0.9, true)
+        ]
     }
 
     pub(crate) fn press(app: &mut App, keys: &str) -> Control {
@@ -454,6 +513,52 @@ pub(crate) mod tests {
         press(&mut a, "/zebra\n");
         assert!(matches!(&a.message, Some((_, Tone::Error))));
         assert_eq!(a.review.cursor(), 1);
+    }
+
+    /// The app with proposals of confidence 0.9, 0.3 and 0.6.
+    fn app_with_confidences() -> App {
+        let mut fs = findings();
+        for (f, c) in fs.iter_mut().zip([0.9, 0.3, 0.6]) {
+            f.candidates[0].score = c;
+        }
+        let review = Review::new(TEXT, &fs, false);
+        App::new(review, "doc.txt".into(), "doc.txt".into(), 0.9, true)
+    }
+
+    #[test]
+    fn s_sorts_least_sure_first_and_back() {
+        let mut a = app_with_confidences();
+        press(&mut a, "s");
+        assert!(a.review.is_sorted());
+        assert_eq!(a.review.cursor(), 1);
+        press(&mut a, "l");
+        assert_eq!(a.review.cursor(), 2);
+        press(&mut a, "s");
+        assert!(!a.review.is_sorted());
+        assert_eq!(a.review.cursor(), 0);
+    }
+
+    #[test]
+    fn p_accepts_every_proposal_at_or_above_the_confidence_typed() {
+        let mut a = app_with_confidences();
+        press(&mut a, "p\x08\x08\x08abc\n");
+        assert!(matches!(a.mode, Mode::Threshold(_)));
+        assert!(matches!(&a.message, Some((m, Tone::Error)) if m.contains("not a confidence")));
+        press(&mut a, "\x08\x08\x0860%\n");
+        assert_eq!(a.mode, Mode::Review);
+        assert_eq!(a.review.undecided(), 1);
+        assert_eq!(a.review.decision(1), None);
+        assert_eq!(a.review.cursor(), 1);
+        press(&mut a, "p\x1b");
+        assert_eq!(a.review.undecided(), 1);
+    }
+
+    #[test]
+    fn confidences_parse_as_numbers_or_percentages() {
+        assert_eq!(parse_confidence(" 0.8 "), Some(0.8));
+        assert_eq!(parse_confidence("75%"), Some(0.75));
+        assert_eq!(parse_confidence("1.5"), None);
+        assert_eq!(parse_confidence("x"), None);
     }
 
     #[test]

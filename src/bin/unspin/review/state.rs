@@ -9,11 +9,11 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use unspin::restore::{apostrophe_style, apply, match_case};
-use unspin::tokenize::normalize;
 use unspin::Finding;
 
-/// Characters of context shown on each side of a span in a long line.
-const CONTEXT_CHARS: usize = 160;
+use super::choice::{Choice, Offer};
+use super::context::{context, form_key, Context};
+use super::order::Order;
 
 /// What the reviewer decided for one finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +47,14 @@ pub struct Item {
 }
 
 impl Item {
+    /// How sure the analysis is of its decision: the proposal's score, or
+    /// for a finding it keeps, the probability that the text is right.
+    pub fn confidence(&self) -> f64 {
+        self.finding
+            .restored()
+            .map_or(self.finding.keep, |c| c.score)
+    }
+
     /// The proposed original, if the analysis proposes to restore.
     pub fn proposal(&self) -> Option<&str> {
         self.finding.restored().map(|c| c.original.as_str())
@@ -61,41 +69,6 @@ impl Item {
             Decision::Reject | Decision::Skip => None,
         }
     }
-}
-
-/// A decision stated independently of the finding it was taken on, so that
-/// it can be carried to the other occurrences of the same form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Choice {
-    /// Keep the text as written.
-    Keep,
-    /// Restore this original (lower case), written in each occurrence's case.
-    Original(String),
-    /// Write this text exactly as typed.
-    Verbatim(String),
-}
-
-impl Choice {
-    /// How the choice reads in a prompt: `restore “war”`.
-    pub fn describe(&self) -> String {
-        match self {
-            Choice::Keep => "keep it as written".to_string(),
-            Choice::Original(o) => format!("restore “{o}”"),
-            Choice::Verbatim(t) => format!("write “{t}”"),
-        }
-    }
-}
-
-/// An offer to repeat an earlier decision on the remaining occurrences of
-/// the current finding's spun form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offer {
-    /// The normalized spun form.
-    pub form: String,
-    /// The earlier decision.
-    pub choice: Choice,
-    /// Undecided occurrences it would apply to, the current one included.
-    pub count: usize,
 }
 
 /// How many findings ended up in each state.
@@ -134,6 +107,9 @@ pub struct Review {
     apostrophe: char,
     last_search: String,
     text: String,
+    /// The walk: text order, or least sure first.
+    order: Order,
+    sorted: bool,
 }
 
 impl Review {
@@ -166,6 +142,8 @@ impl Review {
             apostrophe: apostrophe_style(text),
             last_search: String::new(),
             text: text.to_string(),
+            order: Order::text(n),
+            sorted: false,
         }
     }
 
@@ -344,28 +322,61 @@ impl Review {
 
     /// Moves to the next finding (decided or not); false at the end.
     pub fn next(&mut self) -> bool {
-        if self.cursor + 1 < self.items.len() {
-            self.cursor += 1;
-            true
-        } else {
-            false
-        }
+        self.order
+            .after(self.cursor)
+            .map(|i| self.cursor = i)
+            .is_some()
     }
 
     /// Moves to the previous finding; false at the start.
     pub fn prev(&mut self) -> bool {
-        if self.cursor > 0 {
-            self.cursor -= 1;
-            true
+        self.order
+            .before(self.cursor)
+            .map(|i| self.cursor = i)
+            .is_some()
+    }
+
+    /// Walks the findings least sure first (`true`) or in text order, and
+    /// goes to the first undecided one of the walk.
+    pub fn sort_by_confidence(&mut self, on: bool) {
+        self.sorted = on;
+        self.order = if on {
+            Order::by(&self.items.iter().map(Item::confidence).collect::<Vec<_>>())
         } else {
-            false
+            Order::text(self.items.len())
+        };
+        if let Some(first) = self.order.first() {
+            self.cursor = first;
+            if self.decisions[first].is_some() {
+                self.advance();
+            }
         }
     }
 
-    /// Jumps to the next finding after the current one (wrapping around)
-    /// whose spun form or line contains `query`, ignoring case. An empty
-    /// query repeats the last search. Returns the index found.
-    pub fn search(&mut self, query: &str) -> Option<usize> {
+    /// Whether the walk is least sure first.
+    pub fn is_sorted(&self) -> bool {
+        self.sorted
+    }
+
+    /// The 0-based place of the current finding in the walk.
+    pub fn place(&self) -> usize {
+        self.order.place(self.cursor)
+    }
+
+    /// Accepts every undecided proposed restoration whose confidence is at
+    /// least `p`, as one step; the others stay to be decided.
+    pub fn accept_at_least(&mut self, p: f64) -> usize {
+        self.decide_where(
+            |item| item.proposal().is_some() && item.confidence() >= p,
+            |_| Decision::Accept,
+        )
+    }
+
+    /// Jumps to the next finding in the walk (wrapping around) whose spun
+    /// form contains `query`, ignoring case; when no spun form does, to the
+    /// next whose line does. An empty query repeats the last search.
+    /// Returns the index found and whether it matched by spun form.
+    pub fn search(&mut self, query: &str) -> Option<(usize, bool)> {
         if !query.is_empty() {
             self.last_search = query.to_string();
         }
@@ -373,13 +384,13 @@ impl Review {
         if needle.is_empty() || self.items.is_empty() {
             return None;
         }
-        let n = self.items.len();
-        let found = (1..=n).map(|k| (self.cursor + k) % n).find(|&i| {
-            let item = &self.items[i];
-            item.finding.spun.to_lowercase().contains(&needle)
-                || item.line.to_lowercase().contains(&needle)
-        })?;
-        self.cursor = found;
+        let in_form = |i: &usize| self.items[*i].finding.spun.to_lowercase().contains(&needle);
+        let in_line = |i: &usize| self.items[*i].line.to_lowercase().contains(&needle);
+        let found = match self.order.cycle_after(self.cursor).find(in_form) {
+            Some(i) => (i, true),
+            None => (self.order.cycle_after(self.cursor).find(in_line)?, false),
+        };
+        self.cursor = found.0;
         Some(found)
     }
 
@@ -568,126 +579,17 @@ impl Review {
         self.undo.push(step);
     }
 
-    /// Moves to the next undecided finding after the cursor, wrapping
-    /// around; stays put when every finding is decided.
+    /// Moves to the next undecided finding after the cursor in the walk,
+    /// wrapping around; stays put when every finding is decided.
     fn advance(&mut self) {
-        let n = self.items.len();
-        if let Some(i) = (1..=n)
-            .map(|k| (self.cursor + k) % n)
+        if let Some(i) = self
+            .order
+            .cycle_after(self.cursor)
             .find(|&i| self.decisions[i].is_none())
         {
             self.cursor = i;
         }
     }
-}
-
-/// The normalized spun form: lower case, curly apostrophes straightened,
-/// single spaces (as the library normalizes the allow list).
-pub fn form_key(spun: &str) -> String {
-    spun.split_whitespace()
-        .map(normalize)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The line around a span: byte ranges of the text shown before and after
-/// it, and whether either end was clipped (shown with `…`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Context {
-    /// The text shown before the span.
-    pub before: Range<usize>,
-    /// The text shown after the span.
-    pub after: Range<usize>,
-    /// The line goes on before `before`.
-    pub clipped_before: bool,
-    /// The line goes on after `after`.
-    pub clipped_after: bool,
-}
-
-/// The line around `span`; in a long line, clipped to the sentence around
-/// the span, or to [`CONTEXT_CHARS`] on each side at a word boundary.
-pub fn context(text: &str, span: &Range<usize>) -> Context {
-    let start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[span.end..]
-        .find('\n')
-        .map_or(text.len(), |i| span.end + i);
-    let end = if end > span.end && text[..end].ends_with('\r') {
-        end - 1
-    } else {
-        end
-    };
-    let short = text[start..span.start].chars().count() + text[span.end..end].chars().count()
-        <= 2 * CONTEXT_CHARS;
-    if short {
-        return Context {
-            before: start..span.start,
-            after: span.end..end,
-            clipped_before: false,
-            clipped_after: false,
-        };
-    }
-    let (before, clipped_before) = clip_before(text, start..span.start);
-    let (after, clipped_after) = clip_after(text, span.end..end);
-    Context {
-        before,
-        after,
-        clipped_before,
-        clipped_after,
-    }
-}
-
-/// The end of `range` from the start of its last sentence, at most
-/// [`CONTEXT_CHARS`] characters; true when cut inside a sentence.
-fn clip_before(text: &str, range: Range<usize>) -> (Range<usize>, bool) {
-    let before = &text[range.clone()];
-    let chars: Vec<(usize, char)> = before.char_indices().collect();
-    if chars.len() <= CONTEXT_CHARS {
-        return (range, false);
-    }
-    let window_start = chars[chars.len() - CONTEXT_CHARS].0;
-    let window = &before[window_start..];
-    // A sentence starts after `. `, `? ` or `! ` (closing quotes allowed).
-    let w: Vec<(usize, char)> = window.char_indices().collect();
-    let sentence = (1..w.len())
-        .rev()
-        .find(|&k| w[k].1.is_whitespace() && is_sentence_end(&w[..k]))
-        .map(|k| w[k].0 + w[k].1.len_utf8());
-    let (at, clipped) = match sentence {
-        Some(at) => (
-            at + (window[at..].len() - window[at..].trim_start().len()),
-            false,
-        ),
-        None => (window.find(char::is_whitespace).map_or(0, |i| i + 1), true),
-    };
-    (range.start + window_start + at..range.end, clipped)
-}
-
-/// The start of `range` to the end of its sentence, at most
-/// [`CONTEXT_CHARS`] characters; true when cut inside a sentence.
-fn clip_after(text: &str, range: Range<usize>) -> (Range<usize>, bool) {
-    let after = &text[range.clone()];
-    if after.chars().count() <= CONTEXT_CHARS {
-        return (range, false);
-    }
-    let w: Vec<(usize, char)> = after.char_indices().take(CONTEXT_CHARS).collect();
-    if let Some(k) = (1..w.len()).find(|&k| w[k].1.is_whitespace() && is_sentence_end(&w[..k])) {
-        return (range.start..range.start + w[k].0, false);
-    }
-    let limit = w.last().map_or(0, |(i, c)| i + c.len_utf8());
-    let cut = after[..limit].rfind(char::is_whitespace).unwrap_or(limit);
-    (range.start..range.start + cut, true)
-}
-
-/// True when the characters end a sentence: `.`, `?` or `!`, maybe followed
-/// by closing quotes or brackets.
-fn is_sentence_end(chars: &[(usize, char)]) -> bool {
-    let closing = |c: char| matches!(c, '"' | '\'' | '’' | '”' | ')' | ']');
-    chars
-        .iter()
-        .rev()
-        .map(|(_, c)| *c)
-        .find(|&c| !closing(c))
-        .is_some_and(|c| matches!(c, '.' | '?' | '!'))
 }
 
 #[cfg(test)]
@@ -891,16 +793,69 @@ mod tests {
     }
 
     #[test]
-    fn search_matches_spun_forms_and_lines_wraps_and_repeats() {
+    fn search_matches_spun_forms_before_lines_wraps_and_repeats() {
         let mut r = review();
-        assert_eq!(r.search("MENTIONED"), Some(1));
-        assert_eq!(r.search("struggle"), Some(2));
-        assert_eq!(r.search(""), Some(0));
-        // The line matches too: every finding here is on the one line.
-        assert_eq!(r.search("peace"), Some(1));
+        assert_eq!(r.search("MENTIONED"), Some((1, true)));
+        assert_eq!(r.search("struggle"), Some((2, true)));
+        assert_eq!(r.search(""), Some((0, true)));
+        // "peace" is in no spun form: the line, which holds every finding here.
+        assert_eq!(r.search("peace"), Some((1, false)));
         assert_eq!(r.search("zebra"), None);
         assert_eq!(r.cursor(), 1);
         assert_eq!(r.last_search(), "zebra");
+        // A spun form is found past findings whose lines hold the query.
+        let text = "They said it. A struggle, said he. They mentioned a said thing.";
+        let fs = vec![
+            finding(text, 0, "struggle", &["war"], false),
+            finding(text, 0, "mentioned", &["said"], false),
+            finding(text, 0, "said thing", &["saying"], false),
+        ];
+        let mut r = Review::new(text, &fs, false);
+        assert_eq!(r.search("said"), Some((2, true)));
+    }
+
+    /// TEXT's findings with these confidences of their proposals.
+    fn review_with(confidences: &[f64]) -> Review {
+        let mut fs = findings();
+        for (f, &c) in fs.iter_mut().zip(confidences) {
+            f.candidates[0].score = c;
+            f.keep = c;
+        }
+        Review::new(TEXT, &fs, true)
+    }
+
+    #[test]
+    fn sorting_by_confidence_walks_the_least_sure_first() {
+        let mut r = review_with(&[0.9, 0.4, 0.6, 0.95]);
+        r.sort_by_confidence(true);
+        assert!(r.is_sorted());
+        assert_eq!(r.cursor(), 1);
+        assert!(r.next() && r.cursor() == 2);
+        assert!(r.next() && r.cursor() == 0);
+        assert!(r.next() && r.cursor() == 3);
+        assert!(!r.next());
+        assert_eq!(r.place(), 3);
+        // Deciding moves on to the next undecided in the walk.
+        r.sort_by_confidence(true);
+        r.accept();
+        assert_eq!(r.cursor(), 2);
+        r.sort_by_confidence(false);
+        assert_eq!(r.cursor(), 0);
+        assert!(r.next() && r.cursor() == 1);
+    }
+
+    #[test]
+    fn accept_at_least_decides_the_sure_restorations_and_leaves_the_rest() {
+        let mut r = review_with(&[0.9, 0.4, 0.6, 0.95]);
+        // The fourth is a kept finding: never accepted as a restoration.
+        assert_eq!(r.accept_at_least(0.6), 2);
+        assert_eq!(r.decision(0), Some(&Decision::Accept));
+        assert_eq!(r.decision(2), Some(&Decision::Accept));
+        assert_eq!((r.decision(1), r.decision(3)), (None, None));
+        assert_eq!(r.undecided(), 2);
+        assert!(r.undo());
+        assert_eq!(r.undecided(), 4);
+        assert_eq!(r.accept_at_least(0.99), 0);
     }
 
     #[test]
@@ -909,39 +864,6 @@ mod tests {
         assert!(!r.prev());
         assert!(r.next() && r.next());
         assert!(!r.next());
-    }
-
-    #[test]
-    fn form_key_normalizes_case_spaces_and_apostrophes() {
-        assert_eq!(form_key("Center  East"), "center east");
-        assert_eq!(form_key("Iran’s"), "iran's");
-    }
-
-    /// The context of the first `spun` in `text`, as shown.
-    fn shown(text: &str, spun: &str) -> (String, String) {
-        let f = finding(text, 0, spun, &["x"], false);
-        Review::new(text, &[f], false).context_shown()
-    }
-
-    #[test]
-    fn context_is_the_whole_line_when_short() {
-        let context = shown("first line\nhe mentioned it\r\nlast", "mentioned");
-        assert_eq!(context, ("he ".into(), " it".into()));
-    }
-
-    #[test]
-    fn context_of_a_long_line_is_clipped_to_the_sentence() {
-        let filler = "word ".repeat(60);
-        let text = format!("{filler}ends here. He mentioned it. Then {filler}");
-        assert_eq!(shown(&text, "mentioned"), ("He ".into(), " it.".into()));
-        let text = format!("{filler}he mentioned {filler}");
-        let (before, after) = shown(&text, "mentioned");
-        assert!(
-            before.starts_with('…') && before.ends_with("word he "),
-            "{before}"
-        );
-        assert!(after.ends_with("word…"), "{after}");
-        assert!(before.chars().count() <= CONTEXT_CHARS + 1);
     }
 
     #[test]

@@ -142,7 +142,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
                 popup(frame, theme, area, " Same spun form ", lines);
             }
         }
-        Mode::Edit(_) | Mode::Search(_) => {}
+        Mode::Edit(_) | Mode::Search(_) | Mode::Threshold(_) => {}
     }
 }
 
@@ -150,8 +150,13 @@ fn header_line(app: &App, theme: &Theme, width: u16) -> Line<'static> {
     let left = format!(" unspin review  {}", app.file);
     let (score, spun) = app.verdict();
     let right = format!(
-        "finding {} of {} · score {:.2} ({}) ",
-        app.review.cursor() + 1,
+        "{} {} of {} · score {:.2} ({}) ",
+        if app.review.is_sorted() {
+            "least sure"
+        } else {
+            "finding"
+        },
+        app.review.place() + 1,
         app.review.len(),
         score,
         if spun { "spun" } else { "clean" }
@@ -319,6 +324,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, theme: &Theme, area: Rect) {
             };
             (format!(" search{hint}: "), e)
         }
+        Mode::Threshold(e) => (" accept all with confidence ≥ ".to_string(), e),
         _ => {
             let line = match &app.message {
                 Some((text, Tone::Info)) => Line::from(format!(" {text}")),
@@ -350,6 +356,8 @@ const KEYS: &[(&str, &str)] = &[
     ("␣", "skip"),
     ("a/d", "all"),
     ("/", "find"),
+    ("s", "sort"),
+    ("p", "accept ≥p"),
     ("i", "ignore"),
 ];
 
@@ -392,7 +400,12 @@ fn draw_help(frame: &mut Frame<'_>, theme: &Theme, area: Rect) {
         ("u", "undo the last decision"),
         ("space", "skip (left as written)"),
         ("← / →", "previous / next finding"),
-        ("/", "search spun forms and lines (Enter again repeats)"),
+        ("/", "search spun forms (else lines); Enter again repeats"),
+        ("s", "sort: least sure first / text order"),
+        (
+            "p",
+            "accept every remaining restoration at or above a confidence",
+        ),
         ("q", "quit (asks whether to save); Ctrl-C quits at once"),
     ];
     let lines: Vec<Line<'static>> = rows
