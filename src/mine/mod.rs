@@ -300,6 +300,12 @@ fn finish(
         .map(|n| (n, digests[n as usize]))
         .collect();
     let docs = read_and_score(paths, fields, &wanted, unspinner, progress)?;
+    if let Some(n) = wanted.keys().find(|n| !docs.contains_key(n)) {
+        return Err(Error::Corpus {
+            path: ids[*n as usize].clone().into(),
+            message: "no longer in the crawl on the second reading".into(),
+        });
+    }
     let model = LanguageModel::shipped();
     let threshold = unspinner.settings().threshold;
     let judged: Vec<(Side, Fluency)> = candidates
@@ -525,4 +531,30 @@ pub fn parse_joined(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crawl_changed_between_the_passes_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.txt"), dir.path().join("b.txt"));
+        std::fs::write(&a, "Qassem Soleimani landed in Khuzestan.").unwrap();
+        std::fs::write(&b, "Muhandis met Kataib leaders in Ahvaz.").unwrap();
+        let paths = [dir.path().to_path_buf()];
+        let signed = sign(&paths, &Fields::default(), &mut |_| {});
+        assert_eq!(signed.ids.len(), 2);
+        let wanted: FxHashMap<u32, u64> = [(1, signed.signatures[1].digest)].into_iter().collect();
+        let u = Unspinner::builder().build().unwrap();
+        let read = read_and_score(&paths, &Fields::default(), &wanted, &u, &mut |_| {}).unwrap();
+        assert_eq!(read[&1].0.id, b.display().to_string());
+        std::fs::write(&b, "Another text altogether.").unwrap();
+        let err = read_and_score(&paths, &Fields::default(), &wanted, &u, &mut |_| {}).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: changed since the crawl was first read", b.display())
+        );
+    }
 }
