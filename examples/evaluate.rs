@@ -10,7 +10,8 @@
 //! `--tables` names the built-in tables to use (comma-separated, as
 //! `unspin --tables`); `--without` uses the default ones less those named
 //! (a name that is not a default table is ignored); `--dict` adds a table
-//! file (repeatable); `--json` prints the figures on one line;
+//! file (repeatable); `--thesaurus FILE` a spinner's thesaurus (repeatable,
+//! read with `--thesaurus-keys first|all`, given before it); `--json` prints the figures on one line;
 //! `--default-tables` prints the default tables' names and exits.
 
 use std::path::PathBuf;
@@ -30,6 +31,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut builder = unspin::Unspinner::builder();
     let mut json = false;
     let mut in_clean = false;
+    let mut keys = unspin::thesaurus::KeyMode::First;
+    let mut thesauri: Vec<PathBuf> = Vec::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--clean" => in_clean = true,
@@ -54,9 +57,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
             "--dict" => builder = builder.table_file(args.next().unwrap_or_default()),
+            "--thesaurus-keys" => keys = args.next().unwrap_or_default().parse()?,
+            "--thesaurus" => thesauri.push(PathBuf::from(args.next().unwrap_or_default())),
             _ if in_clean => clean.push(a.into()),
             _ => pairs_path = Some(PathBuf::from(a)),
         }
+    }
+    for t in &thesauri {
+        builder = builder.thesaurus(&unspin::thesaurus::Thesaurus::read(t, keys)?);
     }
     let u = builder.build()?;
     if let Some(p) = pairs_path {

@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! # comment lines start with '#'; blank lines are ignored
-//! <spun form>\t<candidates>[\t<weight>[\t<note>]]
+//! <spun form>\t<candidates>[\t<weight>[\t<note>[\t<channel>]]]
 //! ```
 //!
 //! * **spun form**: lower-case words separated by single spaces, straight
@@ -20,6 +20,12 @@
 //! * **weight**: optional, in (0, 1], default 0.5: how distinctive the spun
 //!   form is of spinning (1.0: never written by an author in clean English).
 //! * **note**: optional free text.
+//! * **channel**: optional, one value a candidate separated by spaces: the
+//!   probability that the spinner writes the form for that candidate, as a
+//!   probability (`0.25`) or as counts (`3/12`: written 3 times of the 12
+//!   the candidate was met, as `unspin learn` records them). Without it the
+//!   decision derives the channel from the weight and the candidate's rank.
+//!   Tables without the field read as before.
 //!
 //! A header comment line `# unspin: kind=general` marks a *general* table:
 //! synonym sets from a public lexicon (Moby, WordNet) rather than forms known
@@ -97,6 +103,15 @@ pub struct Entry {
     pub note: Option<String>,
     /// 1-based line number in the table.
     pub line: usize,
+    /// The channel probability of each candidate, `P(spinner writes this
+    /// form | the author wrote the candidate)`, when the table gives it
+    /// (the fifth field, or a thesaurus's structure).
+    pub channel: Option<Vec<f32>>,
+    /// The probability that an author's use of the form survives a spinner
+    /// that spins at full rate (0 for a form that is itself a key the
+    /// spinner always replaces, 1 for a form that is no key), when known
+    /// (see [`crate::thesaurus`]).
+    pub standing: Option<f32>,
 }
 
 /// What a table's forms are evidence of.
@@ -125,6 +140,12 @@ pub struct Table {
     pub kind: TableKind,
     /// The entries in file order.
     pub entries: Vec<Entry>,
+    /// Whether its spinner draws a fresh replacement at every occurrence,
+    /// the word itself included (a thesaurus read with every member a key),
+    /// so that an original standing elsewhere in a document is weak
+    /// evidence against a site; otherwise one form is replaced the same way
+    /// throughout a document.
+    pub per_occurrence: bool,
 }
 
 impl Table {
@@ -153,10 +174,10 @@ impl Table {
                     "expected `spun form<TAB>candidates`, found no TAB".into(),
                 ));
             }
-            if fields.len() > 4 {
+            if fields.len() > 5 {
                 return Err(err(
                     line,
-                    format!("{} fields, at most 4 allowed", fields.len()),
+                    format!("{} fields, at most 5 allowed", fields.len()),
                 ));
             }
             let spun = fields[0].trim();
@@ -179,6 +200,10 @@ impl Table {
                 .get(3)
                 .map(|n| n.trim().to_string())
                 .filter(|n| !n.is_empty());
+            let channel = match fields.get(4).map(|c| c.trim()) {
+                None | Some("") => None,
+                Some(c) => Some(parse_channel(c, candidates.len()).map_err(|m| err(line, m))?),
+            };
             entries.push(Entry {
                 spun: spun.to_string(),
                 candidates,
@@ -186,12 +211,15 @@ impl Table {
                 weight_text,
                 note,
                 line,
+                channel,
+                standing: None,
             });
         }
         Ok(Table {
             name,
             kind,
             entries,
+            per_occurrence: false,
         })
     }
 
@@ -325,6 +353,35 @@ impl Table {
     }
 }
 
+/// Parses a table's fifth field: one channel probability a candidate,
+/// separated by spaces, each a probability in (0, 1] (`0.25`) or a count of
+/// the times the spinner wrote the form for the candidate over the times it
+/// met the candidate (`3/12`, as `unspin learn` writes them).
+fn parse_channel(field: &str, candidates: usize) -> std::result::Result<Vec<f32>, String> {
+    let values = field
+        .split_whitespace()
+        .map(|v| {
+            let p = match v.split_once('/') {
+                Some((a, b)) => match (a.parse::<f32>(), b.parse::<f32>()) {
+                    (Ok(a), Ok(b)) if a >= 0.0 && b > 0.0 => Some((a / b).min(1.0)),
+                    _ => None,
+                },
+                None => v.parse::<f32>().ok(),
+            };
+            p.filter(|p| *p > 0.0 && *p <= 1.0).ok_or_else(|| {
+                format!("channel `{v}` is not a probability in (0, 1] nor a count `spun/seen`")
+            })
+        })
+        .collect::<std::result::Result<Vec<f32>, String>>()?;
+    if values.len() != candidates {
+        return Err(format!(
+            "{} channel values for {candidates} candidates",
+            values.len()
+        ));
+    }
+    Ok(values)
+}
+
 /// Where a candidate came from: a table and a line in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -372,6 +429,12 @@ pub struct Proposal {
     pub(crate) change: Change,
     /// The table line that proposed it.
     pub source: Source,
+    /// `P(spinner writes the form | the author wrote this original)`, when
+    /// its table gives it (see [`Entry::channel`]).
+    pub channel: Option<f32>,
+    /// Whether its table's spinner chooses per occurrence (see
+    /// [`Table::per_occurrence`]).
+    pub per_occurrence: bool,
 }
 
 /// The compiled dictionary entry of one spun form, merged across tables.
@@ -386,6 +449,9 @@ pub struct DictEntry {
     pub weight: f32,
     /// Whether a spinner table (not only a general one) names it.
     pub spinner: bool,
+    /// The probability that an author's use of the form survives spinning,
+    /// when a table knows it (see [`Entry::standing`]).
+    pub standing: Option<f32>,
     /// The candidates, in table order.
     pub candidates: Vec<Proposal>,
 }
@@ -468,6 +534,7 @@ fn derive_inner_phrases(entries: &mut Vec<DictEntry>, index: &HashMap<String, us
                 spun,
                 weight: e.weight,
                 spinner: true,
+                standing: e.standing,
                 candidates,
             });
         }
@@ -579,6 +646,7 @@ impl Dictionary {
                         spun: key.clone(),
                         weight: e.weight,
                         spinner: false,
+                        standing: None,
                         candidates: Vec::new(),
                     });
                     entries.len() - 1
@@ -588,6 +656,10 @@ impl Dictionary {
                     entry.spinner = true;
                     entry.weight = e.weight;
                 }
+                entry.standing = match (entry.standing, e.standing) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
                 // The candidates it has, looked up in a set where they are
                 // many: a line may hold a hundred thousand of them.
                 let many = entry.candidates.len() + e.candidates.len() > 16;
@@ -604,7 +676,7 @@ impl Dictionary {
                     .iter()
                     .filter(|p| p.kind == table.kind)
                     .count();
-                for c in &e.candidates {
+                for (i, c) in e.candidates.iter().enumerate() {
                     let listed = match many {
                         true => !known.insert(c.clone()),
                         false => entry.candidates.iter().any(|p| &p.original == c),
@@ -619,6 +691,8 @@ impl Dictionary {
                         kind: table.kind,
                         change: meaning::change(&key, c),
                         source: Source::new(table.name.clone(), e.line),
+                        channel: e.channel.as_ref().and_then(|ch| ch.get(i).copied()),
+                        per_occurrence: table.per_occurrence,
                     });
                     rank += 1;
                 }

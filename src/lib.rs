@@ -50,6 +50,7 @@ pub mod restore;
 mod reuse;
 pub mod score;
 mod settings;
+pub mod thesaurus;
 pub mod tokenize;
 mod unspinner;
 pub mod window;

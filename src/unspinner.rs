@@ -106,6 +106,9 @@ pub struct Builder {
     builtin: Vec<String>,
     tables: Vec<Table>,
     table_files: Vec<PathBuf>,
+    /// Thesaurus tables: after the built-in ones, whose hand-made candidates
+    /// and weights win for the forms they share.
+    thesauri: Vec<Table>,
     settings: Settings,
     allow: HashSet<String>,
 }
@@ -116,6 +119,7 @@ impl Default for Builder {
             builtin: DEFAULT_TABLES.iter().map(|s| s.to_string()).collect(),
             tables: Vec::new(),
             table_files: Vec::new(),
+            thesauri: Vec::new(),
             settings: Settings {
                 threshold: DEFAULT_THRESHOLD,
                 mode: DecisionMode::Model,
@@ -143,6 +147,13 @@ impl Builder {
     /// Adds a parsed table (before the built-in ones).
     pub fn table(mut self, table: Table) -> Self {
         self.tables.push(table);
+        self
+    }
+
+    /// Adds a spinner's thesaurus (see [`crate::thesaurus`]): its forms
+    /// with their channel probabilities, after the built-in tables.
+    pub fn thesaurus(mut self, thesaurus: &crate::thesaurus::Thesaurus) -> Self {
+        self.thesauri.push(thesaurus.table());
         self
     }
 
@@ -181,6 +192,7 @@ impl Builder {
                 _ => tables.push(Table::builtin_named(name)?),
             }
         }
+        tables.extend(self.thesauri);
         if !(0.0..=1.0).contains(&self.settings.threshold) {
             return Err(crate::Error::Config {
                 path: PathBuf::from("<settings>"),
@@ -624,6 +636,7 @@ impl Unspinner {
                             quoted: quotes::inside(quoted, &span),
                             span,
                             weight: m.entry.weight,
+                            standing: m.entry.standing,
                             candidates,
                             general: false,
                         });
@@ -644,6 +657,7 @@ impl Unspinner {
                         quoted: quotes::inside(quoted, &span),
                         span,
                         weight: p.weight,
+                        standing: None,
                         candidates: vec![SiteCandidate {
                             original,
                             phrase: None,
@@ -652,6 +666,8 @@ impl Unspinner {
                             rank: 0,
                             general: false,
                             change: meaning::Change::None,
+                            channel: None,
+                            per_occurrence: false,
                         }],
                         general: false,
                     });
@@ -742,6 +758,8 @@ impl Unspinner {
                 rank: p.rank,
                 general: p.kind == TableKind::General,
                 change: p.change,
+                channel: p.channel,
+                per_occurrence: p.per_occurrence,
             });
         }
     }
@@ -854,6 +872,7 @@ impl Unspinner {
                         quoted: in_quotes,
                         span,
                         weight: m.entry.weight,
+                        standing: m.entry.standing,
                         candidates,
                         general: true,
                     });

@@ -28,6 +28,8 @@ How it spins (the two spinner families of SPINNER.md and their options):
            occurrence a fresh draw per occurrence, the form itself included
                       (the second spinner);
   --quotes spin|keep  spin inside quotation marks or leave quotes alone;
+  --rate R            the share of keys replaced: per article, a key left alone
+                      throughout; per occurrence, an occurrence left alone;
   --case copy         a capitalised match gets a capitalised replacement;
          sentence     replacements in lower case, then the text is
                       re-capitalised after every . ! ? (the second spinner);
@@ -260,18 +262,23 @@ def quoted(text):
 
 
 class Spinner:
-    def __init__(self, keys, rng, choice="article", quotes="spin", case="copy", digits="none"):
-        self.keys, self.rng = keys, rng
+    def __init__(self, keys, rng, choice="article", quotes="spin", case="copy", digits="none",
+                 rate=1.0):
+        self.keys, self.rng, self.rate = keys, rng, rate
         self.choice, self.quotes, self.case, self.digits = choice, quotes, case, digits
         self.longest = max((len(k.split(" ")) for k in keys), default=1)
 
     def draw(self, key, chosen):
         alts = self.keys[key]
         if self.choice == "occurrence":
+            if self.rate < 1.0 and self.rng.random() >= self.rate:
+                return None
             pick = self.rng.choice([key] + alts)
             return None if pick == key else pick
         if key not in chosen:
-            chosen[key] = self.rng.choice(alts)
+            # At a rate below 1 a key is left alone in the whole article.
+            spun = self.rate >= 1.0 or self.rng.random() < self.rate
+            chosen[key] = self.rng.choice(alts) if spun else None
         return chosen[key]
 
     def number(self, tok, chosen):
@@ -406,6 +413,8 @@ def main():
     ap.add_argument("--quotes", choices=["spin", "keep"], default="spin")
     ap.add_argument("--case", choices=["copy", "sentence"], default="copy")
     ap.add_argument("--digits", choices=["none", "single", "all"], default="none")
+    ap.add_argument("--rate", type=float, default=1.0,
+                    help="share of keys replaced (per article or per occurrence, as --choice)")
     ap.add_argument("--key-logp", type=float, default=-5.5, help="commonest key: log10 unigram")
     ap.add_argument("--alt-logp", type=float, default=-5.5, help="commonest alternative")
     ap.add_argument("--max-alts", type=int, default=4)
@@ -426,7 +435,7 @@ def main():
     rng = random.Random(a.seed)
     words = changed = 0
     for doc_id, text in documents(a.docs, a.which):
-        spinner = Spinner(keys, rng, a.choice, a.quotes, a.case, a.digits)
+        spinner = Spinner(keys, rng, a.choice, a.quotes, a.case, a.digits, a.rate)
         spun = spinner.spin(text)
         if a.stats:
             from difflib import SequenceMatcher

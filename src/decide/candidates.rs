@@ -27,6 +27,9 @@ pub(crate) struct Site {
     pub span: Range<usize>,
     /// Table weight: how distinctive the form is of spinning.
     pub weight: f32,
+    /// The probability that an author's use of the form survives spinning
+    /// at full rate, when a thesaurus gives it ([`crate::dict::Entry::standing`]).
+    pub standing: Option<f32>,
     /// Candidates, in table order.
     pub candidates: Vec<SiteCandidate>,
     /// Whether it lies inside quoted speech.
@@ -51,6 +54,10 @@ pub(crate) struct SiteCandidate {
     pub general: bool,
     /// How it changes the meaning of the spun form ([`crate::meaning`]).
     pub change: Change,
+    /// `P(spinner writes the form | this original)`, when its table gives it.
+    pub channel: Option<f32>,
+    /// Whether its table's spinner chooses per occurrence.
+    pub per_occurrence: bool,
 }
 
 impl Site {
@@ -101,7 +108,10 @@ pub(super) fn alternatives(
             let mut cost = 0.0;
             if a > 0 {
                 let c = &s.candidates[a - 1];
-                cost -= t.rank_cost * c.rank as f64;
+                match c.channel {
+                    Some(p) => cost += t.channel_gain * f64::from(p).ln(),
+                    None => cost -= t.rank_cost * c.rank as f64,
+                }
                 if capitals {
                     cost -= t.upper_cost;
                 }
@@ -122,15 +132,26 @@ pub(super) fn alternatives(
                 lexicon::unigram(model, alt_words[span.clone()].iter().copied())
             });
             if a > 0 {
+                let c = &s.candidates[a - 1];
                 if ids(span).is_some_and(|ids| present.contains(ids)) {
-                    cost -= present_cost;
-                } else if s.candidates[a - 1].general {
+                    cost -= match c.per_occurrence {
+                        true => present_cost.min(t.occurrence_present_cost),
+                        false => present_cost,
+                    };
+                } else {
                     // An original the document never writes, though news
                     // of this length would write it `expected` times:
                     // the spinner replaced it throughout (a Poisson
-                    // likelihood ratio of seeing it 0 times).
+                    // likelihood ratio of seeing it 0 times). Said of the
+                    // general lexicons' candidates and of a thesaurus's
+                    // whose spinner replaces every occurrence alike.
+                    let gain = match (c.general, c.channel, c.per_occurrence) {
+                        (true, _, _) => t.vanish_gain,
+                        (false, Some(_), false) => t.thesaurus_vanish_gain,
+                        _ => 0.0,
+                    };
                     let expected = unigram.exp() * words as f64;
-                    cost += t.vanish_gain * expected.min(t.vanish_max);
+                    cost += gain * expected.min(t.vanish_max);
                 }
             }
             alts.push(Alt {
@@ -156,15 +177,20 @@ pub(super) fn priors(
 ) -> Vec<f64> {
     let pooled_evidence = |j: usize| evidence[j].clamp(-2.0, 2.0);
     let doc_logit = logit(judgement.score.min(t.doc_max), t.p_min);
+    // The share of the spinner's keys replaced in this document.
+    let rate = judgement.score.clamp(t.p_min, t.doc_max);
     (0..sites.len())
         .map(|i| {
             let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
             let others = form - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
-            let p = t.doc_gain * doc_logit
-                + t.weight_gain * logit(sites[i].weight as f64, t.p_min)
-                + t.prior_bias
-                + pooled;
+            let form_prior = match sites[i].standing {
+                Some(standing) => {
+                    t.standing_gain * standing_odds(rate, f64::from(standing)) + t.thesaurus_bias
+                }
+                None => t.weight_gain * logit(sites[i].weight as f64, t.p_min) + t.prior_bias,
+            };
+            let p = t.doc_gain * doc_logit + form_prior + pooled;
             if silenced(&sites[i], judgement) {
                 p - QUOTE_SILENCE
             } else {
@@ -172,6 +198,15 @@ pub(super) fn priors(
             }
         })
         .collect()
+}
+
+/// The log-odds that a thesaurus form was written by the spinner rather
+/// than by the author, bar the context: the spinner writes it for a key at
+/// rate `rate`, and an author's use of it survives with probability
+/// `(1 - rate) + rate * standing` (a key of a first-member spinner is always
+/// replaced: standing 0; a form that is no key: standing 1).
+fn standing_odds(rate: f64, standing: f64) -> f64 {
+    rate.ln() - ((1.0 - rate) + rate * standing).ln()
 }
 
 /// Whether `site` lies in quoted speech that the document's spinner left

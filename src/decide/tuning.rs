@@ -49,6 +49,21 @@ pub(crate) struct Tuning {
     /// Channel cost of a negation or a number's value changed, where the
     /// spun form is distinctive enough to allow it at all.
     pub meaning_cost: f64,
+    /// Weight of a candidate's channel log-probability, where its table
+    /// gives one (it then replaces the rank cost).
+    pub channel_gain: f64,
+    /// Weight of a thesaurus form's standing log-odds in a site's prior:
+    /// `ln r - ln((1 - r) + r s)` for a document spun at rate `r` and a form
+    /// an author's use of which survives with probability `s`.
+    pub standing_gain: f64,
+    /// Constant offset of a thesaurus site's prior (in place of the table
+    /// weight's term and [`Tuning::prior_bias`]).
+    pub thesaurus_bias: f64,
+    /// [`Tuning::vanish_gain`] for a thesaurus's candidates.
+    pub thesaurus_vanish_gain: f64,
+    /// Penalty for an original present elsewhere when its spinner chooses
+    /// per occurrence: it leaves some occurrences standing.
+    pub occurrence_present_cost: f64,
     /// The document score's bias, gain and per-word cost (see [`score`]).
     pub score_bias: f64,
     pub score_gain: f64,
@@ -75,6 +90,11 @@ pub(crate) const TUNING: Tuning = Tuning {
     modal_cost: 2.0,
     contraction_cost: 1.0,
     meaning_cost: 3.0,
+    channel_gain: 1.0,
+    standing_gain: 1.0,
+    thesaurus_bias: -1.0,
+    thesaurus_vanish_gain: 0.5,
+    occurrence_present_cost: 0.5,
     score_bias: score::BIAS,
     score_gain: score::GAIN,
     score_per_word: score::PER_WORD,
@@ -112,6 +132,11 @@ pub(crate) fn tuning() -> Tuning {
         get("VANISH_MAX", &mut t.vanish_max);
         get("CONTRACTION_COST", &mut t.contraction_cost);
         get("MEANING_COST", &mut t.meaning_cost);
+        get("CHANNEL_GAIN", &mut t.channel_gain);
+        get("STANDING_GAIN", &mut t.standing_gain);
+        get("THESAURUS_BIAS", &mut t.thesaurus_bias);
+        get("THESAURUS_VANISH_GAIN", &mut t.thesaurus_vanish_gain);
+        get("OCCURRENCE_PRESENT_COST", &mut t.occurrence_present_cost);
         get("SCORE_BIAS", &mut t.score_bias);
         get("SCORE_GAIN", &mut t.score_gain);
         get("SCORE_PER_WORD", &mut t.score_per_word);

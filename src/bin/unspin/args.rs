@@ -41,6 +41,18 @@ pub struct Common {
     #[arg(long = "dict", value_name = "FILE")]
     pub dicts: Vec<PathBuf>,
 
+    /// A spinner's thesaurus (repeatable): one synonym set a line, members
+    /// separated by `|`, as spinners ship them; read at run time, never
+    /// shipped. Skipped lines are reported on standard error.
+    #[arg(long = "thesaurus", value_name = "FILE")]
+    pub thesauri: Vec<PathBuf>,
+
+    /// Which members of a thesaurus line the spinner replaces: `first` (the
+    /// key only, one choice per article: WP Auto Spinner's family) or `all`
+    /// (every member, a fresh choice per occurrence: Turbo Spinner's).
+    #[arg(long = "thesaurus-keys", value_name = "WHICH", default_value = "first")]
+    pub thesaurus_keys: unspin::thesaurus::KeyMode,
+
     /// Built-in tables to use, comma-separated (news-spinner, general-moby,
     /// general-wordnet, tortured-phrases).
     #[arg(
@@ -439,6 +451,28 @@ fn parse_size(s: &str) -> Result<u64, String> {
     }
 }
 
+/// Reports a thesaurus's skipped lines on standard error: the first few
+/// one a line, then how many more (a spinner's file may hold thousands of
+/// blank lines).
+fn warn_skipped(path: &std::path::Path, skipped: &[unspin::thesaurus::Skipped]) {
+    const SHOWN: usize = 10;
+    for s in skipped.iter().take(SHOWN) {
+        eprintln!(
+            "unspin: warning: {}:{}: {}, skipped",
+            path.display(),
+            s.line,
+            s.reason
+        );
+    }
+    if skipped.len() > SHOWN {
+        eprintln!(
+            "unspin: warning: {}: {} more lines skipped",
+            path.display(),
+            skipped.len() - SHOWN
+        );
+    }
+}
+
 impl Common {
     /// The unspinner these options describe.
     pub fn unspinner(&self) -> anyhow::Result<unspin::Unspinner> {
@@ -459,6 +493,11 @@ impl Common {
                 );
             }
             b = b.table(table);
+        }
+        for path in &self.thesauri {
+            let t = unspin::thesaurus::Thesaurus::read(path, self.thesaurus_keys)?;
+            warn_skipped(path, t.skipped());
+            b = b.thesaurus(&t);
         }
         Ok(b.build()?)
     }

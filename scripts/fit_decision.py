@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Fit the decision's thesaurus constants on our own synthetic spins (issue 21, item 3).
+
+The decision weighs, for a form that a spinner's thesaurus knows, the language model's
+ratio against the thesaurus's channel (`P(form | key)`, from the line's size), the form's
+standing (whether an author's use of it survives the spinner), the document's spin rate,
+a key that never appears (the spinner replaced it throughout) and a key left standing
+(`src/decide`, `Tuning`). This script fits the constants of those terms by coordinate search
+on synthetic spins, and validates them leaving one spinner type out at a time.
+
+Spinner types (scripts/corpus/spin.py): keys-article (the seed spinner's family: only a
+line's first member replaced, one choice per article, case copied), both-occurrence (the
+second family: every member a key, a fresh draw per occurrence, re-capitalised after . ! ?),
+keys-occurrence and both-article (the two mixed). Each is run at rates 0.5 to 1.0 and with
+quotes spun or kept, drawn per configuration. Vocabularies: thesauri written from WordNet,
+Moby and the project's own table read backwards (licensed sources: see
+scripts/dict/lexicons.py), in the spinners' file format; the spinner spins with one and
+unspin restores with the same file (`--thesaurus`, `--thesaurus-keys first` for keys-only
+spinners, `all` for the others). Texts: the even-numbered Brown press documents and the
+clean seeds (the odd Brown documents are the benchmark's, scripts/bench_generalize.py).
+
+Objective, summed over configurations: WER reduction less 4 times the shortfall of change
+precision below 0.95, less the false restorations per 1,000 words of the same texts unspun
+(restored with the same thesaurus).
+
+Usage (repository root; needs the release build of examples/evaluate.rs, WordNet, Moby
+and lemminflect as scripts/dict/lexicons.py says):
+    cargo build --release --example evaluate
+    python3 scripts/fit_decision.py [--docs 8] [--rounds 2] [--loo] [--seed 1]
+It prints the fitted values as the Rust lines of `TUNING` and, with --loo, the held-out
+table (fit on three spinner types, measure on the fourth).
+"""
+import argparse
+import concurrent.futures as cf
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "corpus"))
+import spin  # noqa: E402
+
+EVALUATE = os.environ.get("UNSPIN_EVALUATE") or os.path.join(ROOT, "target", "release", "examples", "evaluate")
+BROWN = os.path.join(ROOT, "corpus", "brown-press.jsonl")
+SEEDS = [os.path.join(ROOT, "corpus", "seeds", f) for f in (
+    "000_aa92f3a28928f2e3.txt", "001_97aa9ac3554af9e4.txt",
+    "003_8b6ec4914fcd75e2.txt", "004_8e862bd3df8d806c.txt")]
+
+# (directions, choice, case): the four spinner types.
+TYPES = {
+    "keys-article": ("keys", "article", "copy"),
+    "both-occurrence": ("both", "occurrence", "sentence"),
+    "keys-occurrence": ("keys", "occurrence", "copy"),
+    "both-article": ("both", "article", "sentence"),
+}
+VOCABULARIES = ("wordnet", "moby", "news-spinner")
+
+# The constants fitted, their starting values and first steps (UNSPIN_TUNE_<NAME>).
+PARAMS = {
+    "THESAURUS_BIAS": (-3.0, 1.0),
+    "STANDING_GAIN": (1.0, 0.5),
+    "CHANNEL_GAIN": (1.0, 0.5),
+    "THESAURUS_VANISH_GAIN": (0.5, 0.5),
+    "OCCURRENCE_PRESENT_COST": (0.5, 0.5),
+}
+
+
+def thesaurus_file(vocabulary, directory):
+    """The vocabulary's synonym sets in a spinner's file format (`a|b|c`, key first),
+    written once into `directory`."""
+    path = os.path.join(directory, f"{vocabulary}.txt")
+    if os.path.exists(path):
+        return path
+    keys = spin.spinner_keys(vocabulary, "keys")
+    with open(path, "w", encoding="utf-8") as f:
+        for k in keys:
+            f.write("|".join([k] + keys[k]) + "\n")
+    return path
+
+
+def texts(n, seed):
+    """n clean articles: even-numbered Brown documents and the clean seeds."""
+    docs = list(spin.documents([BROWN], "even")) + list(spin.documents(SEEDS, "all"))
+    random.Random(seed).shuffle(docs)
+    return docs[:n]
+
+
+def spin_configuration(kind, vocabulary, thesaurus, docs, seed, directory):
+    """Pairs of one spinner type and vocabulary at a drawn rate and quotes policy."""
+    rng = random.Random(f"{kind}/{vocabulary}/{seed}")
+    directions, choice, case = TYPES[kind]
+    rate = rng.choice([0.5, 0.7, 0.85, 1.0, 1.0])
+    quotes = rng.choice(["spin", "keep"])
+    keys = spin.keymap(spin.file_sets(thesaurus), directions == "both")
+    path = os.path.join(directory, f"{kind}-{vocabulary}.jsonl")
+    clean = os.path.join(directory, f"{kind}-{vocabulary}-clean.txt")
+    with open(path, "w", encoding="utf-8") as out:
+        for doc_id, text in docs:
+            spinner = spin.Spinner(keys, rng, choice, quotes, case, "none", rate)
+            out.write(json.dumps({"id": doc_id, "spun": spinner.spin(text), "original": text}) + "\n")
+    with open(clean, "w", encoding="utf-8") as out:
+        out.write("\n\n".join(text for _, text in docs[:3]))
+    return {"kind": kind, "vocabulary": vocabulary, "rate": rate, "quotes": quotes,
+            "pairs": path, "clean": clean, "thesaurus": thesaurus,
+            "keys": "first" if directions == "keys" else "all"}
+
+
+def evaluate(config, params):
+    env = dict(os.environ)
+    env.update({f"UNSPIN_TUNE_{k}": repr(v) for k, v in params.items()})
+    cmd = [EVALUATE, config["pairs"], "--json", "--thesaurus-keys", config["keys"],
+           "--thesaurus", config["thesaurus"], "--clean", config["clean"]]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    figures = json.loads(lines[0])
+    # "<path>: score S, N restorations in W words (F per 1,000)"
+    false_per_1k = float(lines[1].rsplit("(", 1)[1].split(" ")[0])
+    figures["clean_false_per_1k"] = false_per_1k
+    return figures
+
+
+def objective(figures):
+    return (figures["wer_reduction"] - 4.0 * max(0.0, 0.95 - figures["change_precision"])
+            - figures["clean_false_per_1k"])
+
+
+def measure(configs, params, pool):
+    results = list(pool.map(lambda c: evaluate(c, params), configs))
+    return sum(objective(r) for r in results) / len(results), results
+
+
+def fit(configs, rounds, pool, log):
+    params = {k: v for k, (v, _) in PARAMS.items()}
+    steps = {k: s for k, (_, s) in PARAMS.items()}
+    best, _ = measure(configs, params, pool)
+    log(f"start {best:.4f} {params}")
+    for r in range(rounds):
+        for name in PARAMS:
+            for sign in (1, -1):
+                trial = dict(params)
+                trial[name] = round(params[name] + sign * steps[name], 4)
+                if name != "THESAURUS_BIAS" and trial[name] < 0:
+                    continue
+                value, _ = measure(configs, trial, pool)
+                if value > best + 1e-4:
+                    best, params = value, trial
+                    log(f"round {r} {name}={trial[name]}: {best:.4f}")
+                    break
+        steps = {k: s / 2 for k, s in steps.items()}
+    return params, best
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=8, help="articles a configuration")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--vocabularies", default="wordnet,moby")
+    ap.add_argument("--loo", action="store_true", help="validate leaving one spinner type out")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--cache", help="a directory keeping the thesauri between runs")
+    a = ap.parse_args()
+    if not os.path.exists(EVALUATE):
+        sys.exit(f"{EVALUATE} missing: cargo build --release --example evaluate")
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    with tempfile.TemporaryDirectory() as d, cf.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        docs = texts(a.docs, a.seed)
+        configs = []
+        for v in a.vocabularies.split(","):
+            t = thesaurus_file(v, a.cache or d)
+            for kind in TYPES:
+                configs.append(spin_configuration(kind, v, t, docs, a.seed, d))
+        params, best = fit(configs, a.rounds, pool, log)
+        print("// Fitted by `python3 scripts/fit_decision.py "
+              f"--docs {a.docs} --rounds {a.rounds} --vocabularies {a.vocabularies} --seed {a.seed}`"
+              f" (objective {best:.4f}):")
+        for k, v in params.items():
+            print(f"    {k.lower()}: {v},")
+        _, results = measure(configs, params, pool)
+        print("\n| spinner type | vocabulary | rate | quotes | WER reduction | precision | candidate recall | WER red. / recall | clean false/1k |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for c, r in zip(configs, results):
+            print(f"| {c['kind']} | {c['vocabulary']} | {c['rate']} | {c['quotes']} | {r['wer_reduction']:.3f} | "
+                  f"{r['change_precision']:.3f} | {r['candidate_recall']:.3f} | "
+                  f"{r['wer_reduction'] / max(r['candidate_recall'], 1e-9):.3f} | {r['clean_false_per_1k']:.2f} |")
+        if a.loo:
+            print("\n| left out | WER reduction | precision | (fitted on the other three) |")
+            print("|---|---|---|---|")
+            for kind in TYPES:
+                train = [c for c in configs if c["kind"] != kind]
+                test = [c for c in configs if c["kind"] == kind]
+                p, _ = fit(train, max(1, a.rounds - 1), pool, log)
+                _, rs = measure(test, p, pool)
+                wer = sum(r["wer_reduction"] for r in rs) / len(rs)
+                prec = sum(r["change_precision"] for r in rs) / len(rs)
+                print(f"| {kind} | {wer:.3f} | {prec:.3f} | {json.dumps(p)} |")
+
+
+if __name__ == "__main__":
+    main()
