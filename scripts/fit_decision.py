@@ -60,10 +60,11 @@ VOCABULARIES = ("wordnet", "moby", "news-spinner")
 
 # The constants fitted, their starting values and first steps (UNSPIN_TUNE_<NAME>).
 PARAMS = {
-    "THESAURUS_BIAS": (-3.0, 1.0),
-    "STANDING_GAIN": (1.0, 0.5),
-    "CHANNEL_GAIN": (1.0, 0.5),
-    "THESAURUS_VANISH_GAIN": (0.5, 0.5),
+    "THESAURUS_BIAS": (-4.0, 1.0),
+    "THESAURUS_SCORE_WEIGHT": (0.6, 0.2),
+    "STANDING_GAIN": (0.5, 0.5),
+    "CHANNEL_GAIN": (0.5, 0.5),
+    "THESAURUS_VANISH_GAIN": (0.0, 0.5),
     "OCCURRENCE_PRESENT_COST": (0.5, 0.5),
 }
 

@@ -67,6 +67,16 @@ impl Site {
     pub(super) fn distinctive(&self) -> bool {
         !self.general && self.weight >= 0.6 && !self.candidates.is_empty()
     }
+
+    /// The log of the largest channel probability among its candidates
+    /// (0 when none gives one).
+    pub(super) fn best_channel(&self) -> f64 {
+        self.candidates
+            .iter()
+            .filter_map(|c| c.channel)
+            .fold(None, |m: Option<f32>, p| Some(m.map_or(p, |m| m.max(p))))
+            .map_or(0.0, |p| f64::from(p).ln())
+    }
 }
 
 /// One alternative at a site: index 0 keeps the text as written, the others

@@ -98,9 +98,16 @@ impl Tally {
     ) {
         for ((s, &e), key) in sites.iter().zip(evidence).zip(keys) {
             if !s.general {
-                self.score += score::evidence(s.weight as f64, e, t.score_gain);
-                if s.weight >= 0.5 && e > 0.0 {
-                    self.hits[usize::from(s.quoted)] += s.weight as f64;
+                // A thesaurus form's evidence is read before its channel
+                // cost (a line of n members costs ln n whichever is right):
+                // what the score asks is whether the context prefers a key.
+                let (weight, e) = match s.standing {
+                    Some(_) => (t.thesaurus_score_weight, e - t.channel_gain * s.best_channel()),
+                    None => (s.weight as f64, e),
+                };
+                self.score += score::evidence(weight, e, t.score_gain);
+                if weight >= 0.5 && e > 0.0 {
+                    self.hits[usize::from(s.quoted)] += weight;
                 }
             }
             let pooled = e.clamp(-2.0, 2.0);

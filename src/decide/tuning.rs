@@ -59,6 +59,9 @@ pub(crate) struct Tuning {
     /// Constant offset of a thesaurus site's prior (in place of the table
     /// weight's term and [`Tuning::prior_bias`]).
     pub thesaurus_bias: f64,
+    /// The weight of a thesaurus site's evidence in the document score (a
+    /// table weight for the purpose).
+    pub thesaurus_score_weight: f64,
     /// [`Tuning::vanish_gain`] for a thesaurus's candidates.
     pub thesaurus_vanish_gain: f64,
     /// Penalty for an original present elsewhere when its spinner chooses
@@ -94,6 +97,7 @@ pub(crate) const TUNING: Tuning = Tuning {
     standing_gain: 1.0,
     thesaurus_bias: -1.0,
     thesaurus_vanish_gain: 0.5,
+    thesaurus_score_weight: 0.3,
     occurrence_present_cost: 0.5,
     score_bias: score::BIAS,
     score_gain: score::GAIN,
@@ -136,6 +140,7 @@ pub(crate) fn tuning() -> Tuning {
         get("STANDING_GAIN", &mut t.standing_gain);
         get("THESAURUS_BIAS", &mut t.thesaurus_bias);
         get("THESAURUS_VANISH_GAIN", &mut t.thesaurus_vanish_gain);
+        get("THESAURUS_SCORE_WEIGHT", &mut t.thesaurus_score_weight);
         get("OCCURRENCE_PRESENT_COST", &mut t.occurrence_present_cost);
         get("SCORE_BIAS", &mut t.score_bias);
         get("SCORE_GAIN", &mut t.score_gain);
