@@ -310,7 +310,11 @@ mod tests {
 
     #[test]
     fn malformed_lines_are_reported_with_their_numbers() {
-        let t = Thesaurus::parse("a|b\n\n  \nsolo\nx||x\n|  | \nc| | d\ne|...\n", "t", KeyMode::First);
+        let t = Thesaurus::parse(
+            "a|b\n\n  \nsolo\nx||x\n|  | \nc| | d\ne|...\n",
+            "t",
+            KeyMode::First,
+        );
         let lines: Vec<(usize, &str)> = t.skipped().iter().map(|s| (s.line, s.reason)).collect();
         assert_eq!(
             lines,

@@ -70,6 +70,8 @@ struct Unspinner {
     allow: Vec<String>,
     decide: &'static str,
     max_bytes: Option<usize>,
+    thesauri: Vec<PathBuf>,
+    thesaurus_keys: &'static str,
 }
 
 /// A text taken from Python: its UTF-8 form, and the object itself (handed
@@ -234,6 +236,39 @@ impl Analysed {
     }
 }
 
+/// Paths from Python: one path (str or os.PathLike) or an iterable of them;
+/// `what` names the argument in messages.
+fn paths(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Vec<PathBuf>> {
+    Ok(match obj {
+        None => Vec::new(),
+        Some(d) if d.is_instance_of::<PyString>() || d.hasattr("__fspath__")? => {
+            vec![d.extract::<PathBuf>()?]
+        }
+        Some(d) => {
+            let mut out = Vec::new();
+            for (i, p) in d
+                .try_iter()
+                .map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "{what} must be an iterable of paths, not {}",
+                        type_name(d)
+                    ))
+                })?
+                .enumerate()
+            {
+                let p = p?;
+                out.push(p.extract::<PathBuf>().map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "{what}[{i}] must be a path (str or os.PathLike), not {}",
+                        type_name(&p)
+                    ))
+                })?);
+            }
+            out
+        }
+    })
+}
+
 #[pymethods]
 impl Unspinner {
     /// Builds an unspinner: the built-in `tables` (None: the default ones;
@@ -242,7 +277,8 @@ impl Unspinner {
     /// the document spin `threshold`, and spun forms to `allow` (left alone,
     /// any case).
     #[new]
-    #[pyo3(signature = (tables=None, dicts=None, threshold=unspin::DEFAULT_THRESHOLD, allow=None, *, decide="model", max_bytes=Some(DEFAULT_MAX_BYTES)))]
+    #[pyo3(signature = (tables=None, dicts=None, threshold=unspin::DEFAULT_THRESHOLD, allow=None, *, decide="model", max_bytes=Some(DEFAULT_MAX_BYTES), thesauri=None, thesaurus_keys="first"))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         tables: Option<&Bound<'_, PyAny>>,
@@ -251,6 +287,8 @@ impl Unspinner {
         allow: Option<&Bound<'_, PyAny>>,
         decide: &str,
         max_bytes: Option<usize>,
+        thesauri: Option<&Bound<'_, PyAny>>,
+        thesaurus_keys: &str,
     ) -> PyResult<Unspinner> {
         let tables = match tables {
             None => None,
@@ -264,34 +302,11 @@ impl Unspinner {
             ),
             Some(t) => Some(strings(t, "tables")?),
         };
-        let dicts = match dicts {
-            None => Vec::new(),
-            Some(d) if d.is_instance_of::<PyString>() || d.hasattr("__fspath__")? => {
-                vec![d.extract::<PathBuf>()?]
-            }
-            Some(d) => {
-                let mut out = Vec::new();
-                for (i, p) in d
-                    .try_iter()
-                    .map_err(|_| {
-                        PyTypeError::new_err(format!(
-                            "dicts must be an iterable of paths, not {}",
-                            type_name(d)
-                        ))
-                    })?
-                    .enumerate()
-                {
-                    let p = p?;
-                    out.push(p.extract::<PathBuf>().map_err(|_| {
-                        PyTypeError::new_err(format!(
-                            "dicts[{i}] must be a path (str or os.PathLike), not {}",
-                            type_name(&p)
-                        ))
-                    })?);
-                }
-                out
-            }
-        };
+        let dicts = paths(dicts, "dicts")?;
+        let thesauri = paths(thesauri, "thesauri")?;
+        let keys: unspin::thesaurus::KeyMode = thesaurus_keys
+            .parse()
+            .map_err(|e| PyValueError::new_err(format!("thesaurus_keys: {e}")))?;
         let allow = match allow {
             None => Vec::new(),
             Some(a) if a.is_instance_of::<PyString>() => vec![a.extract::<String>()?],
@@ -313,6 +328,12 @@ impl Unspinner {
         for d in &dicts {
             b = b.table_file(d);
         }
+        for path in &thesauri {
+            let t = py
+                .detach(|| unspin::thesaurus::Thesaurus::read(path, keys))
+                .map_err(py_err)?;
+            b = b.thesaurus(&t);
+        }
         b = b.allow(&allow);
         let inner = py.detach(|| b.build()).map_err(py_err)?;
         Ok(Unspinner {
@@ -323,6 +344,11 @@ impl Unspinner {
             allow,
             decide,
             max_bytes,
+            thesauri,
+            thesaurus_keys: match keys {
+                unspin::thesaurus::KeyMode::First => "first",
+                unspin::thesaurus::KeyMode::All => "all",
+            },
         })
     }
 
@@ -437,6 +463,18 @@ impl Unspinner {
         self.max_bytes
     }
 
+    /// The spinners' thesaurus files, in order.
+    #[getter]
+    fn thesauri(&self) -> Vec<PathBuf> {
+        self.thesauri.clone()
+    }
+
+    /// Which members of a thesaurus line are keys: `"first"` or `"all"`.
+    #[getter]
+    fn thesaurus_keys(&self) -> &'static str {
+        self.thesaurus_keys
+    }
+
     /// Pickles as the settings: the receiving process builds its own.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
@@ -449,6 +487,8 @@ impl Unspinner {
             s.allow.clone(),
             s.decide,
             s.max_bytes,
+            s.thesauri.clone(),
+            s.thesaurus_keys,
         );
         (cls, args).into_pyobject(py)
     }
@@ -469,6 +509,17 @@ impl Unspinner {
         }
         if self.decide != "model" {
             parts.push(format!("decide={:?}", self.decide));
+        }
+        if !self.thesauri.is_empty() {
+            let t: Vec<String> = self
+                .thesauri
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            parts.push(format!(
+                "thesauri={t:?}, thesaurus_keys={:?}",
+                self.thesaurus_keys
+            ));
         }
         r.push_str(&parts.join(", "));
         r.push(')');

@@ -63,6 +63,8 @@ def _rebuild(
     allow: Sequence[str],
     decide: str,
     max_bytes: Optional[int],
+    thesauri: Sequence[str] = (),
+    thesaurus_keys: str = "first",
 ) -> Unspinner:
     """Builds an unspinner from pickled settings (see ``Unspinner.__reduce__``).
 
@@ -76,7 +78,7 @@ def _rebuild(
         decide,
         max_bytes,
     )
-    if not dicts:
+    if not dicts and not thesauri:
         u = _built.get(key)
         if u is not None:
             return u
@@ -87,7 +89,9 @@ def _rebuild(
         allow=allow,
         decide=decide,
         max_bytes=max_bytes,
+        thesauri=list(thesauri),
+        thesaurus_keys=thesaurus_keys,
     )
-    if not dicts:
+    if not dicts and not thesauri:
         _built[key] = u
     return u

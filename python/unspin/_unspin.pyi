@@ -32,6 +32,8 @@ class Unspinner:
         *,
         decide: Literal["model", "dictionary"] = "model",
         max_bytes: Optional[int] = 67108864,
+        thesauri: Union[None, _Path, Iterable[_Path]] = (),
+        thesaurus_keys: Literal["first", "all"] = "first",
     ) -> None:
         """Builds an unspinner.
 
@@ -49,6 +51,12 @@ class Unspinner:
                 ``"dictionary"`` (a baseline: restore every distinctive form).
             max_bytes: the largest text taken, in UTF-8 bytes (None: no limit);
                 a larger one raises UnspinError.
+            thesauri: spinners' synonym files (one set a line, members
+                separated by ``|``), read at run time; their forms come after
+                the built-in tables' and carry the spinner's channel.
+            thesaurus_keys: ``"first"`` (only a line's first member is replaced,
+                one choice per article) or ``"all"`` (every member, a fresh
+                choice per occurrence).
 
         Raises:
             UnspinError: a malformed table, an unknown table name, a threshold
@@ -69,6 +77,11 @@ class Unspinner:
     def decide(self) -> Literal["model", "dictionary"]: ...
     @property
     def max_bytes(self) -> Optional[int]: ...
+    @property
+    def thesauri(self) -> List[pathlib.Path]:
+        """The spinners' thesaurus files, as pathlib.Path."""
+    @property
+    def thesaurus_keys(self) -> Literal["first", "all"]: ...
     def analyze(self, text: str) -> Analysis:
         """Finds the spun forms in ``text``, scores the document and decides
         each restoration.

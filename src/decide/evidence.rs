@@ -102,7 +102,10 @@ impl Tally {
                 // cost (a line of n members costs ln n whichever is right):
                 // what the score asks is whether the context prefers a key.
                 let (weight, e) = match s.standing {
-                    Some(_) => (t.thesaurus_score_weight, e - t.channel_gain * s.best_channel()),
+                    Some(_) => (
+                        t.thesaurus_score_weight,
+                        e - t.channel_gain * s.best_channel(),
+                    ),
                     None => (s.weight as f64, e),
                 };
                 self.score += score::evidence(weight, e, t.score_gain);

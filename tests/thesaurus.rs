@@ -1,0 +1,155 @@
+//! `--thesaurus`: a spinner's synonym file read at run time (issue 21).
+//!
+//! The thesauri here are hand-made or written from WordNet 3.0
+//! (`tests/fixtures/thesaurus/wordnet-3000.txt`: the first 3,000 sets of the
+//! thesaurus `scripts/fit_decision.py` writes, see tests/fixtures/README.md);
+//! no spinner's own file is used.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+use unspin::thesaurus::{KeyMode, Thesaurus};
+
+fn unspin() -> Command {
+    Command::cargo_bin("unspin").unwrap()
+}
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/thesaurus");
+
+#[test]
+fn a_hand_made_thesaurus_restores_its_forms_and_reports_skipped_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("spinner.txt");
+    std::fs::write(
+        &t,
+        "said|stated|mentioned\n\nwar|struggle|battle\nsolo\nceasefire | truce\n",
+    )
+    .unwrap();
+    unspin()
+        .args(["fix", "--threshold", "0", "--tables", "", "--thesaurus"])
+        .arg(&t)
+        .write_stdin("The minister mentioned the struggle would end with a truce.\n")
+        .assert()
+        .code(0)
+        .stdout("The minister said the war would end with a ceasefire.\n")
+        .stderr(
+            predicate::str::contains("spinner.txt:2: blank line, skipped")
+                .and(predicate::str::contains(
+                    "spinner.txt:4: fewer than two distinct members, skipped",
+                ))
+                .and(predicate::str::contains("spinner.txt:5").not()),
+        );
+}
+
+#[test]
+fn a_missing_or_empty_thesaurus_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.txt");
+    unspin()
+        .args(["check", "--thesaurus"])
+        .arg(&missing)
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.txt"));
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n\nsolo\n").unwrap();
+    unspin()
+        .args(["check", "--thesaurus"])
+        .arg(&empty)
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("empty.txt: no synonym set"));
+}
+
+#[test]
+fn thesaurus_keys_takes_first_or_all() {
+    unspin()
+        .args(["check", "--thesaurus-keys", "both", "--thesaurus", "x"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected `first` or `all`"));
+}
+
+#[test]
+fn keys_mode_decides_which_members_are_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t.txt");
+    std::fs::write(&t, "said|stated\n").unwrap();
+    // First: only the key is replaced, so an author's "said" is no form.
+    unspin()
+        .args(["check", "--format", "json", "--tables", "", "--thesaurus"])
+        .arg(&t)
+        .write_stdin("He said so.\n")
+        .assert()
+        .stdout(predicate::str::contains("\"findings\":[]"));
+    // All: every member is a key, so "said" may stand for "stated".
+    unspin()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--tables",
+            "",
+            "--thesaurus-keys",
+        ])
+        .args(["all", "--thesaurus"])
+        .arg(&t)
+        .write_stdin("He said so.\n")
+        .assert()
+        .stdout(predicate::str::contains("\"spun\":\"said\""));
+}
+
+/// Restores the pairs with the thesaurus the spinner used.
+fn restore_with_thesaurus(pairs: &str, keys: KeyMode) -> unspin::eval::Figures {
+    let t = Thesaurus::read(&Path::new(FIXTURES).join("wordnet-3000.txt"), keys).unwrap();
+    assert!(t.skipped().is_empty());
+    let u = unspin::Unspinner::builder().thesaurus(&t).build().unwrap();
+    let text = std::fs::read_to_string(Path::new(FIXTURES).join(pairs)).unwrap();
+    let pairs = unspin::eval::parse_pairs(&text).unwrap();
+    unspin::eval::evaluate(&u, &pairs)
+}
+
+#[test]
+fn the_thesaurus_of_a_per_occurrence_spinner_restores_its_spins() {
+    // Three Brown press articles spun by scripts/corpus/spin.py with the
+    // fixture thesaurus, every member a key, a fresh choice per occurrence;
+    // the default tables alone restore nothing of it.
+    let f = restore_with_thesaurus("wordnet-3000-both-occurrence.jsonl", KeyMode::All);
+    assert!(f.candidate_recall > 0.85, "{f:?}");
+    assert!(f.wer_reduction >= 0.35, "{f:?}");
+    assert!(f.change_precision >= 0.65, "{f:?}");
+    let defaults = unspin::eval::evaluate(
+        common::unspinner(),
+        &unspin::eval::parse_pairs(
+            &std::fs::read_to_string(
+                Path::new(FIXTURES).join("wordnet-3000-both-occurrence.jsonl"),
+            )
+            .unwrap(),
+        )
+        .unwrap(),
+    );
+    assert!(defaults.wer_reduction < 0.05, "{defaults:?}");
+}
+
+#[test]
+fn a_thesaurus_leaves_clean_news_alone() {
+    let t = Thesaurus::read(
+        &Path::new(FIXTURES).join("wordnet-3000.txt"),
+        KeyMode::First,
+    )
+    .unwrap();
+    let u = unspin::Unspinner::builder().thesaurus(&t).build().unwrap();
+    for seed in ["000_aa92f3a28928f2e3.txt", "001_97aa9ac3554af9e4.txt"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus/seeds")
+            .join(seed);
+        let text = std::fs::read_to_string(path).unwrap();
+        let a = u.analyze(&text);
+        assert_eq!(a.restorations().count(), 0, "{seed}: score {}", a.score());
+    }
+}
+
+mod common;
