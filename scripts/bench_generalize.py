@@ -29,6 +29,8 @@ scripts/dict/lexicons.py, unless --from):
         [--tables-dir dictionaries] [--seed 1] [--per-doc 6 | --all] [--tune] [--markdown]
     python3 scripts/bench_generalize.py --write-committed      # writes corpus/bench/
     python3 scripts/bench_generalize.py --from corpus/bench    # the committed pairs only
+    python3 scripts/bench_generalize.py --complete-vocabulary --markdown [--cache DIR]
+        # restored with the spinner's own thesaurus (--thesaurus), per spinner type
 
 The general tables that are not built-in defaults (yet) are added as table files from
 --tables-dir (dictionaries/ of this tree).
@@ -44,13 +46,14 @@ import tempfile
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "corpus"))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import spin  # noqa: E402
 
 BROWN = os.path.join(ROOT, "corpus", "brown-press.jsonl")
 SEEDS = [os.path.join(ROOT, "corpus", "seeds", f) for f in (
     "000_aa92f3a28928f2e3.txt", "001_97aa9ac3554af9e4.txt",
     "003_8b6ec4914fcd75e2.txt", "004_8e862bd3df8d806c.txt")]
-EVALUATE = os.path.join(ROOT, "target", "release", "examples", "evaluate")
+EVALUATE = os.environ.get("UNSPIN_EVALUATE") or os.path.join(ROOT, "target", "release", "examples", "evaluate")
 SOURCES = {"wordnet": "general-wordnet", "moby": "general-moby"}
 DEFAULTS = []  # the built-in default tables (evaluate --default-tables)
 # The committed pairs (corpus/bench/, tests/generalize.rs): (sets, directions, choice, quotes,
@@ -209,6 +212,35 @@ def table(rows, markdown):
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, width)) for r in [head] + body)
 
 
+def complete_vocabulary(docs, seed, cache, markdown):
+    """The "complete vocabulary" rows (issue 21): each spinner type of scripts/fit_decision.py
+    spins whole articles with a thesaurus T written from a licensed lexicon, at full rate, and
+    unspin restores them with `--thesaurus T` (keys `first` for a keys-only spinner, `all`
+    otherwise) besides its default tables; WER reduction / candidate recall says how much of the
+    vocabulary it was handed the decision realises."""
+    import fit_decision
+    work = tempfile.mkdtemp(prefix="bench-complete-")
+    head = ("| spinner type | thesaurus | WER reduction | precision | candidate recall "
+            "| WER red. / recall | defaults alone: WER red. @ precision |")
+    lines = [head, "|---|---|---|---|---|---|---|"]
+    for vocabulary in ("wordnet", "moby"):
+        t = fit_decision.thesaurus_file(vocabulary, cache or work)
+        for kind, (directions, choice, case) in fit_decision.TYPES.items():
+            rng = random.Random(f"{kind}/{vocabulary}/{seed}")
+            keys = spin.keymap(spin.file_sets(t), directions == "both")
+            path = os.path.join(work, f"{kind}-{vocabulary}.jsonl")
+            write(path, [{"id": i, "spun": spin.Spinner(keys, rng, choice, "spin", case).spin(text),
+                          "original": text} for i, text in docs])
+            mode = "first" if directions == "keys" else "all"
+            f = evaluate(path, ["--thesaurus-keys", mode, "--thesaurus", t])
+            d = evaluate(path, [])
+            lines.append(f"| {kind} | {vocabulary} | {f['wer_reduction']:.3f} | {f['change_precision']:.3f} "
+                         f"| {f['candidate_recall']:.3f} | {f['wer_reduction'] / max(f['candidate_recall'], 1e-9):.3f} "
+                         f"| {d['wer_reduction']:.3f} @ {d['change_precision']:.3f} |")
+            print(lines[-1], file=sys.stderr, flush=True)
+    print("\n".join(lines) if markdown else "\n".join(l.replace("|", " ") for l in lines))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--unit", choices=["passage", "article", "both"], default="both")
@@ -223,6 +255,9 @@ def main():
     ap.add_argument("--from", dest="from_dir", default="", help="evaluate the pairs files of DIR")
     ap.add_argument("--write-committed", action="store_true")
     ap.add_argument("--keep", default="", help="write the generated pairs into this directory")
+    ap.add_argument("--complete-vocabulary", action="store_true",
+                    help="the complete-vocabulary rows: restored with the spinner's own thesaurus")
+    ap.add_argument("--cache", default="", help="a directory keeping the thesauri between runs")
     a = ap.parse_args()
     if not a.write_committed and not os.path.exists(EVALUATE):
         subprocess.run(["cargo", "build", "--release", "--example", "evaluate"], cwd=ROOT, check=True)
@@ -256,6 +291,12 @@ def main():
         print(table([(k[0], k[1], v) for k, v in rows.items()], a.markdown))
         return
     docs = documents(a.tune)
+    if a.complete_vocabulary:
+        sample = article_sample(docs)
+        # Brown only: the clean seeds may be among the fit's texts.
+        complete_vocabulary([(i, t) for i, t in docs if i.startswith("brown-") and (a.all or i in sample)],
+                            a.seed, a.cache, a.markdown)
+        return
     units = ["passage", "article"] if a.unit == "both" else [a.unit]
     work = a.keep or tempfile.mkdtemp(prefix="bench-generalize-")
     os.makedirs(work, exist_ok=True)

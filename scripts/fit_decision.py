@@ -16,8 +16,8 @@ quotes spun or kept, drawn per configuration. Vocabularies: thesauri written fro
 Moby and the project's own table read backwards (licensed sources: see
 scripts/dict/lexicons.py), in the spinners' file format; the spinner spins with one and
 unspin restores with the same file (`--thesaurus`, `--thesaurus-keys first` for keys-only
-spinners, `all` for the others). Texts: the even-numbered Brown press documents and the
-clean seeds (the odd Brown documents are the benchmark's, scripts/bench_generalize.py).
+spinners, `all` for the others). Texts: the even-numbered Brown press documents;
+the odd ones are the benchmark's (scripts/bench_generalize.py --complete-vocabulary).
 
 Objective, summed over configurations: WER reduction less 4 times the shortfall of change
 precision below 0.95, less the false restorations per 1,000 words of the same texts unspun
@@ -45,9 +45,6 @@ import spin  # noqa: E402
 
 EVALUATE = os.environ.get("UNSPIN_EVALUATE") or os.path.join(ROOT, "target", "release", "examples", "evaluate")
 BROWN = os.path.join(ROOT, "corpus", "brown-press.jsonl")
-SEEDS = [os.path.join(ROOT, "corpus", "seeds", f) for f in (
-    "000_aa92f3a28928f2e3.txt", "001_97aa9ac3554af9e4.txt",
-    "003_8b6ec4914fcd75e2.txt", "004_8e862bd3df8d806c.txt")]
 
 # (directions, choice, case): the four spinner types.
 TYPES = {
@@ -84,8 +81,8 @@ def thesaurus_file(vocabulary, directory):
 
 
 def texts(n, seed):
-    """n clean articles: even-numbered Brown documents and the clean seeds."""
-    docs = list(spin.documents([BROWN], "even")) + list(spin.documents(SEEDS, "all"))
+    """n clean articles: even-numbered Brown documents (the odd ones are the benchmark's)."""
+    docs = list(spin.documents([BROWN], "even"))
     random.Random(seed).shuffle(docs)
     return docs[:n]
 

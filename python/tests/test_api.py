@@ -157,12 +157,12 @@ def test_an_unspinner_travels_to_worker_processes(u):
 def test_a_thesaurus_restores_its_forms_and_pickles(tmp_path):
     t = tmp_path / "spinner.txt"
     t.write_text("said|stated|mentioned\nwar|struggle\n")
-    u = unspin.Unspinner(tables=(), thesauri=[t], threshold=0.0)
+    u = unspin.Unspinner(tables=(), thesauri=[t], decide="dictionary")
     assert u.fix("The minister mentioned the struggle.") == "The minister said the war."
     assert u.thesauri == [t] and u.thesaurus_keys == "first"
     v = pickle.loads(pickle.dumps(u))
     assert v.thesauri == [t] and v.fix("He mentioned it.") == "He said it."
-    every = unspin.Unspinner(tables=(), thesauri=str(t), thesaurus_keys="all", threshold=0.0)
+    every = unspin.Unspinner(tables=(), thesauri=str(t), thesaurus_keys="all", decide="dictionary")
     assert "thesaurus_keys='all'" in repr(every)
     assert [f.spun for f in every.analyze("He said it.").findings] == ["said"]
     with pytest.raises(ValueError, match="thesaurus_keys"):
