@@ -27,11 +27,18 @@ fn a_hand_made_thesaurus_restores_its_forms_and_reports_skipped_lines() {
     .unwrap();
     unspin()
         // Dictionary decisions: the wiring, not the model, is under test.
-        .args(["fix", "--decide", "dictionary", "--tables", "", "--thesaurus"])
+        .args([
+            "fix",
+            "--decide",
+            "dictionary",
+            "--tables",
+            "",
+            "--thesaurus",
+        ])
         .arg(&t)
         .write_stdin("The minister mentioned the struggle would end with a truce.\n")
         .assert()
-        .code(0)
+        .code(1)
         .stdout("The minister said the war would end with a ceasefire.\n")
         .stderr(
             predicate::str::contains("spinner.txt:2: blank line, skipped")
