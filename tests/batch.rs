@@ -730,3 +730,56 @@ fn resume_after_a_complete_run_redoes_nothing_and_keeps_the_exit_status() {
         "one of\none of\n"
     );
 }
+
+#[test]
+fn an_html_report_counts_every_document_and_samples_the_most_spun() {
+    let dir = tempfile::tempdir().unwrap();
+    let spun = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus/seeds/002_e90d1dc293122756.txt"
+    ))
+    .unwrap();
+    std::fs::write(dir.path().join("a.txt"), &spun).unwrap();
+    std::fs::write(dir.path().join("b.txt"), "The weather was fine today.\n").unwrap();
+    std::fs::write(dir.path().join("bad.txt"), b"\xff\xfe\x00oops").unwrap();
+    let report = dir.path().join("r.HTML");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_unspin"))
+        .args(["check", "-q", "--report"])
+        .arg(&report)
+        .args(["a.txt", "b.txt", "bad.txt"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "an error among the documents");
+    let page = std::fs::read_to_string(&report).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"), "{}", &page[..100]);
+    let data = page
+        .split("<script type=\"application/json\" id=\"data\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(data).unwrap();
+    assert_eq!(v["totals"]["documents"], 2);
+    assert_eq!(v["totals"]["errors"], 1);
+    assert_eq!(v["totals"]["spun"], 1);
+    assert_eq!(v["totals"]["sampled"], 2);
+    assert!(v["errors"][0].as_str().unwrap().contains("bad.txt"));
+    let docs = v["documents"].as_array().unwrap();
+    assert_eq!(docs[0]["name"], "a.txt", "most spun first");
+    let restored = docs[0]["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p.is_array())
+        .count() as u64;
+    assert_eq!(restored, docs[0]["restorations"].as_u64().unwrap());
+    assert_eq!(v["totals"]["restorations"], docs[0]["restorations"]);
+    assert!(v["forms"].as_array().unwrap().len() > 5);
+    let hist: u64 = v["histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(hist, 2);
+}

@@ -389,8 +389,9 @@ pub struct BatchArgs {
     #[arg(long, value_name = "S")]
     pub min_score: Option<f64>,
 
-    /// Write a per-document report to FILE: CSV if it ends in .csv, JSON
-    /// Lines otherwise.
+    /// Write a per-document report to FILE: CSV if it ends in .csv, a
+    /// self-contained HTML page if .html (see docs/review.md), JSON Lines
+    /// otherwise.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 

@@ -200,6 +200,7 @@ impl Plan {
                 pass: b.on_error == OnError::Pass,
                 newline_as_read: !matches!(dest, Dest::Stdout),
                 findings: task == Task::CheckEcho,
+                html: None,
             },
             unspinner: common.unspinner()?,
             dest,
@@ -348,7 +349,7 @@ impl Window {
     }
 }
 
-fn run(plan: Plan) -> anyhow::Result<Outcome> {
+fn run(mut plan: Plan) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let flags = Arc::new(Flags::default());
     if plan.writes_files() {
@@ -390,6 +391,7 @@ fn run(plan: Plan) -> anyhow::Result<Outcome> {
         Some(p) => Some(Report::create(p).with_context(|| p.display().to_string())?),
         None => None,
     };
+    plan.doc.html = report.as_ref().and_then(Report::html);
     if progress.is_shown() && !plan.inputs.iter().any(|p| p == Path::new("-")) {
         let (p, inputs, walk) = (progress.clone(), plan.inputs.clone(), plan.walk.clone());
         std::thread::spawn(move || {

@@ -3,10 +3,12 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 use unspin::jsonl::{Document, FieldPath};
+use unspin::report::html::HtmlReport;
 use unspin::report::{round4, DocumentRecord};
 use unspin::{Analysis, DocumentSummary, Unspinner};
 
@@ -53,9 +55,18 @@ pub struct Options {
     /// --jsonl`, on request for `fix` (`--findings`), whose output is the
     /// user's data and would grow several times over.
     pub findings: bool,
+    /// The HTML report (`--report FILE.html`), fed each analysis.
+    pub html: Option<Arc<Mutex<HtmlReport>>>,
 }
 
 impl Options {
+    /// Hands the HTML report, if one is written, to `f`.
+    fn observe(&self, f: impl FnOnce(&mut HtmlReport)) {
+        if let Some(h) = &self.html {
+            f(&mut h.lock().unwrap_or_else(PoisonError::into_inner));
+        }
+    }
+
     /// Whether a whole file that cannot be processed is passed through:
     /// only `fix` outputs texts.
     pub fn passes_files(&self) -> bool {
@@ -255,6 +266,7 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
     };
     let a = u.analyze(text);
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
+    opts.observe(|h| h.observe(name, &a, !kept));
     p.records
         .push(Record::analysed(name, None, &a, kept, bytes.len()));
     match opts.task {
@@ -342,6 +354,7 @@ fn json_line(
     let doc = Document::parse(line, &opts.field)?;
     let a = u.analyze(doc.text());
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
+    opts.observe(|h| h.observe(&format!("{name}:{lineno}"), &a, !kept));
     let record = Record {
         id: doc.id(),
         ..Record::analysed(name, Some(lineno), &a, kept, line.len())
@@ -489,6 +502,9 @@ pub fn window(
 ) -> Processed {
     let a = u.analyze_window(window, summary);
     let kept = kept(opts, summary);
+    if !kept {
+        opts.observe(|h| h.observe_forms(a.findings()));
+    }
     let mut p = Processed {
         part: Some(Part {
             restorations: if kept { 0 } else { a.restorations().count() },
@@ -595,6 +611,7 @@ mod tests {
             pass: false,
             newline_as_read: false,
             findings: true,
+            html: None,
         }
     }
 

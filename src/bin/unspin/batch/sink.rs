@@ -6,13 +6,15 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
 use unspin::input::Stamp;
+use unspin::report::html::{Counted, HtmlReport};
 
-use super::doc::Record;
+use super::doc::{Record, Status};
 use super::walk::is_temp_name;
 
 /// An output file being written. The bytes go to a temporary file
@@ -284,12 +286,21 @@ pub fn mtime(meta: &std::fs::Metadata) -> (u64, u32) {
         .map_or((0, 0), |d| (d.as_secs(), d.subsec_nanos()))
 }
 
-/// The per-document report: CSV when the file name ends in `.csv`, JSON
-/// Lines otherwise. Written through a temporary file, renamed into place by
-/// [`Report::finish`].
+/// The per-document report: CSV when the file name ends in `.csv`, an
+/// HTML page for `.html` or `.htm`, JSON Lines otherwise. Written through a
+/// temporary file, renamed into place by [`Report::finish`].
 pub struct Report {
     sink: FileSink,
-    csv: bool,
+    format: ReportFormat,
+}
+
+/// The format of a [`Report`].
+enum ReportFormat {
+    Csv,
+    JsonLines,
+    /// Gathered while the batch runs (the workers feed it each analysis),
+    /// written whole at the end.
+    Html(Arc<Mutex<HtmlReport>>),
 }
 
 /// The columns of a CSV report.
@@ -298,42 +309,80 @@ pub const CSV_HEADER: &str = "path,line,id,status,score,spun,restorations,words,
 impl Report {
     /// Starts the report at `path`.
     pub fn create(path: &Path) -> io::Result<Report> {
-        let csv = path
+        let ext = path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let format = match ext.as_deref() {
+            Some("csv") => ReportFormat::Csv,
+            Some("html" | "htm") => ReportFormat::Html(Arc::default()),
+            _ => ReportFormat::JsonLines,
+        };
         let mut sink = FileSink::create(path, None)?;
-        if csv {
+        if let ReportFormat::Csv = format {
             sink.write(CSV_HEADER.as_bytes())?;
         }
-        Ok(Report { sink, csv })
+        Ok(Report { sink, format })
+    }
+
+    /// The HTML report the workers feed, for an HTML report.
+    pub fn html(&self) -> Option<Arc<Mutex<HtmlReport>>> {
+        match &self.format {
+            ReportFormat::Html(h) => Some(h.clone()),
+            _ => None,
+        }
     }
 
     /// Adds a document's row.
     pub fn row(&mut self, r: &Record) -> io::Result<()> {
-        let mut line = if self.csv {
-            let opt = |o: Option<String>| o.unwrap_or_default();
-            [
-                csv_field(&r.path),
-                opt(r.line.map(|l| l.to_string())),
-                csv_field(r.id.as_deref().unwrap_or("")),
-                r.status.as_str().to_string(),
-                opt(r.score.map(|s| s.to_string())),
-                opt(r.spun.map(|s| s.to_string())),
-                r.restorations.to_string(),
-                r.words.to_string(),
-                r.bytes.to_string(),
-                csv_field(r.message.as_deref().unwrap_or("")),
-            ]
-            .join(",")
-        } else {
-            serde_json::to_string(r)?
+        let mut line = match &self.format {
+            ReportFormat::Csv => {
+                let opt = |o: Option<String>| o.unwrap_or_default();
+                [
+                    csv_field(&r.path),
+                    opt(r.line.map(|l| l.to_string())),
+                    csv_field(r.id.as_deref().unwrap_or("")),
+                    r.status.as_str().to_string(),
+                    opt(r.score.map(|s| s.to_string())),
+                    opt(r.spun.map(|s| s.to_string())),
+                    r.restorations.to_string(),
+                    r.words.to_string(),
+                    r.bytes.to_string(),
+                    csv_field(r.message.as_deref().unwrap_or("")),
+                ]
+                .join(",")
+            }
+            ReportFormat::JsonLines => serde_json::to_string(r)?,
+            ReportFormat::Html(h) => {
+                let counted = match (r.status, r.score) {
+                    (Status::Ok, Some(score)) => Counted::Analysed {
+                        score,
+                        spun: r.spun == Some(true),
+                        restorations: r.restorations,
+                    },
+                    (Status::Error, _) => Counted::Error(r.message.as_deref().unwrap_or(&r.path)),
+                    // Skipped (a binary file met in a walk) and resumed
+                    // documents are not in the page's counts.
+                    _ => return Ok(()),
+                };
+                h.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .count(counted);
+                return Ok(());
+            }
         };
         line.push('\n');
         self.sink.write(line.as_bytes())
     }
 
-    /// Renames the finished report into place.
-    pub fn finish(self) -> io::Result<()> {
+    /// Writes an HTML report's page, then renames the report into place.
+    pub fn finish(mut self) -> io::Result<()> {
+        if let ReportFormat::Html(h) = &self.format {
+            let mut page = Vec::new();
+            h.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .write(&mut page)?;
+            self.sink.write(&page)?;
+        }
         self.sink
             .persist(None)
             .map(|_| ())
