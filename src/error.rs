@@ -87,6 +87,19 @@ pub enum Error {
         /// What is wrong with it, and where in the line.
         error: crate::jsonl::LineError,
     },
+    /// A glob of a batch's walk does not parse.
+    #[error("{option} {glob}: {message}")]
+    Glob {
+        /// The option it was given with (`--glob`, `--exclude`).
+        option: String,
+        /// The glob.
+        glob: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A batch was cancelled (see [`crate::batch::Batch::cancel`]).
+    #[error("interrupted")]
+    Interrupted,
     /// Reading or writing a file failed.
     ///
     /// The I/O error is part of the message, and not also given as the
@@ -109,6 +122,19 @@ impl Error {
         Error::Io {
             path: path.into(),
             error,
+        }
+    }
+}
+
+impl crate::jsonl::LineError {
+    /// This error as the library's [`Error`], naming the input and the
+    /// line: `items.jsonl:2: malformed JSON: ...`. (Here rather than beside
+    /// the JSON Lines reader, which then needs nothing of this module.)
+    pub fn at(self, path: impl Into<PathBuf>, line: usize) -> Error {
+        Error::JsonLine {
+            path: path.into(),
+            line,
+            error: self,
         }
     }
 }

@@ -84,18 +84,6 @@ pub enum LineError {
     },
 }
 
-impl LineError {
-    /// This error as the library's [`crate::Error`], naming the input and
-    /// the line: `items.jsonl:2: malformed JSON: ...`.
-    pub fn at(self, path: impl Into<std::path::PathBuf>, line: usize) -> crate::Error {
-        crate::Error::JsonLine {
-            path: path.into(),
-            line,
-            error: self,
-        }
-    }
-}
-
 /// One record of a JSON Lines input, parsed where it lies: the decoded text
 /// of its text field and the places of everything [`Document::write`]
 /// replaces.

@@ -10,7 +10,9 @@
 //! The pipeline, one module a step: [`tokenize`] -> [`dict`] (tables, fst) ->
 //! [`model`] (language model) -> [`decide`](crate::Unspinner::analyze) ->
 //! [`score`] -> [`restore`] -> [`diff`]. A document too large to hold whole
-//! is read in [`window`]s.
+//! is read in [`window`]s. Many documents (files, directories, JSON Lines)
+//! go through the [`batch`] engine. See ARCHITECTURE.md for the whole
+//! walk.
 //!
 //! ```
 //! use unspin::Unspinner;
@@ -28,6 +30,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod batch;
 pub mod config;
 mod decide;
 pub mod dict;
@@ -43,7 +46,6 @@ mod meaning;
 pub mod mine;
 pub mod model;
 pub mod numbers;
-pub mod parallel;
 mod quotes;
 pub mod report;
 pub mod restore;

@@ -11,8 +11,8 @@ use anyhow::Context;
 use unspin::learn::{mine, parse_pairs, Fields, Learned, Options, Pair};
 
 use crate::args::LearnArgs;
-use crate::batch::walk::{walk, WalkOptions, Walked};
 use crate::{display_name, read_text, Outcome};
+use unspin::batch::walk::{walk, WalkOptions, Walked};
 
 pub fn learn(a: LearnArgs) -> anyhow::Result<Outcome> {
     let options = Options {

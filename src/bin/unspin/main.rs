@@ -5,6 +5,7 @@ mod batch;
 mod learn;
 mod mine;
 mod print;
+mod progress;
 mod review;
 
 use std::io::{self, IsTerminal, Write};
@@ -49,9 +50,10 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let broken = |e: &io::Error| e.kind() == io::ErrorKind::BrokenPipe;
     e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<io::Error>().is_some_and(broken)
+            || matches!(c.downcast_ref::<unspin::Error>(), Some(unspin::Error::Io { error, .. }) if broken(error))
     })
 }
 

@@ -1,11 +1,11 @@
-//! Printers: findings as text or JSON, diffs plain or coloured.
+//! Printers: findings as text, diffs plain or coloured.
 
 use std::io::{self, Write};
 
+use unspin::batch::doc::{Listing, Verdict};
 use unspin::diff::{inline_hunks, Segment};
-use unspin::report::DocumentRecord;
 use unspin::restore::one_line;
-use unspin::Analysis;
+use unspin::{Analysis, Finding};
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -14,23 +14,50 @@ const BOLD: &str = "\x1b[1m";
 const REVERSE: &str = "\x1b[7m";
 const RESET: &str = "\x1b[0m";
 
-/// `path:line:col: spun -> original (score)` for each restoration (and each
-/// kept finding with `all`), then the document's score line.
-pub fn check_text(
-    out: &mut impl Write,
-    name: &str,
-    a: &Analysis<'_>,
-    all: bool,
-    explain: bool,
-) -> io::Result<()> {
-    findings_text(out, name, a, all, explain)?;
-    let restorations = a.restorations().count();
-    score_line(out, name, (a.score(), a.is_spun()), restorations, a.words())
+/// The `check` listing as text: `path:line:col: spun -> original (score)`
+/// for each restoration (and each kept finding with `all`, each candidate's
+/// terms with `explain`), then the document's score line. A document kept
+/// as written under `--min-score` lists no restoration.
+#[derive(Debug, Clone, Copy)]
+pub struct TextListing {
+    /// List kept findings too.
+    pub all: bool,
+    /// Show each finding's candidates.
+    pub explain: bool,
 }
 
-/// The lines of [`check_text`] before the score line: a document read in
-/// windows lists each window's.
-pub fn findings_text(
+impl Listing for TextListing {
+    fn findings(&self, out: &mut Vec<u8>, name: &str, a: &Analysis<'_>, kept: bool) {
+        // Writing into a Vec cannot fail.
+        if !kept {
+            let _ = findings_text(out, name, a, self.all, self.explain);
+            return;
+        }
+        if self.all {
+            for f in a.findings() {
+                let _ = kept_line(out, name, f);
+            }
+        }
+    }
+
+    fn score(&self, out: &mut Vec<u8>, name: &str, v: Verdict, kept: bool) {
+        let spun = if v.spun { "spun" } else { "clean" };
+        if kept {
+            let _ = writeln!(
+                out,
+                "{name}: score {:.2} ({spun}), 0 restorations in {} (under --min-score)",
+                v.score,
+                count(v.words, "word")
+            );
+            return;
+        }
+        let _ = score_line(out, name, (v.score, v.spun), v.restorations, v.words);
+    }
+}
+
+/// The findings of a document as listed by `check` (of a window of it, for
+/// a document read in windows).
+fn findings_text(
     out: &mut impl Write,
     name: &str,
     a: &Analysis<'_>,
@@ -48,14 +75,7 @@ pub fn findings_text(
                 one_line(&c.original),
                 c.score
             )?,
-            None if all => writeln!(
-                out,
-                "{name}:{}:{}: {} (kept, {:.2})",
-                f.line,
-                f.column,
-                one_line(&f.spun),
-                f.keep
-            )?,
+            None if all => kept_line(out, name, f)?,
             None => continue,
         }
         if explain {
@@ -78,9 +98,21 @@ pub fn findings_text(
     Ok(())
 }
 
-/// The last line of [`check_text`]: the document's score and verdict, its
+/// The line of a finding kept as written.
+fn kept_line(out: &mut impl Write, name: &str, f: &Finding) -> io::Result<()> {
+    writeln!(
+        out,
+        "{name}:{}:{}: {} (kept, {:.2})",
+        f.line,
+        f.column,
+        one_line(&f.spun),
+        f.keep
+    )
+}
+
+/// The last line of a document's listing: its score and verdict, its
 /// restorations and words.
-pub fn score_line(
+fn score_line(
     out: &mut impl Write,
     name: &str,
     (score, spun): (f64, bool),
@@ -103,15 +135,6 @@ pub fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
-}
-
-/// One JSON object for the document, with its name as `path`.
-pub fn check_json(out: &mut impl Write, name: &str, a: &Analysis<'_>) -> io::Result<()> {
-    let mut v = serde_json::to_value(DocumentRecord::new(a)).map_err(io::Error::other)?;
-    if let serde_json::Value::Object(m) = &mut v {
-        m.insert("path".into(), name.into());
-    }
-    writeln!(out, "{v}")
 }
 
 /// How `unspin diff` shows a diff.

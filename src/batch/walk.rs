@@ -1,11 +1,13 @@
-//! The inputs of a batch: files named on the command line, directories
-//! walked recursively (sorted by name, filtered by globs as in ripgrep), and
-//! standard input, each yielded as a [`Source`] in a stable order.
+//! The inputs of a batch: files named, directories walked recursively
+//! (sorted by name, filtered by globs as in ripgrep), and standard input,
+//! each yielded as a [`Source`] in a stable order.
 
 use std::path::{Path, PathBuf};
 
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::WalkBuilder;
+
+use crate::error::{Error, Result};
 
 /// One input: a file or standard input.
 #[derive(Debug, Clone)]
@@ -55,21 +57,27 @@ pub struct WalkOptions {
 
 impl WalkOptions {
     /// Checks that the globs parse; the error names the bad glob.
-    pub fn validate(&self) -> anyhow::Result<()> {
+    pub fn validate(&self) -> Result<()> {
         self.overrides(Path::new(".")).map(|_| ())
     }
 
-    fn overrides(&self, root: &Path) -> anyhow::Result<Override> {
+    fn overrides(&self, root: &Path) -> Result<Override> {
+        let bad = |option: &str, glob: &str, e: ignore::Error| Error::Glob {
+            option: option.into(),
+            glob: glob.into(),
+            message: e.to_string(),
+        };
         let mut b = OverrideBuilder::new(root);
         for g in &self.globs {
-            b.add(g).map_err(|e| anyhow::anyhow!("--glob {g}: {e}"))?;
+            b.add(g).map_err(|e| bad("--glob", g, e))?;
         }
         for g in &self.excludes {
             let g = g.strip_prefix('!').unwrap_or(g);
             b.add(&format!("!{g}"))
-                .map_err(|e| anyhow::anyhow!("--exclude {g}: {e}"))?;
+                .map_err(|e| bad("--exclude", g, e))?;
         }
-        Ok(b.build()?)
+        b.build()
+            .map_err(|e| bad("--glob", &self.globs.join(","), e))
     }
 
     fn is_jsonl(&self, path: &Path) -> bool {
@@ -121,7 +129,7 @@ pub fn walk<'a>(inputs: &'a [PathBuf], opts: &'a WalkOptions) -> impl Iterator<I
                     jsonl: opts.is_jsonl(input),
                 }))),
                 Err(e) => Box::new(std::iter::once(Walked::Fault {
-                    message: unspin::Error::io(&name, e).to_string(),
+                    message: Error::io(&name, e).to_string(),
                     name,
                 })),
             }

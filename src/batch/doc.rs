@@ -1,30 +1,26 @@
-//! One document through the library: bytes in, the bytes to output and a
-//! record of what happened out. No I/O here; the pipeline reads and writes.
+//! One document of a batch through the analysis: bytes in, the bytes to
+//! output and a [`Record`] of what happened out. No I/O here; the reader
+//! and the writer of the batch read and write.
 
+use std::fmt::Debug;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
-use unspin::jsonl::{Document, FieldPath};
-use unspin::report::html::HtmlReport;
-use unspin::report::{round4, DocumentRecord};
-use unspin::{Analysis, DocumentSummary, Unspinner};
 
-use crate::print;
+use crate::jsonl::{Document, FieldPath};
+use crate::report::html::HtmlReport;
+use crate::report::{round4, DocumentRecord};
+use crate::{Analysis, DocumentSummary, Unspinner};
 
 /// What is made of each document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Task {
-    /// `check`: `name:line:col: spun -> original (score)` lines and a score
-    /// line per document.
-    CheckText {
-        /// List kept findings too.
-        all: bool,
-        /// Show each finding's candidates.
-        explain: bool,
-    },
+    /// `check`: the findings of each document listed as text, by the
+    /// [`Options::listing`].
+    CheckText,
     /// `check --format json`: one object per document.
     CheckJson,
     /// `check --jsonl`: each JSON line echoed with "score" and "findings".
@@ -55,11 +51,57 @@ pub struct Options {
     /// --jsonl`, on request for `fix` (`--findings`), whose output is the
     /// user's data and would grow several times over.
     pub findings: bool,
+    /// How [`Task::CheckText`] lists a document.
+    pub listing: Option<Arc<dyn Listing>>,
     /// The HTML report (`--report FILE.html`), fed each analysis.
     pub html: Option<Arc<Mutex<HtmlReport>>>,
 }
 
+/// The text listing of `check` (the command line's printer): what a
+/// document's findings and its score look like as lines of text. Called on
+/// the worker threads, so the listing is made in parallel.
+pub trait Listing: Send + Sync + Debug {
+    /// The lines of a document's findings (of a window of it, when read in
+    /// windows). `kept`: the document is kept as written (under
+    /// [`Options::min_score`]), so nothing is restored.
+    fn findings(&self, out: &mut Vec<u8>, name: &str, a: &Analysis<'_>, kept: bool);
+
+    /// The line that ends a document's listing: its score and verdict
+    /// (`spun`), its restorations and words.
+    fn score(&self, out: &mut Vec<u8>, name: &str, verdict: Verdict, kept: bool);
+}
+
+/// A document's score, verdict and counts, for its score line.
+#[derive(Debug, Clone, Copy)]
+pub struct Verdict {
+    /// The document spin score.
+    pub score: f64,
+    /// Whether it is judged spun.
+    pub spun: bool,
+    /// Restorations made (or proposed).
+    pub restorations: usize,
+    /// Words in the document.
+    pub words: usize,
+}
+
 impl Options {
+    /// The options of `task` with the command line's defaults: the text
+    /// field `text`, no minimum score, bad documents left out, every output
+    /// line ended with a newline, "findings" in echoed lines for `check
+    /// --jsonl` only, no listing.
+    pub fn new(task: Task) -> Options {
+        Options {
+            task,
+            field: FieldPath::new("text"),
+            min_score: None,
+            pass: false,
+            newline_as_read: false,
+            findings: task == Task::CheckEcho,
+            listing: None,
+            html: None,
+        }
+    }
+
     /// Hands the HTML report, if one is written, to `f`.
     fn observe(&self, f: impl FnOnce(&mut HtmlReport)) {
         if let Some(h) = &self.html {
@@ -164,8 +206,8 @@ impl Record {
     /// The record of a file of `bytes` bytes that is not text (`err`): a
     /// binary file found by a walk (not `explicit`ly named) is skipped with
     /// a note, anything else is an error.
-    pub fn undecodable(name: &str, explicit: bool, err: &unspin::Error, bytes: usize) -> Record {
-        let binary = matches!(err, unspin::Error::Binary { .. });
+    pub fn undecodable(name: &str, explicit: bool, err: &crate::Error, bytes: usize) -> Record {
+        let binary = matches!(err, crate::Error::Binary { .. });
         let status = if binary && !explicit {
             Status::Skipped
         } else {
@@ -252,7 +294,7 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
     let text = match std::str::from_utf8(bytes) {
         Ok(t) if memchr::memchr(0, bytes).is_none() => t,
         _ => {
-            let err = unspin::input::decode(bytes.to_vec(), Path::new(name))
+            let err = crate::input::decode(bytes.to_vec(), Path::new(name))
                 .expect_err("bytes that are not text fail to decode");
             p.records
                 .push(Record::undecodable(name, explicit, &err, bytes.len()));
@@ -270,13 +312,7 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
     p.records
         .push(Record::analysed(name, None, &a, kept, bytes.len()));
     match opts.task {
-        Task::CheckText { all, explain } => {
-            check_text(&mut p.out, name, &a, kept, all, explain);
-        }
-        Task::CheckJson | Task::CheckEcho if !kept => {
-            // Writing into a Vec cannot fail.
-            let _ = print::check_json(&mut p.out, name, &a);
-        }
+        Task::CheckText => check_text(opts, &mut p.out, name, &a, kept),
         Task::CheckJson | Task::CheckEcho => {
             let mut obj = document_json(&a, kept);
             obj.insert("path".into(), name.into());
@@ -305,7 +341,7 @@ pub fn lines(opts: &Options, u: &Unspinner, name: &str, chunk: &Chunk) -> Proces
     for at in &chunk.lines {
         let line = &chunk.data[at.range.clone()];
         let newline = at.newline || !opts.newline_as_read;
-        if unspin::jsonl::is_blank(line) {
+        if crate::jsonl::is_blank(line) {
             if echoes {
                 p.out.extend_from_slice(line);
                 p.out.extend_from_slice(&b"\n"[..usize::from(newline)]);
@@ -350,7 +386,7 @@ fn json_line(
     lineno: usize,
     line: &[u8],
     out: &mut Vec<u8>,
-) -> Result<(Record, bool), unspin::jsonl::LineError> {
+) -> Result<(Record, bool), crate::jsonl::LineError> {
     let doc = Document::parse(line, &opts.field)?;
     let a = u.analyze(doc.text());
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
@@ -361,9 +397,7 @@ fn json_line(
     };
     let mut changed = false;
     match opts.task {
-        Task::CheckText { all, explain } => {
-            check_text(out, &format!("{name}:{lineno}"), &a, kept, all, explain);
-        }
+        Task::CheckText => check_text(opts, out, &format!("{name}:{lineno}"), &a, kept),
         Task::CheckJson => {
             #[derive(serde::Serialize)]
             struct Line<'r, 'a> {
@@ -440,56 +474,22 @@ fn push_json_line(out: &mut Vec<u8>, v: &Value) {
     out.push(b'\n');
 }
 
-/// The `check` listing of one document; `kept` documents (under
-/// `--min-score`) list no restoration.
-fn check_text(
-    out: &mut Vec<u8>,
-    name: &str,
-    a: &Analysis<'_>,
-    kept: bool,
-    all: bool,
-    explain: bool,
-) {
-    if !kept {
-        // Writing into a Vec cannot fail.
-        let _ = print::check_text(out, name, a, all, explain);
-        return;
+/// The `check` listing of one document: its findings, then its score line.
+fn check_text(opts: &Options, out: &mut Vec<u8>, name: &str, a: &Analysis<'_>, kept: bool) {
+    if let Some(listing) = &opts.listing {
+        listing.findings(out, name, a, kept);
+        let verdict = Verdict {
+            score: a.score(),
+            spun: a.is_spun(),
+            restorations: if kept { 0 } else { a.restorations().count() },
+            words: a.words(),
+        };
+        listing.score(out, name, verdict, kept);
     }
-    kept_lines(out, name, a, all);
-    kept_score_line(out, name, (a.score(), a.is_spun()), a.words());
-}
-
-/// The findings of a document kept as written (under `--min-score`), with
-/// `all`.
-fn kept_lines(out: &mut Vec<u8>, name: &str, a: &Analysis<'_>, all: bool) {
-    use std::io::Write;
-    if all {
-        for f in a.findings() {
-            let _ = writeln!(
-                out,
-                "{name}:{}:{}: {} (kept, {:.2})",
-                f.line,
-                f.column,
-                unspin::restore::one_line(&f.spun),
-                f.keep
-            );
-        }
-    }
-}
-
-/// The score line of a document kept as written (under `--min-score`).
-fn kept_score_line(out: &mut Vec<u8>, name: &str, (score, spun): (f64, bool), words: usize) {
-    use std::io::Write;
-    let _ = writeln!(
-        out,
-        "{name}: score {score:.2} ({}), 0 restorations in {} (under --min-score)",
-        if spun { "spun" } else { "clean" },
-        print::count(words, "word")
-    );
 }
 
 /// A window of a text document read in windows (see
-/// [`unspin::window`]): its part of the output, and the restorations and
+/// [`crate::window`]): its part of the output, and the restorations and
 /// findings in it. `check --format json` lists the window's findings as JSON
 /// objects separated by commas, to go inside the document's (see
 /// [`windows_end`]).
@@ -498,7 +498,7 @@ pub fn window(
     u: &Unspinner,
     name: &str,
     summary: &DocumentSummary,
-    window: unspin::window::Window<'_>,
+    window: crate::window::Window<'_>,
 ) -> Processed {
     let a = u.analyze_window(window, summary);
     let kept = kept(opts, summary);
@@ -513,11 +513,11 @@ pub fn window(
         ..Processed::default()
     };
     match opts.task {
-        Task::CheckText { all, explain } if !kept => {
-            // Writing into a Vec cannot fail.
-            let _ = print::findings_text(&mut p.out, name, &a, all, explain);
+        Task::CheckText => {
+            if let Some(listing) = &opts.listing {
+                listing.findings(&mut p.out, name, &a, kept);
+            }
         }
-        Task::CheckText { all, .. } => kept_lines(&mut p.out, name, &a, all),
         Task::CheckJson | Task::CheckEcho => {
             // Spans of the document, not of the window.
             let offset = a.offset();
@@ -570,16 +570,21 @@ pub fn windows_end(
         message: None,
     };
     let (mut head, mut tail) = (Vec::new(), Vec::new());
-    let verdict = (summary.score(), summary.is_spun());
+    let verdict = Verdict {
+        score: summary.score(),
+        spun: summary.is_spun(),
+        restorations,
+        words: summary.words(),
+    };
     match opts.task {
-        Task::CheckText { .. } if kept => {
-            kept_score_line(&mut tail, name, verdict, summary.words())
-        }
-        Task::CheckText { .. } => {
-            let _ = print::score_line(&mut tail, name, verdict, restorations, summary.words());
+        Task::CheckText => {
+            if let Some(listing) = &opts.listing {
+                listing.score(&mut tail, name, verdict, kept);
+            }
         }
         Task::CheckJson | Task::CheckEcho => {
-            let mut rec = DocumentRecord::from_parts(verdict.0, verdict.1, summary.words(), &[]);
+            let mut rec =
+                DocumentRecord::from_parts(verdict.score, verdict.spun, summary.words(), &[]);
             rec.restorations = restorations;
             let mut obj = match serde_json::to_value(rec) {
                 Ok(Value::Object(m)) => m,
@@ -605,13 +610,8 @@ mod tests {
 
     fn opts(task: Task) -> Options {
         Options {
-            task,
-            field: FieldPath::new("text"),
-            min_score: None,
-            pass: false,
-            newline_as_read: false,
             findings: true,
-            html: None,
+            ..Options::new(task)
         }
     }
 

@@ -7,57 +7,30 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use unspin::batch::Totals;
 
-/// The running totals of a batch.
-#[derive(Debug, Default, Clone)]
-pub struct Tally {
-    /// Documents analysed (this run or, resumed, an earlier one).
-    pub documents: usize,
-    /// Of them, judged spun.
-    pub spun: usize,
-    /// Restorations made or proposed.
-    pub restorations: usize,
-    /// Documents or inputs that failed.
-    pub errors: usize,
-    /// Inputs left aside with a note (binary files found by a walk).
-    pub skipped: usize,
-    /// Outputs found complete and skipped (`--resume`).
-    pub resumed: usize,
-    /// Bytes read this run.
-    pub bytes: u64,
-}
+use crate::print::count;
 
-impl Tally {
-    /// The summary line: documents, spun, restorations, errors, volume,
-    /// time and throughput.
-    pub fn summary(&self, elapsed: Duration) -> String {
-        let secs = elapsed.as_secs_f64();
-        let mb = self.bytes as f64 / 1e6;
-        let rate = if secs > 0.0 { mb / secs } else { 0.0 };
-        let mut s = format!(
-            "{}, {} spun, {}, {}",
-            count(self.documents, "document"),
-            self.spun,
-            count(self.restorations, "restoration"),
-            count(self.errors, "error")
-        );
-        if self.skipped > 0 {
-            s += &format!(", {} skipped", self.skipped);
-        }
-        if self.resumed > 0 {
-            s += &format!(", {} resumed", self.resumed);
-        }
-        s + &format!("; {mb:.2} MB in {secs:.2} s, {rate:.2} MB/s")
+/// The summary line of a batch: documents, spun, restorations, errors,
+/// volume, time and throughput.
+pub fn summary(t: &Totals, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    let mb = t.bytes as f64 / 1e6;
+    let rate = if secs > 0.0 { mb / secs } else { 0.0 };
+    let mut s = format!(
+        "{}, {} spun, {}, {}",
+        count(t.documents, "document"),
+        t.spun,
+        count(t.restorations, "restoration"),
+        count(t.errors, "error")
+    );
+    if t.skipped > 0 {
+        s += &format!(", {} skipped", t.skipped);
     }
-}
-
-/// `n` and the noun, plural unless `n` is 1.
-fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
+    if t.resumed > 0 {
+        s += &format!(", {} resumed", t.resumed);
     }
+    s + &format!("; {mb:.2} MB in {secs:.2} s, {rate:.2} MB/s")
 }
 
 /// The progress bar, or nothing when it is not wanted.
@@ -137,7 +110,7 @@ mod tests {
 
     #[test]
     fn summary_names_documents_spun_restorations_errors_and_rate() {
-        let t = Tally {
+        let t = Totals {
             documents: 4,
             spun: 1,
             restorations: 1,
@@ -147,7 +120,7 @@ mod tests {
             bytes: 2_000_000,
         };
         assert_eq!(
-            t.summary(Duration::from_secs(2)),
+            summary(&t, Duration::from_secs(2)),
             "4 documents, 1 spun, 1 restoration, 2 errors, 1 skipped; 2.00 MB in 2.00 s, 1.00 MB/s"
         );
     }
