@@ -4,21 +4,27 @@
 //!
 //! Texts are copied out of Python strings (UTF-8) while the GIL is held, then
 //! analysed with the GIL released, so Python threads and the library's own
-//! worker threads (`unspin::parallel`) run at once. Spans are byte ranges in
+//! worker threads (its batch engine, `unspin::batch`) run at once: in
+//! memory (`fix_many`, `analyze_many`), streaming over an iterable
+//! (`fix_iter`) or over a JSON Lines file (`fix_jsonl`). Spans are byte ranges in
 //! the library; every finding also carries its span as Python string indices
 //! (code points).
 
 mod mine;
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use pyo3::exceptions::{
     PyFileNotFoundError, PyOSError, PyPermissionError, PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyIterator, PyList, PyString, PyTuple};
 
+use unspin::batch::{self, Batch, Dest, Ordered, Task};
 use unspin::report::{DocumentRecord, FindingRecord};
 use unspin::{DecisionMode, Finding as RsFinding, Unspinner as RsUnspinner};
 
@@ -84,57 +90,12 @@ struct Text<'py> {
 impl Unspinner {
     /// The text in `obj`, or a clear exception: `what` names it in messages.
     fn text<'py>(&self, obj: &Bound<'py, PyAny>, what: &dyn Fn() -> String) -> PyResult<Text<'py>> {
-        let s = obj.cast::<PyString>().map_err(|_| {
-            let t = type_name(obj);
-            let hint = if obj.is_instance_of::<pyo3::types::PyBytes>()
-                || obj.is_instance_of::<pyo3::types::PyByteArray>()
-            {
-                "; decode it first, e.g. data.decode('utf-8')"
-            } else {
-                ""
-            };
-            PyTypeError::new_err(format!("{} must be str, not {t}{hint}", what()))
-        })?;
-        if let Some(max) = self.max_bytes {
-            // Each character takes a byte at least in UTF-8: a text of more
-            // characters than the limit is refused before it is copied.
-            let chars = s.len()?;
-            if chars > max {
-                return Err(UnspinError::new_err(format!(
-                    "{} is {chars} bytes or more (UTF-8), over the max_bytes limit of {max}",
-                    what()
-                )));
-            }
-        }
-        let utf8 = s.to_cow()?.into_owned();
-        if let Some(max) = self.max_bytes {
-            if utf8.len() > max {
-                return Err(UnspinError::new_err(format!(
-                    "{} is {} bytes (UTF-8), over the max_bytes limit of {max}",
-                    what(),
-                    utf8.len()
-                )));
-            }
-        }
-        Ok(Text {
-            obj: s.clone(),
-            utf8,
-        })
+        text_of(obj, self.max_bytes, what)
     }
 
     /// The texts of an iterable, each checked as [`Unspinner::text`] does.
     fn texts<'py>(&self, texts: &Bound<'py, PyAny>) -> PyResult<Vec<Text<'py>>> {
-        if texts.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err(
-                "texts must be an iterable of str, not a str; use fix() or analyze() for one text",
-            ));
-        }
-        let iter = texts.try_iter().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "texts must be an iterable of str, not {}",
-                type_name(texts)
-            ))
-        })?;
+        let iter = iterable(texts, "fix() or analyze()")?;
         let mut out = Vec::with_capacity(texts.len().unwrap_or(0));
         for (i, item) in iter.enumerate() {
             out.push(self.text(&item?, &|| format!("texts[{i}]"))?);
@@ -154,6 +115,67 @@ impl Unspinner {
             Some(s) => PyString::new(py, &s),
         }
     }
+}
+
+/// An iterator over `texts`, which must be an iterable of str and not a
+/// str (`single` names the call for one text).
+fn iterable<'py>(texts: &Bound<'py, PyAny>, single: &str) -> PyResult<Bound<'py, PyIterator>> {
+    if texts.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "texts must be an iterable of str, not a str; use {single} for one text"
+        )));
+    }
+    texts.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "texts must be an iterable of str, not {}",
+            type_name(texts)
+        ))
+    })
+}
+
+/// The text in `obj`, at most `max_bytes` long in UTF-8, or a clear
+/// exception: `what` names it in messages.
+fn text_of<'py>(
+    obj: &Bound<'py, PyAny>,
+    max_bytes: Option<usize>,
+    what: &dyn Fn() -> String,
+) -> PyResult<Text<'py>> {
+    let s = obj.cast::<PyString>().map_err(|_| {
+        let t = type_name(obj);
+        let hint = if obj.is_instance_of::<pyo3::types::PyBytes>()
+            || obj.is_instance_of::<pyo3::types::PyByteArray>()
+        {
+            "; decode it first, e.g. data.decode('utf-8')"
+        } else {
+            ""
+        };
+        PyTypeError::new_err(format!("{} must be str, not {t}{hint}", what()))
+    })?;
+    if let Some(max) = max_bytes {
+        // Each character takes a byte at least in UTF-8: a text of more
+        // characters than the limit is refused before it is copied.
+        let chars = s.len()?;
+        if chars > max {
+            return Err(UnspinError::new_err(format!(
+                "{} is {chars} bytes or more (UTF-8), over the max_bytes limit of {max}",
+                what()
+            )));
+        }
+    }
+    let utf8 = s.to_cow()?.into_owned();
+    if let Some(max) = max_bytes {
+        if utf8.len() > max {
+            return Err(UnspinError::new_err(format!(
+                "{} is {} bytes (UTF-8), over the max_bytes limit of {max}",
+                what(),
+                utf8.len()
+            )));
+        }
+    }
+    Ok(Text {
+        obj: s.clone(),
+        utf8,
+    })
 }
 
 /// The restored text, `None` when it is the text as written. A text over
@@ -389,7 +411,7 @@ impl Unspinner {
         let ts = self.texts(texts)?;
         let strs: Vec<&str> = ts.iter().map(|t| &*t.utf8).collect();
         let u = &self.inner;
-        let out = py.detach(|| unspin::parallel::map(&strs, threads, |s| fix_one(u, s)));
+        let out = py.detach(|| batch::map(&strs, threads, |s| fix_one(u, s)));
         PyList::new(py, ts.iter().zip(out).map(|(t, r)| Self::fixed(py, t, r)))
     }
 
@@ -406,11 +428,131 @@ impl Unspinner {
         let ts = self.texts(texts)?;
         let strs: Vec<&str> = ts.iter().map(|t| &*t.utf8).collect();
         let u = &self.inner;
-        let out = py.detach(|| unspin::parallel::map(&strs, threads, |s| analyse_one(u, s)));
+        let out = py.detach(|| batch::map(&strs, threads, |s| analyse_one(u, s)));
         ts.iter()
             .zip(out)
             .map(|(t, a)| Ok(a.into_py(py, t, self.threshold)))
             .collect()
+    }
+
+    /// `fix` of every text of the iterable `texts`, streaming: an iterator
+    /// of the restored texts in order, drawn from `texts` only as far ahead
+    /// as the `threads` worker threads (0: one per core) need, analysed with
+    /// the GIL released.
+    #[pyo3(signature = (texts, threads=0))]
+    fn fix_iter(&self, texts: &Bound<'_, PyAny>, threads: usize) -> PyResult<FixIter> {
+        let source = iterable(texts, "fix()")?;
+        Ok(FixIter {
+            state: Mutex::new(Stream {
+                source: Some(source.unbind()),
+                unspinner: Arc::new(self.inner.clone()),
+                max_bytes: self.max_bytes,
+                ordered: Ordered::new(threads),
+                texts: VecDeque::new(),
+                drawn: 0,
+            }),
+        })
+    }
+
+    /// `fix` of every record of the JSON Lines file `src`, written to `dst`
+    /// as the command line's `unspin fix --jsonl SRC -o DST` writes it (the
+    /// same engine): streaming, in order, on `threads` worker threads (0:
+    /// one per core), in flat memory, `dst` replaced only when complete;
+    /// each record gets "score" (and "findings" with `findings`, as
+    /// `--findings`).
+    /// Returns the totals and the messages of the records that failed.
+    #[pyo3(signature = (src, dst, *, field="text", threads=0, min_score=None, on_error="skip", findings=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn fix_jsonl<'py>(
+        &self,
+        py: Python<'py>,
+        src: PathBuf,
+        dst: PathBuf,
+        field: &str,
+        threads: usize,
+        min_score: Option<f64>,
+        on_error: &str,
+        findings: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let pass = match on_error {
+            "skip" => false,
+            "pass" => true,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "on_error must be 'skip' or 'pass', not {other:?}"
+                )))
+            }
+        };
+        if let Some(s) = min_score.filter(|s| !(0.0..=1.0).contains(s)) {
+            return Err(PyValueError::new_err(format!(
+                "min_score {s} is not in [0, 1]"
+            )));
+        }
+        if field.is_empty() {
+            return Err(PyValueError::new_err("field needs a name"));
+        }
+        let meta = std::fs::metadata(&src).map_err(|e| py_err(unspin::Error::io(&src, e)))?;
+        if meta.is_dir() {
+            return Err(PyValueError::new_err(format!(
+                "src {} is a directory, not a JSON Lines file",
+                src.display()
+            )));
+        }
+        if src.canonicalize().ok() == dst.canonicalize().ok() {
+            return Err(PyValueError::new_err(format!(
+                "dst {} is src: write the output elsewhere",
+                dst.display()
+            )));
+        }
+        let mut b = Batch::new(self.inner.clone(), vec![src], Task::Fix);
+        b.walk.jsonl_all = true;
+        b.dest = Dest::File(dst);
+        b.doc.field = unspin::jsonl::FieldPath::new(field);
+        b.doc.min_score = min_score;
+        b.doc.pass = pass;
+        b.doc.findings = findings;
+        b.doc.newline_as_read = true;
+        b.threads = threads;
+        b.max_bytes = self.max_bytes.map_or(u64::MAX, |m| m as u64);
+        let cancel = b.cancel.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut messages = Messages::default();
+            let ran = batch::run(b, &mut std::io::sink(), &mut messages);
+            let _ = tx.send((ran, messages.0));
+        });
+        // Waits with the GIL released, looking at Python's signals between
+        // waits: Ctrl-C cancels the run, which removes its temporary file.
+        // (The receiver behind a mutex: what waits without the GIL is shared.)
+        let rx = Mutex::new(rx);
+        let wait = |timeout: Duration| {
+            let rx = rx.lock().unwrap_or_else(|e| e.into_inner());
+            rx.recv_timeout(timeout)
+        };
+        let (ran, messages) = loop {
+            match py.detach(|| wait(Duration::from_millis(100))) {
+                Ok(done) => break done,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(e) = py.check_signals() {
+                        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                        let _ = py.detach(|| wait(Duration::MAX));
+                        return Err(e);
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(UnspinError::new_err("internal error in unspin"))
+                }
+            }
+        };
+        let totals = ran.map_err(py_err)?;
+        let d = PyDict::new(py);
+        d.set_item("documents", totals.documents)?;
+        d.set_item("spun", totals.spun)?;
+        d.set_item("restorations", totals.restorations)?;
+        d.set_item("errors", totals.errors)?;
+        d.set_item("bytes", totals.bytes)?;
+        d.set_item("messages", messages)?;
+        Ok(d)
     }
 
     /// Seconds that `n` restorations of `text` take inside the library,
@@ -524,6 +666,76 @@ impl Unspinner {
         r.push_str(&parts.join(", "));
         r.push(')');
         r
+    }
+}
+
+/// The messages of the records of a batch that failed.
+#[derive(Default)]
+struct Messages(Vec<String>);
+
+impl batch::Observer for Messages {
+    fn record(&mut self, r: &batch::Record) {
+        if let Some(m) = &r.message {
+            self.0.push(m.clone());
+        }
+    }
+}
+
+/// The restored texts of an iterable, in order (see `Unspinner.fix_iter`).
+#[pyclass(module = "unspin", name = "FixIter")]
+struct FixIter {
+    state: Mutex<Stream>,
+}
+
+/// Where a [`FixIter`] is: the iterable drawn from, the texts in flight.
+struct Stream {
+    /// The iterable, until it is exhausted.
+    source: Option<Py<PyIterator>>,
+    unspinner: Arc<RsUnspinner>,
+    max_bytes: Option<usize>,
+    ordered: Ordered<Option<String>>,
+    /// The texts in flight, in order: handed back as they are when
+    /// nothing is restored.
+    texts: VecDeque<Py<PyString>>,
+    /// Texts drawn so far, for messages.
+    drawn: usize,
+}
+
+#[pymethods]
+impl FixIter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<Py<PyString>>> {
+        let mut guard = self.state.try_lock().map_err(|_| {
+            PyValueError::new_err("fix_iter: already being advanced by another thread")
+        })?;
+        let st = &mut *guard;
+        // Draw texts while the worker threads have room for them.
+        while st.ordered.pending() == 0 || st.ordered.has_room(0) {
+            let Some(source) = &st.source else { break };
+            let Some(item) = source.bind(py).clone().next() else {
+                st.source = None;
+                break;
+            };
+            let i = st.drawn;
+            let t = text_of(&item?, st.max_bytes, &|| format!("texts[{i}]"))?;
+            st.drawn += 1;
+            let u = st.unspinner.clone();
+            let utf8 = t.utf8;
+            st.ordered.push(utf8.len(), move || fix_one(&u, &utf8));
+            st.texts.push_back(t.obj.unbind());
+        }
+        let Some(text) = st.texts.pop_front() else {
+            return Ok(None);
+        };
+        let ordered = &mut st.ordered;
+        let restored = py.detach(|| ordered.next()).flatten();
+        Ok(Some(match restored {
+            None => text,
+            Some(s) => PyString::new(py, &s).unbind(),
+        }))
     }
 }
 
@@ -880,6 +1092,7 @@ fn _unspin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Analysis>()?;
     m.add_class::<Finding>()?;
     m.add_class::<Candidate>()?;
+    m.add_class::<FixIter>()?;
     m.add("UnspinError", py.get_type::<UnspinError>())?;
     m.add("DEFAULT_THRESHOLD", unspin::DEFAULT_THRESHOLD)?;
     m.add("DEFAULT_MAX_BYTES", DEFAULT_MAX_BYTES)?;

@@ -15,6 +15,9 @@ tables and language model inside::
     for f in a.restorations:
         print(f.start, f.end, f.spun, "->", f.original, round(f.score, 2))
     u.fix_many(texts)                                 # every core, input order
+    for fixed in unspin.fix_iter(texts_generator):    # streaming, flat memory
+        ...
+    unspin.fix_jsonl("dump.jsonl", "clean.jsonl")     # as `unspin fix --jsonl`
 
 An :class:`Unspinner` is thread-safe (the analysis releases the GIL) and
 picklable (it travels as its settings), so Spark, Ray and multiprocessing can
@@ -23,7 +26,7 @@ ship it.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from ._unspin import (
     BUILTIN_TABLES,
@@ -33,6 +36,7 @@ from ._unspin import (
     Analysis,
     Candidate,
     Finding,
+    FixIter,
     UnspinError,
     Unspinner,
     __version__,
@@ -43,7 +47,10 @@ __all__ = [
     "Analysis",
     "Finding",
     "Candidate",
+    "FixIter",
     "UnspinError",
+    "fix_iter",
+    "fix_jsonl",
     "DEFAULT_THRESHOLD",
     "DEFAULT_TABLES",
     "DEFAULT_MAX_BYTES",
@@ -95,3 +102,25 @@ def _rebuild(
     if not dicts and not thesauri:
         _built[key] = u
     return u
+
+
+def _default() -> Unspinner:
+    """The unspinner of the default settings, built once."""
+    return _rebuild(None, (), DEFAULT_THRESHOLD, (), "model", DEFAULT_MAX_BYTES)
+
+
+def fix_iter(
+    texts: Iterable[str], *, threads: int = 0, unspinner: Optional[Unspinner] = None
+) -> Iterator[str]:
+    """``Unspinner.fix_iter`` with ``unspinner`` (default: the default
+    settings): the restored texts of ``texts`` in order, streaming on every
+    core with the GIL released."""
+    return (unspinner or _default()).fix_iter(texts, threads)
+
+
+def fix_jsonl(src, dst, *, unspinner: Optional[Unspinner] = None, **options) -> dict:
+    """``Unspinner.fix_jsonl`` with ``unspinner`` (default: the default
+    settings): the JSON Lines file ``src`` restored into ``dst`` as
+    ``unspin fix --jsonl`` restores it. ``options``: ``field``, ``threads``,
+    ``min_score``, ``on_error``."""
+    return (unspinner or _default()).fix_jsonl(src, dst, **options)

@@ -2,7 +2,7 @@
 
 import os
 import pathlib
-from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, Iterator, List, Literal, Optional, Tuple, TypedDict, Union
 
 __version__: str
 DEFAULT_THRESHOLD: float
@@ -103,7 +103,62 @@ class Unspinner:
     def analyze_many(self, texts: Iterable[str], threads: int = 0) -> List[Analysis]:
         """``analyze`` of every text on ``threads`` worker threads (0: one per
         core; at most four per core), the GIL released; results in input order."""
+    def fix_iter(self, texts: Iterable[str], threads: int = 0) -> FixIter:
+        """``fix`` of every text of ``texts``, streaming: an iterator of the
+        restored texts in input order. Texts are drawn from ``texts`` only as
+        far ahead as the worker threads (``threads``, 0: one per core) need,
+        at most 32 MiB of them at once, and analysed with the GIL released:
+        an endless generator goes through in flat memory. A text with
+        nothing to restore comes back as the same object. Raises TypeError
+        for a str (not an iterable of texts) or, when its turn comes, a
+        non-str item (named by its index)."""
+    def fix_jsonl(
+        self,
+        src: _Path,
+        dst: _Path,
+        *,
+        field: str = "text",
+        threads: int = 0,
+        min_score: Optional[float] = None,
+        on_error: Literal["skip", "pass"] = "skip",
+        findings: bool = False,
+    ) -> FixTotals:
+        """``fix`` of every record of the JSON Lines file ``src``, written to
+        ``dst`` byte for byte as ``unspin fix --jsonl SRC -o DST`` writes it
+        (the same engine): streaming, in order, on ``threads`` worker threads
+        (0: one per core), the GIL released, in flat memory whatever the size
+        of ``src``. ``dst`` is replaced only once complete. ``field`` is the
+        text field (a dotted path reaches into nested objects); documents
+        scoring under ``min_score`` are kept as written; a bad line is left
+        out (``on_error="skip"``) or passed through unchanged (``"pass"``)
+        and its message, with file and line, listed in the result. Each
+        record gets ``"score"``, and ``"findings"`` with ``findings=True``
+        (as ``--findings``).
+        Ctrl-C cancels the run and removes its temporary file.
+
+        Raises:
+            FileNotFoundError, PermissionError, OSError: ``src`` cannot be
+                read, or ``dst`` written.
+            ValueError: a bad option, ``src`` a directory, or ``dst`` the
+                same file as ``src``.
+        """
     def __reduce__(self) -> Tuple[Any, ...]: ...
+
+class FixTotals(TypedDict):
+    """What ``fix_jsonl`` did."""
+
+    documents: int
+    spun: int
+    restorations: int
+    errors: int
+    bytes: int
+    messages: List[str]
+
+class FixIter(Iterator[str]):
+    """The restored texts of ``Unspinner.fix_iter``, in input order."""
+
+    def __iter__(self) -> FixIter: ...
+    def __next__(self) -> str: ...
 
 class Analysis:
     """The result of analysing one text."""
