@@ -56,6 +56,7 @@ pub mod thesaurus;
 pub mod tokenize;
 mod unspinner;
 pub mod window;
+pub mod windowed;
 
 pub use error::{Error, Result};
 pub use finding::{Candidate, Finding, Reason, Terms};

@@ -204,7 +204,7 @@ fn starts_sentence(before: &str) -> bool {
         return true;
     };
     if gap.matches('\n').count() >= 2
-        || (gap.contains('\n') && crate::window::ends_clause(unquoted))
+        || (gap.contains('\n') && crate::tokenize::ends_clause(unquoted))
     {
         return true;
     }

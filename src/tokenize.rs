@@ -154,6 +154,17 @@ pub fn normalize(word: &str) -> String {
     out
 }
 
+/// Whether `text` ends in punctuation that no spun form runs across (not a
+/// letter, digit, mark, or hyphen).
+pub(crate) fn ends_clause(text: &str) -> bool {
+    text.chars().next_back().is_some_and(|c| {
+        matches!(
+            c,
+            '.' | '!' | '?' | ':' | ';' | ',' | '"' | '\'' | ')' | ']' | '”' | '’' | '»' | '…'
+        )
+    })
+}
+
 /// The lookup form of a phrase: each word normalized (see [`normalize`]),
 /// joined by single spaces.
 ///

@@ -402,7 +402,12 @@ impl Unspinner {
         text: &'t str,
         size: usize,
     ) -> (DocumentSummary, Vec<Analysis<'t>>) {
-        let summary = crate::window::summarize(self, text, size);
+        let summary = self
+            .summarize(|each| {
+                crate::window::windows(text, size).for_each(|w| each(w.text));
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .unwrap_or_else(|e| match e {});
         let analyses = crate::window::windows(text, size)
             .map(|w| self.analyze_window(w, &summary))
             .collect();

@@ -22,13 +22,11 @@
 //! assert!(DEFAULT_WINDOW >= 1 << 20);
 //! ```
 
-use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::tokenize::{tokenize, TokenKind};
-use crate::unspinner::{DocumentSummary, Unspinner};
+use crate::tokenize::{ends_clause, tokenize, TokenKind};
 
 /// The window size, in bytes, that the command line uses: documents up to
 /// this size are analysed whole.
@@ -107,52 +105,6 @@ pub fn windows(text: &str, size: usize) -> impl Iterator<Item = Window<'_>> {
         rest = after;
         Some(w)
     })
-}
-
-/// What the whole of `text`, read in windows of at most `size` bytes, tells
-/// its windows' decisions (see [`Unspinner::summarize`]).
-pub fn summarize(u: &Unspinner, text: &str, size: usize) -> DocumentSummary {
-    u.summarize(|each| {
-        windows(text, size).for_each(|w| each(w.text));
-        Ok::<(), std::convert::Infallible>(())
-    })
-    .unwrap_or_else(|e| match e {})
-}
-
-/// `text` restored as the command line restores a file over `size` bytes:
-/// whole when it fits, else window by window with [`summarize`]'s
-/// evidence, so that memory is the text's, the restored text's and one
-/// window's analysis (a whole analysis takes tens of times the text). The
-/// text itself, borrowed, when nothing is restored.
-///
-/// ```
-/// use unspin::window::restore;
-/// let u = unspin::Unspinner::builder().build().unwrap();
-/// let text = "We took motion final night time. The struggle is one in all the worst.\n";
-/// assert_eq!(restore(&u, text, 40), u.analyze(text).restore());
-/// ```
-pub fn restore<'t>(u: &Unspinner, text: &'t str, size: usize) -> Cow<'t, str> {
-    if text.len() <= size {
-        return u.analyze(text).restore();
-    }
-    let summary = summarize(u, text, size);
-    let mut out: Option<String> = None;
-    let mut at = 0;
-    for w in windows(text, size) {
-        if let Cow::Owned(restored) = u.analyze_window(w, &summary).restore() {
-            let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
-            buf.push_str(&text[at..w.start.offset]);
-            buf.push_str(&restored);
-            at = w.start.offset + w.text.len();
-        }
-    }
-    match out {
-        None => Cow::Borrowed(text),
-        Some(mut buf) => {
-            buf.push_str(&text[at..]);
-            Cow::Owned(buf)
-        }
-    }
 }
 
 /// Bytes on each side of a cut that [`WordJoins`] looks at: more than any
@@ -268,17 +220,6 @@ fn rough_cut(text: &str, size: usize) -> usize {
         return hi;
     }
     text.chars().next().map_or(0, char::len_utf8)
-}
-
-/// Whether `text` ends in punctuation that no spun form runs across (not a
-/// letter, digit, mark, or hyphen).
-pub(crate) fn ends_clause(text: &str) -> bool {
-    text.chars().next_back().is_some_and(|c| {
-        matches!(
-            c,
-            '.' | '!' | '?' | ':' | ';' | ',' | '"' | '\'' | ')' | ']' | '”' | '’' | '»' | '…'
-        )
-    })
 }
 
 /// The end of the last sentence ending within a line in `[lo, hi)` of

@@ -176,7 +176,7 @@ fn a_word_of_megabytes_is_one_word_in_windows() {
     let u = unspinner();
     let word = "a".repeat(5 << 20);
     let text = format!("Two words {word}. Then {word}\n");
-    let summary = unspin::window::summarize(u, &text, unspin::window::DEFAULT_WINDOW);
+    let summary = unspin::windowed::summarize(u, &text, unspin::window::DEFAULT_WINDOW);
     assert!(windows(&text, unspin::window::DEFAULT_WINDOW).count() >= 10);
     assert_eq!(summary.words(), 5);
     assert_eq!(summary.words(), u.analyze(&text).words());
@@ -189,14 +189,14 @@ fn a_text_restored_in_windows_is_the_whole_restoration() {
     let whole = u.analyze(&text).restore().into_owned();
     for size in [8192, 50_000] {
         assert_eq!(
-            unspin::window::restore(u, &text, size),
+            unspin::windowed::restore(u, &text, size),
             whole,
             "size {size}"
         );
     }
     let clean = SEEDS[0];
     assert!(matches!(
-        unspin::window::restore(u, clean, 1500),
+        unspin::windowed::restore(u, clean, 1500),
         std::borrow::Cow::Borrowed(_)
     ));
 }

@@ -182,7 +182,7 @@ fn text_of<'py>(
 /// a window is restored window by window, as the command line reads a file
 /// (`unspin::window`): its whole analysis would take tens of times its size.
 fn fix_one(u: &RsUnspinner, text: &str) -> Option<String> {
-    match unspin::window::restore(u, text, unspin::window::DEFAULT_WINDOW) {
+    match unspin::windowed::restore(u, text, unspin::window::DEFAULT_WINDOW) {
         Cow::Borrowed(_) => None,
         Cow::Owned(s) => Some(s),
     }

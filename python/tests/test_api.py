@@ -163,7 +163,7 @@ def test_a_thesaurus_restores_its_forms_and_pickles(tmp_path):
     v = pickle.loads(pickle.dumps(u))
     assert v.thesauri == [t] and v.fix("He mentioned it.") == "He said it."
     every = unspin.Unspinner(tables=(), thesauri=str(t), thesaurus_keys="all", decide="dictionary")
-    assert "thesaurus_keys='all'" in repr(every)
+    assert 'thesaurus_keys="all"' in repr(every)
     assert [f.spun for f in every.analyze("He said it.").findings] == ["said"]
     with pytest.raises(ValueError, match="thesaurus_keys"):
         unspin.Unspinner(thesauri=[t], thesaurus_keys="both")
