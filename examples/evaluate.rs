@@ -11,7 +11,7 @@
 //! `unspin --tables`); `--without` uses the default ones less those named
 //! (a name that is not a default table is ignored); `--dict` adds a table
 //! file (repeatable); `--thesaurus FILE` a spinner's thesaurus (repeatable,
-//! read with `--thesaurus-keys first|all`, given before it); `--json` prints the figures on one line;
+//! read with `--thesaurus-keys first|all`); `--json` prints the figures on one line;
 //! `--default-tables` prints the default tables' names and exits.
 
 use std::path::PathBuf;

@@ -47,9 +47,10 @@
 //! assert_eq!(stated.channel.as_deref(), Some(&[0.5f32][..]));
 //! ```
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::dict::{Entry, Table, TableKind, DEFAULT_WEIGHT};
 use crate::error::{Error, Result};
@@ -187,7 +188,7 @@ impl Thesaurus {
     /// first, each with its channel probability `P(form | key)`.
     pub fn table(&self) -> Table {
         // key -> (members it may become, line): the first line holding a key wins.
-        let mut keys: HashMap<&str, (&[String], usize)> = HashMap::new();
+        let mut keys: FxHashMap<&str, (&[String], usize)> = FxHashMap::default();
         let mut order: Vec<&str> = Vec::new();
         for (members, line) in &self.sets {
             let heads = match self.mode {
@@ -195,14 +196,14 @@ impl Thesaurus {
                 KeyMode::All => &members[..],
             };
             for k in heads {
-                if !keys.contains_key(k.as_str()) {
-                    keys.insert(k, (members, *line));
+                if let std::collections::hash_map::Entry::Vacant(slot) = keys.entry(k) {
+                    slot.insert((members, *line));
                     order.push(k);
                 }
             }
         }
         // form -> candidates (key, P(form | key), line), in key order.
-        let mut forms: HashMap<&str, Vec<(&str, f32, usize)>> = HashMap::new();
+        let mut forms: FxHashMap<&str, Vec<(&str, f32, usize)>> = FxHashMap::default();
         let mut form_order: Vec<&str> = Vec::new();
         for key in &order {
             let (members, line) = keys[key];
@@ -226,16 +227,21 @@ impl Thesaurus {
                 // Most probable first; the earlier line among equals.
                 cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
                 let line = cands.first().map_or(0, |c| c.2);
-                let is_key = keys.contains_key(form);
+                let standing = self.standing(form, &keys);
                 Entry {
                     spun: form.to_string(),
                     candidates: cands.iter().map(|c| c.0.to_string()).collect(),
-                    weight: if is_key { KEY_WEIGHT } else { DEFAULT_WEIGHT },
+                    // Only a key stands with probability below 1.
+                    weight: if standing < 1.0 {
+                        KEY_WEIGHT
+                    } else {
+                        DEFAULT_WEIGHT
+                    },
                     weight_text: None,
                     note: None,
                     line,
                     channel: Some(cands.iter().map(|c| c.1).collect()),
-                    standing: Some(self.standing(form, &keys)),
+                    standing: Some(standing),
                 }
             })
             .collect();
@@ -251,7 +257,7 @@ impl Thesaurus {
     /// that spins every key: 0 for a key of the first member's family, one
     /// chance in its line's size for the per-occurrence family, 1 for a form
     /// that is no key.
-    fn standing(&self, form: &str, keys: &HashMap<&str, (&[String], usize)>) -> f32 {
+    fn standing(&self, form: &str, keys: &FxHashMap<&str, (&[String], usize)>) -> f32 {
         match (keys.get(form), self.mode) {
             (None, _) => 1.0,
             (Some(_), KeyMode::First) => 0.0,
