@@ -50,6 +50,9 @@ fn headless(browser: &Path, profile: &Path, args: &[String], url: &str) -> Strin
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .arg(url)
+        // Chromium's helpers must neither read nor write the terminal
+        // the tests run in.
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
