@@ -1,5 +1,5 @@
 //! Builds the n-gram index of the shipped language model (see
-//! `src/model/index.rs`) into `OUT_DIR`, where `src/model.rs` embeds it.
+//! `src/model/index.rs`) into `OUT_DIR`, where `src/model/mod.rs` embeds it.
 //!
 //! The index is derived data: the repository keeps only the model file, and
 //! the index (48 MB of hash tables, which would not compress) is made here
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 const MODEL: &str = "model/en-us.unspin-lm.bin";
 /// Offset of the model file's section table, and the header fields read
-/// (see the format in `src/model.rs`).
+/// (see the format in `src/model/mod.rs`).
 const SECTION_TABLE: usize = 100;
 
 fn main() {

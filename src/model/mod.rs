@@ -81,14 +81,20 @@ use std::borrow::Cow;
 use std::fmt;
 
 use once_cell::sync::Lazy;
-use std::hash::Hasher;
 use std::sync::OnceLock;
 
-use crate::{Error, Result};
+use crate::Result;
+
+mod load;
+mod tables;
+
+use load::Bytes;
+pub use tables::Query;
+use tables::{hash_word, word_at, Probes, Tables, CUT};
 
 mod index;
 pub(crate) use index::prefetch;
-use index::{Index, Probe};
+use index::Index;
 
 /// A word's index in the model's vocabulary.
 pub type WordId = u32;
@@ -126,7 +132,7 @@ const S_WORD_BYTES: usize = 15;
 #[repr(C, align(64))]
 struct Aligned<T: ?Sized>(T);
 
-static SHIPPED_BYTES: &Aligned<[u8]> = &Aligned(*include_bytes!("../model/en-us.unspin-lm.bin"));
+static SHIPPED_BYTES: &Aligned<[u8]> = &Aligned(*include_bytes!("../../model/en-us.unspin-lm.bin"));
 
 /// The shipped model's n-gram index, built by `build.rs`.
 static SHIPPED_INDEX: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
@@ -186,12 +192,6 @@ impl fmt::Debug for LanguageModel {
     }
 }
 
-#[inline]
-fn rd_u32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-}
-
 impl LanguageModel {
     /// The model shipped with unspin (the CMU Sphinx US-English trigram model,
     /// embedded in the binary), checked once on first use and shared.
@@ -203,7 +203,7 @@ impl LanguageModel {
     /// version, counts and section bounds, and builds its n-gram index
     /// (about a quarter of a second for a model the size of the shipped one).
     ///
-    /// Errors: [`Error::Model`] naming `source_name` when the bytes are not a
+    /// Errors: [`Error::Model`](crate::Error::Model) naming `source_name` when the bytes are not a
     /// valid model.
     pub fn from_bytes(bytes: Vec<u8>, source_name: &str) -> Result<LanguageModel> {
         LanguageModel::new(Cow::Owned(bytes), source_name, None)
@@ -215,198 +215,9 @@ impl LanguageModel {
     pub fn from_static(bytes: &'static [u8], source_name: &str) -> Result<LanguageModel> {
         LanguageModel::new(Cow::Borrowed(bytes), source_name, None)
     }
+}
 
-    /// Reads a model, with its n-gram index when one was built before (it
-    /// must be the index of these bytes).
-    fn new(
-        data: Cow<'static, [u8]>,
-        source_name: &str,
-        index: Option<Index>,
-    ) -> Result<LanguageModel> {
-        let err = |message: String| Error::Model {
-            source_name: source_name.to_string(),
-            message,
-        };
-        let data = Bytes::new(data);
-        let b: &[u8] = data.get();
-        if b.len() < HEADER_LEN || &b[..8] != MAGIC {
-            return Err(err("not an unspin language model (bad magic)".into()));
-        }
-        let h = |at: usize| rd_u32(b, at).unwrap_or(0);
-        let version = h(8);
-        if version != FORMAT_VERSION {
-            return Err(err(format!(
-                "format version {version}, this reader understands {FORMAT_VERSION}"
-            )));
-        }
-        if h(12) as usize != HEADER_LEN {
-            return Err(err(format!(
-                "header length {}, expected {HEADER_LEN}",
-                h(12)
-            )));
-        }
-        if h(16) as usize != b.len() {
-            return Err(err(format!(
-                "truncated or padded: the header says {} bytes, got {}",
-                h(16),
-                b.len()
-            )));
-        }
-        let (n_words, n_bigrams, n_trigrams) = (h(20), h(24), h(28));
-        let word_bits = h(32);
-        if !(1..=24).contains(&word_bits) {
-            return Err(err(format!("word id width {word_bits} bits out of range")));
-        }
-        if n_words == 0 || u64::from(n_words - 1) >> word_bits != 0 {
-            return Err(err(format!(
-                "{n_words} words do not fit in {word_bits}-bit ids"
-            )));
-        }
-        if h(36) != BACKOFF_BITS {
-            return Err(err(format!(
-                "backoff code width {} bits, expected 16",
-                h(36)
-            )));
-        }
-        let (bos, eos) = (h(40), h(44));
-        if bos >= n_words || eos >= n_words {
-            return Err(err("sentence start or end id out of range".into()));
-        }
-        let unk_log10 = f32::from_bits(h(48));
-        if !unk_log10.is_finite() {
-            return Err(err("unk_log10 is not finite".into()));
-        }
-        let unk = match h(52) {
-            NO_UNK => None,
-            id if id < n_words => Some(id),
-            id => return Err(err(format!("<unk> id {id} out of range"))),
-        };
-        let n_with_tri = h(56);
-        if n_with_tri > n_bigrams {
-            return Err(err("more bigrams with trigrams than bigrams".into()));
-        }
-        if h(60) as usize != BLOCK {
-            return Err(err(format!("skip block of {}, expected {BLOCK}", h(60))));
-        }
-        if h(96) as usize != N_SECTIONS {
-            return Err(err(format!("{} sections, expected {N_SECTIONS}", h(96))));
-        }
-        let prob_bits = 32 - word_bits;
-        let (v, bi, tri, k) = (
-            u64::from(n_words),
-            u64::from(n_bigrams),
-            u64::from(n_trigrams),
-            u64::from(n_with_tri),
-        );
-        let blocks = |n: u64| n.div_ceil(BLOCK as u64);
-        let word_bytes_len = {
-            let off = h(SECTION_TABLE + 8 * S_WORD_OFFSETS) as usize;
-            u64::from(rd_u32(b, off.saturating_add(4 * n_words as usize)).unwrap_or(u32::MAX))
-        };
-        let expected: [u64; N_SECTIONS] = [
-            4 << prob_bits,
-            4 << BACKOFF_BITS,
-            4 << prob_bits,
-            4 * v,
-            4 * v,
-            4 * (v + 1),
-            4 * bi,
-            2 * bi,
-            4 * blocks(bi),
-            8 * bi.div_ceil(64),
-            4 * bi.div_ceil(64),
-            4 * (k + 1),
-            4 * tri,
-            4 * blocks(tri),
-            4 * (v + 1),
-            word_bytes_len,
-        ];
-        let mut sections = [(0usize, 0usize); N_SECTIONS];
-        for (i, want) in expected.iter().enumerate() {
-            let off = u64::from(h(SECTION_TABLE + 8 * i));
-            let len = u64::from(h(SECTION_TABLE + 8 * i + 4));
-            if len != *want {
-                return Err(err(format!("section {i} is {len} bytes, expected {want}")));
-            }
-            if off < HEADER_LEN as u64 || off + len > b.len() as u64 {
-                return Err(err(format!("section {i} lies outside the file")));
-            }
-            if off % 64 != 0 {
-                return Err(err(format!(
-                    "section {i} does not start at a multiple of 64"
-                )));
-            }
-            sections[i] = (off as usize, len as usize);
-        }
-        let sec = |i: usize| {
-            let (off, len) = sections[i];
-            &b[off..off + len]
-        };
-        let ends = |i: usize, last: u32, want_last: u64| {
-            rd_u32(sec(i), 0) == Some(0)
-                && rd_u32(sec(i), 4 * last as usize).map(u64::from) == Some(want_last)
-        };
-        if !ends(S_UNI_NEXT, n_words, bi)
-            || !ends(S_TRI_NEXT, n_with_tri, tri)
-            || !ends(S_WORD_OFFSETS, n_words, word_bytes_len)
-        {
-            return Err(err("inconsistent range tables".into()));
-        }
-        for i in [
-            S_BI_PROB_CB,
-            S_BI_BO_CB,
-            S_TRI_PROB_CB,
-            S_UNI_PROB,
-            S_UNI_BO,
-        ] {
-            let bad = |c: &[u8]| {
-                let x = f32::from_le_bytes([c[0], c[1], c[2], c[3]]);
-                x.is_nan() || x == f32::INFINITY
-            };
-            if sec(i).chunks_exact(4).any(bad) {
-                return Err(err(format!("section {i} holds NaN or +inf")));
-            }
-        }
-        let index = match index {
-            Some(index) => index,
-            None => {
-                let u32s = |i: usize| bytemuck::try_cast_slice(sec(i)).unwrap_or(&[]);
-                Index::build(&index::Trie {
-                    n_words,
-                    prob_bits,
-                    uni_next: u32s(S_UNI_NEXT),
-                    bi_entries: u32s(S_BI_ENTRY),
-                    bi_backoff: bytemuck::try_cast_slice(sec(S_BI_BO)).unwrap_or(&[]),
-                    bi_has_tri: bytemuck::try_cast_slice(sec(S_BI_HAS_TRI)).unwrap_or(&[]),
-                    bi_tri_rank: u32s(S_BI_TRI_RANK),
-                    tri_next: u32s(S_TRI_NEXT),
-                    tri_entries: u32s(S_TRI_ENTRY),
-                })
-                .map_err(err)?
-            }
-        };
-        if index.counts != [n_words, n_bigrams, n_trigrams]
-            || index.prob_bits != prob_bits
-            || index.word_bits != Index::word_bits(n_words)
-        {
-            return Err(err("the n-gram index is not this model's".into()));
-        }
-        Ok(LanguageModel {
-            data,
-            index,
-            vocab_index: OnceLock::new(),
-            serial: crate::next_serial(),
-            n_words,
-            n_bigrams,
-            n_trigrams,
-            bos,
-            eos,
-            unk,
-            unk_log10,
-            sections,
-        })
-    }
-
+impl LanguageModel {
     #[inline]
     fn section(&self, i: usize) -> &[u8] {
         let (off, len) = self.sections[i];
@@ -617,166 +428,10 @@ impl LanguageModel {
     }
 }
 
-/// A question to the model, made by [`LanguageModel::query`] and answered by
-/// [`LanguageModel::log10_probs`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Query([u32; 3]);
-
-/// A word cut from a [`Query`]: out of the vocabulary, or before one that is.
-const CUT: u32 = u32::MAX;
-
-/// What the lookups read: the unigram arrays and codebooks of the model file
-/// as typed slices of little-endian values (see the file format above), and
-/// the n-gram index.
-#[derive(Clone, Copy)]
-struct Tables<'a> {
-    uni_prob: &'a [u32],
-    uni_backoff: &'a [u32],
-    bi_prob_cb: &'a [u32],
-    bi_backoff_cb: &'a [u32],
-    tri_prob_cb: &'a [u32],
-    index: &'a Index,
-    unk_log10: f32,
-}
-
-/// The `f32` at `i` of a little-endian array.
-#[inline]
-fn f32_at(a: &[u32], i: usize) -> Option<f32> {
-    a.get(i).map(|&x| f32::from_bits(u32::from_le(x)))
-}
-
-impl Tables<'_> {
-    #[inline]
-    fn p1(&self, w: WordId) -> f32 {
-        f32_at(self.uni_prob, w as usize).unwrap_or(self.unk_log10)
-    }
-
-    #[inline]
-    fn uni_backoff(&self, w: WordId) -> f32 {
-        f32_at(self.uni_backoff, w as usize).unwrap_or(0.0)
-    }
-
-    /// The index key of the n-gram `words`.
-    #[inline]
-    fn key(&self, words: &[WordId]) -> u64 {
-        Index::key(self.index.word_bits, words)
-    }
-
-    /// Where the answer to the query `[h1, h2, w]` may be: the index slots
-    /// of `(h2, w)`, `(h1, h2, w)` and `(h1, h2)`, as far as the query's
-    /// history reaches.
-    #[inline]
-    fn probes(&self, [h1, h2, w]: [u32; 3]) -> Probes {
-        let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
-        let none = Probe::default();
-        if w == CUT || h2 == CUT {
-            return Probes([none; 3]);
-        }
-        let h2_w = bigrams.probe(self.key(&[h2, w]));
-        if h1 == CUT {
-            return Probes([h2_w, none, none]);
-        }
-        Probes([
-            h2_w,
-            trigrams.probe(self.key(&[h1, h2, w])),
-            bigrams.probe(self.key(&[h1, h2])),
-        ])
-    }
-
-    /// Starts the memory reads of a query whose probes are `p` (a probe
-    /// the query does not need reads a first slot, which costs nothing).
-    #[inline]
-    fn prefetch(&self, p: &Probes) {
-        let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
-        bigrams.prefetch(p.0[0]);
-        trigrams.prefetch(p.0[1]);
-        bigrams.prefetch(p.0[2]);
-    }
-
-    /// log10 P(w | h1 h2) for the query `[h1, h2, w]`, by Katz backoff.
-    #[inline]
-    fn log10_prob(&self, q: [u32; 3]) -> f32 {
-        self.answer(q, &self.probes(q))
-    }
-
-    /// [`Tables::log10_prob`] of the query `[h1, h2, w]` whose probes are
-    /// `p`.
-    #[inline]
-    fn answer(&self, [h1, h2, w]: [u32; 3], p: &Probes) -> f32 {
-        let (bigrams, trigrams) = (&self.index.bigrams, &self.index.trigrams);
-        let [h2_w, h1_h2_w, h1_h2] = p.0;
-        if w == CUT {
-            return self.unk_log10;
-        }
-        if h2 == CUT {
-            return self.p1(w);
-        }
-        let p2 = || match bigrams.get(h2_w) {
-            Some(v) => f32_at(self.bi_prob_cb, self.index.prob_code(v)).unwrap_or(self.unk_log10),
-            None => self.uni_backoff(h2) + self.p1(w),
-        };
-        if h1 == CUT {
-            return p2();
-        }
-        if let Some(v) = trigrams.get(h1_h2_w) {
-            return f32_at(self.tri_prob_cb, self.index.prob_code(v)).unwrap_or(self.unk_log10);
-        }
-        match bigrams.get(h1_h2) {
-            Some(v) => f32_at(self.bi_backoff_cb, self.index.backoff_code(v)).unwrap_or(0.0) + p2(),
-            None => p2(),
-        }
-    }
-}
-
-/// The probes of a query (see [`Tables::probes`]).
-#[derive(Clone, Copy, Default)]
-struct Probes([Probe; 3]);
-
-fn hash_word(w: &[u8]) -> usize {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(w);
-    h.finish() as usize
-}
-
-fn word_at<'a>(offsets: &[u8], bytes: &'a [u8], id: WordId) -> Option<&'a [u8]> {
-    let start = rd_u32(offsets, 4 * id as usize)? as usize;
-    let end = rd_u32(offsets, 4 * id as usize + 4)? as usize;
-    bytes.get(start..end)
-}
-
-/// The model's bytes, in place when they are aligned for its widest array
-/// (`u64`), else copied to a buffer that is.
-enum Bytes {
-    Static(&'static [u8]),
-    Owned { words: Vec<u64>, len: usize },
-}
-
-impl Bytes {
-    fn new(data: Cow<'static, [u8]>) -> Bytes {
-        match data {
-            Cow::Borrowed(b) if b.as_ptr().align_offset(8) == 0 => Bytes::Static(b),
-            b => {
-                let mut words = vec![0u64; b.len().div_ceil(8)];
-                bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..b.len()].copy_from_slice(&b);
-                Bytes::Owned {
-                    words,
-                    len: b.len(),
-                }
-            }
-        }
-    }
-
-    fn get(&self) -> &[u8] {
-        match self {
-            Bytes::Static(b) => b,
-            Bytes::Owned { words, len } => &bytemuck::cast_slice(words)[..*len],
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn lm() -> &'static LanguageModel {
         LanguageModel::shipped()
