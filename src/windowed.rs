@@ -30,8 +30,37 @@ pub fn summarize(u: &Unspinner, text: &str, size: usize) -> DocumentSummary {
 /// assert_eq!(restore(&u, text, 40), u.analyze(text).restore());
 /// ```
 pub fn restore<'t>(u: &Unspinner, text: &'t str, size: usize) -> Cow<'t, str> {
+    restored(u, text, size).text
+}
+
+/// A text restored by [`restored`], with the verdict on it.
+#[derive(Debug, Clone)]
+pub struct Restored<'t> {
+    /// The restored text: borrowed when nothing is restored.
+    pub text: Cow<'t, str>,
+    /// Whether the document is judged spun ([`crate::Analysis::is_spun`],
+    /// [`DocumentSummary::is_spun`] over windows).
+    pub spun: bool,
+}
+
+/// [`restore`], with the verdict on the document (for a caller that passes
+/// on only the spun documents, or only the clean).
+///
+/// ```
+/// use unspin::windowed::restored;
+/// let u = unspin::Unspinner::builder().build().unwrap();
+/// let text = "We took motion final night time. The struggle is one in all the worst.\n";
+/// let r = restored(&u, text, 40);
+/// assert_eq!(r.spun, u.analyze(text).is_spun());
+/// assert_eq!(r.text, u.analyze(text).restore());
+/// ```
+pub fn restored<'t>(u: &Unspinner, text: &'t str, size: usize) -> Restored<'t> {
     if text.len() <= size {
-        return u.analyze(text).restore();
+        let a = u.analyze(text);
+        return Restored {
+            spun: a.is_spun(),
+            text: a.restore(),
+        };
     }
     let summary = summarize(u, text, size);
     let mut out: Option<String> = None;
@@ -44,11 +73,15 @@ pub fn restore<'t>(u: &Unspinner, text: &'t str, size: usize) -> Cow<'t, str> {
             at = w.start.offset + w.text.len();
         }
     }
-    match out {
+    let text = match out {
         None => Cow::Borrowed(text),
         Some(mut buf) => {
             buf.push_str(&text[at..]);
             Cow::Owned(buf)
         }
+    };
+    Restored {
+        text,
+        spun: summary.is_spun(),
     }
 }

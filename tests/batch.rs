@@ -345,7 +345,7 @@ fn summary_goes_to_stderr_for_many_documents_and_not_for_one() {
         .code(1)
         .stderr(
             predicate::str::is_match(
-                r"^unspin: 2 documents, \d spun, \d+ restorations?, 0 errors; 0\.00 MB in \d+\.\d\d s, \d+\.\d\d MB/s\n$",
+                r"^unspin: 2 documents, \d spun, \d clean, \d+ restorations?, 0 errors; 0\.00 MB in \d+\.\d\d s, \d+\.\d\d MB/s\n$",
             )
             .unwrap(),
         );

@@ -30,6 +30,45 @@ pub enum Task {
     Fix,
 }
 
+/// Which documents a batch passes on, by the verdict on each
+/// ([`Analysis::is_spun`]; [`DocumentSummary::is_spun`] for a document read
+/// in windows): a data team quarantines the spun ones, or keeps the clean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    /// Only the documents judged spun.
+    Spun,
+    /// Only the documents judged clean.
+    Clean,
+}
+
+impl Only {
+    /// Whether a document judged `spun` (or clean) is passed on.
+    pub fn passes(self, spun: bool) -> bool {
+        spun == (self == Only::Spun)
+    }
+
+    /// The verdict as written: `spun` or `clean`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Only::Spun => "spun",
+            Only::Clean => "clean",
+        }
+    }
+}
+
+impl std::str::FromStr for Only {
+    type Err = String;
+
+    /// `spun` or `clean`.
+    fn from_str(s: &str) -> Result<Only, String> {
+        match s {
+            "spun" => Ok(Only::Spun),
+            "clean" => Ok(Only::Clean),
+            other => Err(format!("only must be \"spun\" or \"clean\", not {other:?}")),
+        }
+    }
+}
+
 /// How documents are processed, the same for every document of a run.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -55,6 +94,14 @@ pub struct Options {
     pub listing: Option<Arc<dyn Listing>>,
     /// The HTML report (`--report FILE.html`), fed each analysis.
     pub html: Option<Arc<Mutex<HtmlReport>>>,
+    /// Pass on only the documents of this verdict: the others are left
+    /// out of the output (a whole text document gets no output file; see
+    /// [`Processed::left_out`]), yet recorded and counted all the same.
+    pub only: Option<Only>,
+    /// Documents [`Options::only`] does not pass on are output as read
+    /// instead of left out: restoring in place (`fix --write`) never
+    /// deletes, so there `only` chooses what is restored.
+    pub keep_others: bool,
 }
 
 /// The text listing of `check` (the command line's printer): what a
@@ -99,7 +146,14 @@ impl Options {
             findings: task == Task::CheckEcho,
             listing: None,
             html: None,
+            only: None,
+            keep_others: false,
         }
+    }
+
+    /// Whether a document judged `spun` (or clean) is passed on.
+    pub fn passes(&self, spun: bool) -> bool {
+        self.only.is_none_or(|o| o.passes(spun))
     }
 
     /// Hands the HTML report, if one is written, to `f`.
@@ -263,6 +317,9 @@ pub struct Processed {
     pub drop_source: bool,
     /// One record per document.
     pub records: Vec<Record>,
+    /// A whole text document (or a window of one) that [`Options::only`]
+    /// leaves out: its source gets no output file.
+    pub left_out: bool,
 }
 
 /// Some JSON lines of one source, read together to amortise the hand-over
@@ -311,6 +368,10 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
     opts.observe(|h| h.observe(name, &a, !kept));
     p.records
         .push(Record::analysed(name, None, &a, kept, bytes.len()));
+    if !opts.passes(a.is_spun()) {
+        leave_out(opts, &mut p, bytes);
+        return p;
+    }
     match opts.task {
         Task::CheckText => check_text(opts, &mut p.out, name, &a, kept),
         Task::CheckJson | Task::CheckEcho => {
@@ -331,28 +392,40 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
     p
 }
 
+/// A whole text document, or a window of one, that [`Options::only`] does
+/// not pass on: output as read under [`Options::keep_others`], else left out.
+fn leave_out(opts: &Options, p: &mut Processed, bytes: &[u8]) {
+    if opts.keep_others {
+        p.out.extend_from_slice(bytes);
+    } else {
+        p.left_out = true;
+    }
+}
+
 /// Processes JSON lines: each line an object whose text field is analysed.
 /// A blank line is no document: where lines are output (`fix`, `check
-/// --jsonl`) it is output as it is. A bad line is recorded as an error (its
+/// --jsonl`) it is output as it is, unless [`Options::only`] chooses records
+/// (and lines that are none are left out with the others). A bad line is recorded as an error (its
 /// message `name:line: what`) and left out, or passed through unchanged.
 pub fn lines(opts: &Options, u: &Unspinner, name: &str, chunk: &Chunk) -> Processed {
     let mut p = Processed::default();
     let echoes = matches!(opts.task, Task::Fix | Task::CheckEcho);
+    let blanks = echoes && (opts.only.is_none() || opts.keep_others);
     for at in &chunk.lines {
         let line = &chunk.data[at.range.clone()];
         let newline = at.newline || !opts.newline_as_read;
         if crate::jsonl::is_blank(line) {
-            if echoes {
+            if blanks {
                 p.out.extend_from_slice(line);
                 p.out.extend_from_slice(&b"\n"[..usize::from(newline)]);
             }
             continue;
         }
         match json_line(opts, u, name, at.number, line, &mut p.out) {
-            Ok((record, changed)) => {
+            Ok((record, changed, shown)) => {
                 p.changed |= changed;
                 p.records.push(record);
-                if echoes {
+                if echoes && shown {
                     p.out.extend_from_slice(&b"\n"[..usize::from(newline)]);
                 }
             }
@@ -377,8 +450,8 @@ pub fn lines(opts: &Options, u: &Unspinner, name: &str, chunk: &Chunk) -> Proces
 }
 
 /// One JSON line: appends its output to `out` (for `fix` and `check
-/// --jsonl`, the line without its newline) and returns its record and
-/// whether its text changed.
+/// --jsonl`, the line without its newline) and returns its record, whether
+/// its text changed, and whether it was output (see [`Options::only`]).
 fn json_line(
     opts: &Options,
     u: &Unspinner,
@@ -386,7 +459,7 @@ fn json_line(
     lineno: usize,
     line: &[u8],
     out: &mut Vec<u8>,
-) -> Result<(Record, bool), crate::jsonl::LineError> {
+) -> Result<(Record, bool, bool), crate::jsonl::LineError> {
     let doc = Document::parse(line, &opts.field)?;
     let a = u.analyze(doc.text());
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
@@ -395,6 +468,12 @@ fn json_line(
         id: doc.id(),
         ..Record::analysed(name, Some(lineno), &a, kept, line.len())
     };
+    if !opts.passes(a.is_spun()) {
+        if opts.keep_others {
+            out.extend_from_slice(line);
+        }
+        return Ok((record, false, opts.keep_others));
+    }
     let mut changed = false;
     match opts.task {
         Task::CheckText => check_text(opts, out, &format!("{name}:{lineno}"), &a, kept),
@@ -444,7 +523,7 @@ fn json_line(
             doc.write(out, edits, fields);
         }
     }
-    Ok((record, changed))
+    Ok((record, changed, true))
 }
 
 /// The document's JSON record; `kept` (under `--min-score`) reports every
@@ -505,13 +584,18 @@ pub fn window(
     if !kept {
         opts.observe(|h| h.observe_forms(a.findings()));
     }
+    let passes = opts.passes(summary.is_spun());
     let mut p = Processed {
         part: Some(Part {
             restorations: if kept { 0 } else { a.restorations().count() },
-            findings: a.findings().len(),
+            findings: if passes { a.findings().len() } else { 0 },
         }),
         ..Processed::default()
     };
+    if !passes {
+        leave_out(opts, &mut p, window.text.as_bytes());
+        return p;
+    }
     match opts.task {
         Task::CheckText => {
             if let Some(listing) = &opts.listing {
@@ -570,6 +654,9 @@ pub fn windows_end(
         message: None,
     };
     let (mut head, mut tail) = (Vec::new(), Vec::new());
+    if !opts.passes(summary.is_spun()) {
+        return (record, head, tail);
+    }
     let verdict = Verdict {
         score: summary.score(),
         spun: summary.is_spun(),
@@ -673,6 +760,64 @@ mod tests {
         assert_eq!(p.out, b"one in all");
         assert_eq!(p.records[0].restorations, 0);
         assert!(!p.changed);
+    }
+
+    #[test]
+    fn only_passes_the_lines_of_its_verdict_and_keeps_the_others_in_place() {
+        let u = Unspinner::builder().build().unwrap();
+        let spun = r#"{"id":"s","text":"We took motion final night time to cease a struggle."}"#;
+        let clean = r#"{"id":"c","text":"The cat sat on the mat."}"#;
+        let c = chunk(&[spun, "", clean]);
+        let ids = |p: &Processed| -> Vec<String> {
+            String::from_utf8(p.out.clone())
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<Value>(l).map_or(l.to_string(), |v| v["id"].to_string())
+                })
+                .collect()
+        };
+        let mut o = opts(Task::Fix);
+        o.only = Some(Only::Clean);
+        let p = lines(&o, &u, "x.jsonl", &c);
+        assert_eq!(ids(&p), ["\"c\""]);
+        assert_eq!(p.records.len(), 2, "every record is recorded");
+        assert_eq!(p.records[0].spun, Some(true));
+        assert!(!p.changed && !p.left_out);
+        o.only = Some(Only::Spun);
+        let p = lines(&o, &u, "x.jsonl", &c);
+        assert_eq!(ids(&p), ["\"s\""]);
+        assert!(p.changed);
+        // In place: the clean line stays as it was, the blank one too.
+        o.keep_others = true;
+        let p = lines(&o, &u, "x.jsonl", &c);
+        let out = String::from_utf8(p.out).unwrap();
+        assert_eq!(out.lines().skip(1).collect::<Vec<_>>(), ["", clean]);
+    }
+
+    #[test]
+    fn a_text_document_of_the_other_verdict_is_left_out_whole() {
+        let u = Unspinner::builder().build().unwrap();
+        let mut o = opts(Task::Fix);
+        o.only = Some(Only::Spun);
+        let p = text(&o, &u, "a.txt", true, b"The cat sat on the mat.");
+        assert!(p.left_out && p.out.is_empty() && !p.drop_source);
+        assert_eq!(p.records[0].spun, Some(false));
+        o.keep_others = true;
+        let p = text(&o, &u, "a.txt", true, b"The cat sat on the mat.");
+        assert!(!p.left_out && p.out == b"The cat sat on the mat.");
+    }
+
+    #[test]
+    fn only_is_written_spun_or_clean() {
+        assert_eq!("spun".parse(), Ok(Only::Spun));
+        assert_eq!("clean".parse::<Only>().map(Only::as_str), Ok("clean"));
+        assert_eq!(
+            "Spun".parse::<Only>(),
+            Err("only must be \"spun\" or \"clean\", not \"Spun\"".to_string())
+        );
+        assert!(Only::Spun.passes(true) && !Only::Spun.passes(false));
+        assert!(Only::Clean.passes(false) && !Only::Clean.passes(true));
     }
 
     #[test]

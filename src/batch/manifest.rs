@@ -39,6 +39,10 @@ pub struct Entry {
     pub restorations: usize,
     /// Documents that failed (passed through or left out).
     pub errors: usize,
+    /// The input's document was not passed on (`--only`): it has no
+    /// output. Absent (false) in manifests written before `--only`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub left_out: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -141,8 +145,12 @@ impl Manifest {
     pub fn complete(&self, rel: &Path, input: &Path) -> Option<&Entry> {
         let e = self.entries.get(&rel_key(rel))?;
         let meta = std::fs::metadata(input).ok()?;
-        let out = std::fs::metadata(self.out_dir.join(rel)).ok()?;
-        (e.size == meta.len() && e.mtime == mtime(&meta) && out.len() == e.out_bytes).then_some(e)
+        let out = std::fs::metadata(self.out_dir.join(rel));
+        let output_complete = match out {
+            Ok(out) => !e.left_out && out.len() == e.out_bytes,
+            Err(_) => e.left_out,
+        };
+        (e.size == meta.len() && e.mtime == mtime(&meta) && output_complete).then_some(e)
     }
 
     /// Records a completed output.
@@ -201,6 +209,23 @@ pub fn mtime(meta: &std::fs::Metadata) -> (u64, u32) {
 mod tests {
     use super::*;
 
+    /// The entry of `input` (of 3 bytes) made into an output of `out_bytes`.
+    fn entry(input: &Path, out_bytes: u64, left_out: bool) -> Entry {
+        let meta = std::fs::metadata(input).unwrap();
+        Entry {
+            output: "in.txt".into(),
+            input: input.display().to_string(),
+            size: 3,
+            mtime: mtime(&meta),
+            out_bytes,
+            documents: 1,
+            spun: 0,
+            restorations: 2,
+            errors: 0,
+            left_out,
+        }
+    }
+
     #[test]
     fn manifest_entries_survive_a_resume_with_the_same_settings_only() {
         let dir = tempfile::tempdir().unwrap();
@@ -209,19 +234,7 @@ mod tests {
         let out = dir.path().join("out");
         let (mut m, _) = Manifest::open(&out, "s1", false, false).unwrap();
         std::fs::write(out.join("in.txt"), "xyz!").unwrap();
-        let meta = std::fs::metadata(&input).unwrap();
-        m.record(&Entry {
-            output: "in.txt".into(),
-            input: input.display().to_string(),
-            size: 3,
-            mtime: mtime(&meta),
-            out_bytes: 4,
-            documents: 1,
-            spun: 0,
-            restorations: 2,
-            errors: 0,
-        })
-        .unwrap();
+        m.record(&entry(&input, 4, false)).unwrap();
         drop(m);
         let (m, note) = Manifest::open(&out, "s1", true, false).unwrap();
         assert!(note.is_none());
@@ -233,6 +246,22 @@ mod tests {
         );
         let (m, note) = Manifest::open(&out, "s2", true, false).unwrap();
         assert!(note.is_some());
+        assert!(m.complete(Path::new("in.txt"), &input).is_none());
+    }
+
+    #[test]
+    fn an_input_left_out_is_complete_while_it_has_no_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.txt");
+        std::fs::write(&input, "abc").unwrap();
+        let out = dir.path().join("out");
+        let (mut m, _) = Manifest::open(&out, "s", false, false).unwrap();
+        m.record(&entry(&input, 0, true)).unwrap();
+        drop(m);
+        let (m, _) = Manifest::open(&out, "s", true, false).unwrap();
+        assert!(m.complete(Path::new("in.txt"), &input).is_some());
+        // An output there now was not made by that run.
+        std::fs::write(out.join("in.txt"), "").unwrap();
         assert!(m.complete(Path::new("in.txt"), &input).is_none());
     }
 }

@@ -18,6 +18,10 @@
 //! the batch goes on. Binary files found in a directory walk are skipped
 //! with a note.
 //!
+//! [`Options::only`] passes on only the documents judged spun, or only
+//! those judged clean (by [`crate::Analysis::is_spun`]); every document is
+//! still recorded and counted in the [`Totals`].
+//!
 //! ```no_run
 //! use unspin::batch::{self, Batch, Dest, Task};
 //!
@@ -44,7 +48,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-pub use doc::{Listing, Options, Record, Status, Task, Verdict};
+pub use doc::{Listing, Only, Options, Record, Status, Task, Verdict};
 pub use pool::{capped_threads, cores, map, stream, thread_count, Ordered, MAX_THREADS_PER_CORE};
 pub use walk::{Source, WalkOptions, Walked};
 
@@ -160,6 +164,13 @@ pub struct Totals {
     pub resumed: usize,
     /// Bytes read this run.
     pub bytes: u64,
+}
+
+impl Totals {
+    /// Of the documents, judged clean.
+    pub fn clean(&self) -> usize {
+        self.documents.saturating_sub(self.spun)
+    }
 }
 
 /// What a batch tells its caller as it goes, on the calling thread: the

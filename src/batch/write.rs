@@ -100,6 +100,9 @@ struct Current {
     sink: Option<FileSink>,
     failed: bool,
     changed: bool,
+    /// The source's document was not passed on (see
+    /// [`doc::Processed::left_out`]): it gets no output file.
+    left_out: bool,
     counts: Totals,
     /// A document read in windows: what its windows held so far.
     parts: doc::Part,
@@ -153,6 +156,7 @@ impl Writer<'_, '_> {
                 if let Some(c) = &mut self.current {
                     c.failed |= p.drop_source;
                     c.changed |= p.changed;
+                    c.left_out |= p.left_out;
                 }
                 match p.part {
                     Some(part) => self.part(part, &p.out)?,
@@ -322,6 +326,7 @@ impl Writer<'_, '_> {
             sink: None,
             failed: false,
             changed: false,
+            left_out: false,
             counts: Totals::default(),
             parts: doc::Part::default(),
             spool: None,
@@ -409,7 +414,8 @@ impl Writer<'_, '_> {
 
     /// Completes the current source's output: renamed into place (in
     /// place, only when something changed) and recorded in the manifest;
-    /// or dropped when the source failed.
+    /// or dropped when the source failed. A source left out by
+    /// [`doc::Options::only`] gets no output, and is recorded as such.
     fn end(&mut self, src: &Source, stamp: Option<(u64, (u64, u32))>) -> Result<()> {
         let Some(c) = self.current.take() else {
             return Ok(());
@@ -425,11 +431,17 @@ impl Writer<'_, '_> {
             true => stamp.map(|(len, mtime)| crate::input::Stamp { len, mtime }),
             false => None,
         };
-        let out_bytes = match sink.persist(expect) {
-            Ok(n) => n,
-            Err(e) => {
-                let msg = e.to_string();
-                return self.record(&Record::fault(&src.name, None, Status::Error, msg));
+        let out_bytes = if c.left_out {
+            // Dropped: its temporary file is removed.
+            drop(sink);
+            0
+        } else {
+            match sink.persist(expect) {
+                Ok(n) => n,
+                Err(e) => {
+                    let msg = e.to_string();
+                    return self.record(&Record::fault(&src.name, None, Status::Error, msg));
+                }
             }
         };
         if let (Some(m), Some((size, mtime))) = (&mut self.manifest, stamp) {
@@ -443,6 +455,7 @@ impl Writer<'_, '_> {
                 spun: c.counts.spun,
                 restorations: c.counts.restorations,
                 errors: c.counts.errors,
+                left_out: c.left_out,
             };
             if let Err(e) = m.record(&entry) {
                 let msg = format!("{}: {e}", manifest::MANIFEST);

@@ -136,6 +136,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub all: bool,
 
+    /// Print only the name of each document, one a line: a file's path,
+    /// `PATH:LINE` for a JSON line (with --only, of the documents it
+    /// passes on).
+    #[arg(short = 'l', long, conflicts_with_all = ["format", "explain", "all"])]
+    pub list: bool,
+
     #[command(flatten)]
     pub batch: BatchArgs,
 }
@@ -389,6 +395,14 @@ pub struct BatchArgs {
     #[arg(long, value_name = "S")]
     pub min_score: Option<f64>,
 
+    /// Pass on only the documents judged spun, or only those judged clean:
+    /// the others are left out of the output (a JSON line, a file's
+    /// listing or output file). Counted all the same in the summary, the
+    /// report and the exit status. With `fix --write`, only the spun are
+    /// restored, and nothing is left out.
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    pub only: Option<Only>,
+
     /// Write a per-document report to FILE: CSV if it ends in .csv, a
     /// self-contained HTML page if .html (see docs/review.md), JSON Lines
     /// otherwise.
@@ -418,6 +432,24 @@ pub struct BatchArgs {
     /// BYTES, streamed (a testing aid: the default is 1M).
     #[arg(long, value_name = "BYTES", default_value = "1M", value_parser = parse_size, hide = true)]
     pub window: u64,
+}
+
+/// The documents `--only` passes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Only {
+    /// The documents judged spun (score at or above --threshold).
+    Spun,
+    /// The documents judged clean.
+    Clean,
+}
+
+impl From<Only> for unspin::batch::Only {
+    fn from(o: Only) -> Self {
+        match o {
+            Only::Spun => unspin::batch::Only::Spun,
+            Only::Clean => unspin::batch::Only::Clean,
+        }
+    }
 }
 
 /// What becomes of a document that cannot be processed.

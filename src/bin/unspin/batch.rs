@@ -17,14 +17,16 @@ use std::time::Instant;
 use anyhow::Context;
 use unspin::batch::{self, Batch, Dest, Record, Status, Task, WalkOptions, Walked};
 
-use crate::args::{BatchArgs, CheckArgs, FixArgs, Format, OnError};
-use crate::print::TextListing;
+use crate::args::{BatchArgs, CheckArgs, FixArgs, Format, OnError, Only};
+use crate::print::{NameListing, TextListing};
 use crate::progress::{self, Progress};
 use crate::Outcome;
 
 /// `unspin check`: lists the findings of every document.
 pub fn check(a: CheckArgs) -> anyhow::Result<Outcome> {
-    let task = if a.jsonl {
+    let task = if a.list {
+        Task::CheckText
+    } else if a.jsonl {
         Task::CheckEcho
     } else if a.format == Format::Json {
         Task::CheckJson
@@ -32,7 +34,9 @@ pub fn check(a: CheckArgs) -> anyhow::Result<Outcome> {
         Task::CheckText
     };
     let mut b = batch(&a.common, &a.batch, task, a.jsonl, Dest::Stream)?;
-    if task == Task::CheckText {
+    if a.list {
+        b.doc.listing = Some(Arc::new(NameListing));
+    } else if task == Task::CheckText {
         b.doc.listing = Some(Arc::new(TextListing {
             all: a.all,
             explain: a.explain,
@@ -80,10 +84,19 @@ pub fn fix(a: FixArgs) -> anyhow::Result<Outcome> {
     if a.resume && !matches!(dest, Dest::OutDir(_)) {
         anyhow::bail!("--resume needs --out-dir");
     }
-    // In place, a bad line is kept as it was: restoring never deletes.
+    // In place, a bad line is kept as it was, and a document --only does
+    // not pass on too: restoring never deletes.
     let in_place = matches!(dest, Dest::InPlace);
+    if in_place && a.batch.only == Some(Only::Clean) {
+        anyhow::bail!(
+            "--only clean with --write would restore nothing (a clean document has nothing \
+             to restore, and in place nothing is deleted): write the clean documents \
+             elsewhere with --out-dir DIR or -o OUT"
+        );
+    }
     let mut b = batch(&a.common, &a.batch, Task::Fix, a.jsonl, dest)?;
     b.doc.pass |= in_place;
+    b.doc.keep_others = in_place;
     b.doc.findings = a.findings;
     b.dry_run = a.dry_run;
     b.resume = a.resume;
@@ -120,7 +133,7 @@ fn batch(
     walk.validate()?;
     let settings = format!(
         "unspin {} task={task:?} tables={:?} dicts={:?} threshold={} decide={:?} min_score={:?} \
-         field={} on_error={:?} jsonl={jsonl}",
+         field={} on_error={:?} only={:?} jsonl={jsonl}",
         env!("CARGO_PKG_VERSION"),
         common.tables,
         common.dicts,
@@ -129,11 +142,13 @@ fn batch(
         b.min_score,
         b.field,
         b.on_error,
+        b.only,
     );
     let mut batch = Batch::new(common.unspinner()?, common.inputs(), task);
     batch.walk = walk;
     batch.doc.field = unspin::jsonl::FieldPath::new(&b.field);
     batch.doc.min_score = b.min_score;
+    batch.doc.only = b.only.map(Into::into);
     batch.doc.pass = b.on_error == OnError::Pass;
     batch.doc.newline_as_read = !matches!(dest, Dest::Stream);
     batch.dest = dest;

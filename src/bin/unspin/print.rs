@@ -55,6 +55,20 @@ impl Listing for TextListing {
     }
 }
 
+/// The `check --list` listing: the name of each document, one a line
+/// (`PATH:LINE` for a JSON line), to hand to `xargs` or `grep -f`.
+#[derive(Debug, Clone, Copy)]
+pub struct NameListing;
+
+impl Listing for NameListing {
+    fn findings(&self, _: &mut Vec<u8>, _: &str, _: &Analysis<'_>, _: bool) {}
+
+    fn score(&self, out: &mut Vec<u8>, name: &str, _: Verdict, _: bool) {
+        out.extend_from_slice(name.as_bytes());
+        out.push(b'\n');
+    }
+}
+
 /// The findings of a document as listed by `check` (of a window of it, for
 /// a document read in windows).
 fn findings_text(

@@ -11,16 +11,17 @@ use unspin::batch::Totals;
 
 use crate::print::count;
 
-/// The summary line of a batch: documents, spun, restorations, errors,
-/// volume, time and throughput.
+/// The summary line of a batch: documents, judged spun and clean,
+/// restorations, errors, volume, time and throughput.
 pub fn summary(t: &Totals, elapsed: Duration) -> String {
     let secs = elapsed.as_secs_f64();
     let mb = t.bytes as f64 / 1e6;
     let rate = if secs > 0.0 { mb / secs } else { 0.0 };
     let mut s = format!(
-        "{}, {} spun, {}, {}",
+        "{}, {} spun, {} clean, {}, {}",
         count(t.documents, "document"),
         t.spun,
+        t.clean(),
         count(t.restorations, "restoration"),
         count(t.errors, "error")
     );
@@ -109,7 +110,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn summary_names_documents_spun_restorations_errors_and_rate() {
+    fn summary_names_documents_spun_clean_restorations_errors_and_rate() {
         let t = Totals {
             documents: 4,
             spun: 1,
@@ -121,7 +122,7 @@ mod tests {
         };
         assert_eq!(
             summary(&t, Duration::from_secs(2)),
-            "4 documents, 1 spun, 1 restoration, 2 errors, 1 skipped; 2.00 MB in 2.00 s, 1.00 MB/s"
+            "4 documents, 1 spun, 3 clean, 1 restoration, 2 errors, 1 skipped; 2.00 MB in 2.00 s, 1.00 MB/s"
         );
     }
 }
