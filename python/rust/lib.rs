@@ -178,14 +178,24 @@ fn text_of<'py>(
     })
 }
 
-/// The restored text, `None` when it is the text as written. A text over
-/// a window is restored window by window, as the command line reads a file
-/// (`unspin::window`): its whole analysis would take tens of times its size.
-fn fix_one(u: &RsUnspinner, text: &str) -> Option<String> {
-    match unspin::windowed::restore(u, text, unspin::window::DEFAULT_WINDOW) {
+/// The restored text, `None` when it is the text as written, and whether
+/// the text is judged spun. A text over a window is restored window by
+/// window, as the command line reads a file (`unspin::window`): its whole
+/// analysis would take tens of times its size.
+fn fix_one(u: &RsUnspinner, text: &str) -> (Option<String>, bool) {
+    let r = unspin::windowed::restored(u, text, unspin::window::DEFAULT_WINDOW);
+    let restored = match r.text {
         Cow::Borrowed(_) => None,
         Cow::Owned(s) => Some(s),
-    }
+    };
+    (restored, r.spun)
+}
+
+/// The `only=` argument of the batch calls: None passes every text on,
+/// `"spun"` only those judged spun, `"clean"` only those judged clean.
+fn only_of(only: Option<&str>) -> PyResult<Option<batch::Only>> {
+    only.map(|o| o.parse().map_err(PyValueError::new_err))
+        .transpose()
 }
 
 /// What an analysis is, detached from the text it borrowed.
@@ -394,53 +404,74 @@ impl Unspinner {
         let t = self.text(text, &|| "text".into())?;
         let u = &self.inner;
         let utf8: &str = &t.utf8;
-        let restored = py.detach(|| fix_one(u, utf8));
+        let (restored, _) = py.detach(|| fix_one(u, utf8));
         Ok(Self::fixed(py, &t, restored))
     }
 
     /// `fix` of every text, on `threads` worker threads (0: one per core;
     /// at most four per core, as the command line's `-j`) with the GIL
-    /// released; the results in input order.
-    #[pyo3(signature = (texts, threads=0))]
+    /// released; the results in input order. `only="spun"` (or `"clean"`)
+    /// keeps only the texts judged spun (or clean).
+    #[pyo3(signature = (texts, threads=0, *, only=None))]
     fn fix_many<'py>(
         &self,
         py: Python<'py>,
         texts: &Bound<'py, PyAny>,
         threads: usize,
+        only: Option<&str>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let only = only_of(only)?;
         let ts = self.texts(texts)?;
         let strs: Vec<&str> = ts.iter().map(|t| &*t.utf8).collect();
         let u = &self.inner;
         let out = py.detach(|| batch::map(&strs, threads, |s| fix_one(u, s)));
-        PyList::new(py, ts.iter().zip(out).map(|(t, r)| Self::fixed(py, t, r)))
+        PyList::new(
+            py,
+            ts.iter()
+                .zip(out)
+                .filter(|(_, (_, spun))| only.is_none_or(|o| o.passes(*spun)))
+                .map(|(t, (r, _))| Self::fixed(py, t, r)),
+        )
     }
 
     /// `analyze` of every text, on `threads` worker threads (0: one per
     /// core; at most four per core) with the GIL released; the results in
-    /// input order.
-    #[pyo3(signature = (texts, threads=0))]
+    /// input order. `only="spun"` (or `"clean"`) keeps only the analyses
+    /// of the texts judged spun (or clean).
+    #[pyo3(signature = (texts, threads=0, *, only=None))]
     fn analyze_many(
         &self,
         py: Python<'_>,
         texts: &Bound<'_, PyAny>,
         threads: usize,
+        only: Option<&str>,
     ) -> PyResult<Vec<Analysis>> {
+        let only = only_of(only)?;
         let ts = self.texts(texts)?;
         let strs: Vec<&str> = ts.iter().map(|t| &*t.utf8).collect();
         let u = &self.inner;
         let out = py.detach(|| batch::map(&strs, threads, |s| analyse_one(u, s)));
-        ts.iter()
+        Ok(ts
+            .iter()
             .zip(out)
-            .map(|(t, a)| Ok(a.into_py(py, t, self.threshold)))
-            .collect()
+            .filter(|(_, a)| only.is_none_or(|o| o.passes(a.is_spun)))
+            .map(|(t, a)| a.into_py(py, t, self.threshold))
+            .collect())
     }
 
     /// `fix` of every text of the iterable `texts`, streaming: an iterator
     /// of the restored texts in order, drawn from `texts` only as far ahead
     /// as the `threads` worker threads (0: one per core) need, analysed with
-    /// the GIL released.
-    #[pyo3(signature = (texts, threads=0))]
-    fn fix_iter(&self, texts: &Bound<'_, PyAny>, threads: usize) -> PyResult<FixIter> {
+    /// the GIL released. `only="spun"` (or `"clean"`) yields only the
+    /// texts judged spun (or clean).
+    #[pyo3(signature = (texts, threads=0, *, only=None))]
+    fn fix_iter(
+        &self,
+        texts: &Bound<'_, PyAny>,
+        threads: usize,
+        only: Option<&str>,
+    ) -> PyResult<FixIter> {
+        let only = only_of(only)?;
         let source = iterable(texts, "fix()")?;
         Ok(FixIter {
             state: Mutex::new(Stream {
@@ -450,6 +481,7 @@ impl Unspinner {
                 ordered: Ordered::new(threads),
                 texts: VecDeque::new(),
                 drawn: 0,
+                only,
             }),
         })
     }
@@ -459,9 +491,10 @@ impl Unspinner {
     /// same engine): streaming, in order, on `threads` worker threads (0:
     /// one per core), in flat memory, `dst` replaced only when complete;
     /// each record gets "score" (and "findings" with `findings`, as
-    /// `--findings`).
+    /// `--findings`). `only="spun"` (or `"clean"`) writes only the records
+    /// judged spun (or clean), as `--only`.
     /// Returns the totals and the messages of the records that failed.
-    #[pyo3(signature = (src, dst, *, field="text", threads=0, min_score=None, on_error="skip", findings=false))]
+    #[pyo3(signature = (src, dst, *, field="text", threads=0, min_score=None, on_error="skip", findings=false, only=None))]
     #[allow(clippy::too_many_arguments)]
     fn fix_jsonl<'py>(
         &self,
@@ -473,7 +506,9 @@ impl Unspinner {
         min_score: Option<f64>,
         on_error: &str,
         findings: bool,
+        only: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let only = only_of(only)?;
         let pass = match on_error {
             "skip" => false,
             "pass" => true,
@@ -511,6 +546,7 @@ impl Unspinner {
         b.doc.min_score = min_score;
         b.doc.pass = pass;
         b.doc.findings = findings;
+        b.doc.only = only;
         b.doc.newline_as_read = true;
         b.threads = threads;
         b.max_bytes = self.max_bytes.map_or(u64::MAX, |m| m as u64);
@@ -548,6 +584,7 @@ impl Unspinner {
         let d = PyDict::new(py);
         d.set_item("documents", totals.documents)?;
         d.set_item("spun", totals.spun)?;
+        d.set_item("clean", totals.clean())?;
         d.set_item("restorations", totals.restorations)?;
         d.set_item("errors", totals.errors)?;
         d.set_item("bytes", totals.bytes)?;
@@ -693,12 +730,15 @@ struct Stream {
     source: Option<Py<PyIterator>>,
     unspinner: Arc<RsUnspinner>,
     max_bytes: Option<usize>,
-    ordered: Ordered<Option<String>>,
+    /// Each text's restoration and verdict.
+    ordered: Ordered<(Option<String>, bool)>,
     /// The texts in flight, in order: handed back as they are when
     /// nothing is restored.
     texts: VecDeque<Py<PyString>>,
     /// Texts drawn so far, for messages.
     drawn: usize,
+    /// Yield only the texts of this verdict.
+    only: Option<batch::Only>,
 }
 
 #[pymethods]
@@ -712,30 +752,38 @@ impl FixIter {
             PyValueError::new_err("fix_iter: already being advanced by another thread")
         })?;
         let st = &mut *guard;
-        // Draw texts while the worker threads have room for them.
-        while st.ordered.pending() == 0 || st.ordered.has_room(0) {
-            let Some(source) = &st.source else { break };
-            let Some(item) = source.bind(py).clone().next() else {
-                st.source = None;
-                break;
+        // Texts of the other verdict under `only` are passed over.
+        loop {
+            // Draw texts while the worker threads have room for them.
+            while st.ordered.pending() == 0 || st.ordered.has_room(0) {
+                let Some(source) = &st.source else { break };
+                let Some(item) = source.bind(py).clone().next() else {
+                    st.source = None;
+                    break;
+                };
+                let i = st.drawn;
+                let t = text_of(&item?, st.max_bytes, &|| format!("texts[{i}]"))?;
+                st.drawn += 1;
+                let u = st.unspinner.clone();
+                let utf8 = t.utf8;
+                st.ordered.push(utf8.len(), move || fix_one(&u, &utf8));
+                st.texts.push_back(t.obj.unbind());
+            }
+            let Some(text) = st.texts.pop_front() else {
+                return Ok(None);
             };
-            let i = st.drawn;
-            let t = text_of(&item?, st.max_bytes, &|| format!("texts[{i}]"))?;
-            st.drawn += 1;
-            let u = st.unspinner.clone();
-            let utf8 = t.utf8;
-            st.ordered.push(utf8.len(), move || fix_one(&u, &utf8));
-            st.texts.push_back(t.obj.unbind());
+            let ordered = &mut st.ordered;
+            let Some((restored, spun)) = py.detach(|| ordered.next()) else {
+                return Ok(None);
+            };
+            if st.only.is_some_and(|o| !o.passes(spun)) {
+                continue;
+            }
+            return Ok(Some(match restored {
+                None => text,
+                Some(s) => PyString::new(py, &s).unbind(),
+            }));
         }
-        let Some(text) = st.texts.pop_front() else {
-            return Ok(None);
-        };
-        let ordered = &mut st.ordered;
-        let restored = py.detach(|| ordered.next()).flatten();
-        Ok(Some(match restored {
-            None => text,
-            Some(s) => PyString::new(py, &s).unbind(),
-        }))
     }
 }
 

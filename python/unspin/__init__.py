@@ -110,17 +110,22 @@ def _default() -> Unspinner:
 
 
 def fix_iter(
-    texts: Iterable[str], *, threads: int = 0, unspinner: Optional[Unspinner] = None
+    texts: Iterable[str],
+    *,
+    threads: int = 0,
+    only: Optional[str] = None,
+    unspinner: Optional[Unspinner] = None,
 ) -> Iterator[str]:
     """``Unspinner.fix_iter`` with ``unspinner`` (default: the default
     settings): the restored texts of ``texts`` in order, streaming on every
-    core with the GIL released."""
-    return (unspinner or _default()).fix_iter(texts, threads)
+    core with the GIL released; with ``only="spun"`` (or ``"clean"``), only
+    the texts judged spun (or clean)."""
+    return (unspinner or _default()).fix_iter(texts, threads, only=only)
 
 
 def fix_jsonl(src, dst, *, unspinner: Optional[Unspinner] = None, **options) -> dict:
     """``Unspinner.fix_jsonl`` with ``unspinner`` (default: the default
     settings): the JSON Lines file ``src`` restored into ``dst`` as
     ``unspin fix --jsonl`` restores it. ``options``: ``field``, ``threads``,
-    ``min_score``, ``on_error``."""
+    ``min_score``, ``on_error``, ``findings``, ``only``."""
     return (unspinner or _default()).fix_jsonl(src, dst, **options)

@@ -11,6 +11,8 @@ DEFAULT_TABLES: List[str]
 BUILTIN_TABLES: List[str]
 
 _Path = Union[str, "os.PathLike[str]"]
+# The verdict a batch call's ``only=`` passes on.
+_Only = Literal["spun", "clean"]
 
 class UnspinError(ValueError):
     """An error of the unspin library: a bad table, setting or model, or a
@@ -96,14 +98,24 @@ class Unspinner:
         when nothing is restored). A text over a megabyte is restored in
         windows, as the command line reads a large file, so that memory stays
         a few times the text's size. Raises as ``analyze`` does."""
-    def fix_many(self, texts: Iterable[str], threads: int = 0) -> List[str]:
+    def fix_many(
+        self, texts: Iterable[str], threads: int = 0, *, only: Optional[_Only] = None
+    ) -> List[str]:
         """``fix`` of every text on ``threads`` worker threads (0: one per
         core; at most four per core, as the CLI caps ``-j``), the GIL released; results in input order. Raises TypeError for
-        a str (not a list of texts) or a non-str item (named by its index)."""
-    def analyze_many(self, texts: Iterable[str], threads: int = 0) -> List[Analysis]:
+        a str (not a list of texts) or a non-str item (named by its index).
+        ``only="spun"`` (or ``"clean"``) keeps only the texts judged spun (or
+        clean), as ``unspin fix --only``; ValueError for another value."""
+    def analyze_many(
+        self, texts: Iterable[str], threads: int = 0, *, only: Optional[_Only] = None
+    ) -> List[Analysis]:
         """``analyze`` of every text on ``threads`` worker threads (0: one per
-        core; at most four per core), the GIL released; results in input order."""
-    def fix_iter(self, texts: Iterable[str], threads: int = 0) -> FixIter:
+        core; at most four per core), the GIL released; results in input order.
+        ``only="spun"`` (or ``"clean"``) keeps only the analyses whose
+        ``is_spun`` is true (or false)."""
+    def fix_iter(
+        self, texts: Iterable[str], threads: int = 0, *, only: Optional[_Only] = None
+    ) -> FixIter:
         """``fix`` of every text of ``texts``, streaming: an iterator of the
         restored texts in input order. Texts are drawn from ``texts`` only as
         far ahead as the worker threads (``threads``, 0: one per core) need,
@@ -111,7 +123,8 @@ class Unspinner:
         an endless generator goes through in flat memory. A text with
         nothing to restore comes back as the same object. Raises TypeError
         for a str (not an iterable of texts) or, when its turn comes, a
-        non-str item (named by its index)."""
+        non-str item (named by its index). ``only="spun"`` (or ``"clean"``)
+        yields only the texts judged spun (or clean)."""
     def fix_jsonl(
         self,
         src: _Path,
@@ -122,6 +135,7 @@ class Unspinner:
         min_score: Optional[float] = None,
         on_error: Literal["skip", "pass"] = "skip",
         findings: bool = False,
+        only: Optional[_Only] = None,
     ) -> FixTotals:
         """``fix`` of every record of the JSON Lines file ``src``, written to
         ``dst`` byte for byte as ``unspin fix --jsonl SRC -o DST`` writes it
@@ -133,7 +147,9 @@ class Unspinner:
         out (``on_error="skip"``) or passed through unchanged (``"pass"``)
         and its message, with file and line, listed in the result. Each
         record gets ``"score"``, and ``"findings"`` with ``findings=True``
-        (as ``--findings``).
+        (as ``--findings``). ``only="spun"`` (or ``"clean"``) writes only the
+        records judged spun (or clean), as ``--only``; the totals still count
+        every record.
         Ctrl-C cancels the run and removes its temporary file.
 
         Raises:
@@ -149,6 +165,7 @@ class FixTotals(TypedDict):
 
     documents: int
     spun: int
+    clean: int
     restorations: int
     errors: int
     bytes: int
