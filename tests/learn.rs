@@ -54,9 +54,11 @@ fn learning_the_dev_pairs_aligns_every_pair_and_writes_a_canonical_table() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert_canonical(&text);
     for line in [
-        "center east\tMiddle East\t0.50\tlearned: 1x in 1 doc (reckless); unchanged 0x\n",
+        "center east\tMiddle East\t0.50\tlearned: 1x in 1 doc (reckless); unchanged 0x\t1/1\n",
         "common soleimani\tGeneral Soleimani\t0.50\t",
-        "individuals\tpeople | Americans\t0.86\tlearned: 6x (people 5, Americans 1) in 6 docs (tweet-15years, tweet-choice, tweet-caught, ...); unchanged 0x\n",
+        // "people" stands 6 times in the originals, spun into
+        // "individuals" 5 times.
+        "individuals\tpeople | Americans\t0.86\tlearned: 6x (people 5, Americans 1) in 6 docs (tweet-15years, tweet-choice, tweet-caught, ...); unchanged 0x\t5/6 1/1\n",
         "all through the area\tthroughout the region\t0.50\t",
     ] {
         assert!(text.contains(line), "{line:?} not in\n{text}");
@@ -80,7 +82,7 @@ fn the_dev_pairs_learned_table_alone_restores_them() {
         "dev pairs, learned table alone: {}",
         serde_json::to_string(&f).unwrap()
     );
-    // Measured: candidate recall 0.866, WER reduction 0.780, precision 1.000, exact 0.764.
+    // Measured: candidate recall 0.866, WER reduction 0.785, precision 1.000, exact 0.772.
     assert!(f.candidate_recall >= 0.84, "{f:?}");
     assert!(f.wer_reduction >= 0.75, "{f:?}");
     assert!(f.change_precision >= 0.98, "{f:?}");
@@ -186,7 +188,7 @@ fn another_article_is_skipped_and_reported() {
         .arg(&pairs)
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("\nmentioned\tsaid\t0.50\tlearned: 1x in 1 doc (ok); unchanged 0x\n"))
+        .stdout(predicate::str::contains("\nmentioned\tsaid\t0.50\tlearned: 1x in 1 doc (ok); unchanged 0x\t1/1\n"))
         .stderr(
             "unspin learn: 2 pairs read, 1 aligned, 1 skipped\n\
              unspin learn: skipped other: 10% of its tokens agree, under the 35% required\n\
@@ -221,6 +223,69 @@ fn a_form_the_builtin_table_knows_keeps_its_candidates_first_and_its_weight() {
     let alone = run("");
     assert!(alone.contains("\nstruggle\tconflict\t0.75\t"), "{alone}");
     assert!(alone.contains("\nmentioned\tsaid\t0.75\t"), "{alone}");
+}
+
+#[test]
+fn learned_channel_counts_reach_the_decision() {
+    // "said" stands 8 times in the originals; the spinner wrote
+    // "mentioned" for 4 of them.
+    let line = |i: usize| {
+        format!("{{\"id\":\"d{i}\",\"spun\":\"The talks collapsed. He mentioned it was over, and he said it twice.\",\"original\":\"The talks collapsed. He said it was over, and he said it twice.\"}}\n")
+    };
+    let (dir, pairs) = temp_file("p.jsonl", (0..4).map(line).collect::<String>());
+    let table = dir.path().join("learned.tsv");
+    unspin()
+        .args(["learn", "-q", "--tables", "", "--pairs"])
+        .arg(&pairs)
+        .arg("-o")
+        .arg(&table)
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(&table).unwrap();
+    assert!(
+        text.ends_with(
+            "\nmentioned\tsaid\t0.80\tlearned: 4x in 4 docs (d0, d1, d2, ...); unchanged 0x\t4/8\n"
+        ),
+        "{text}"
+    );
+    assert_canonical(&text);
+    // The same table without its counts.
+    let bare = dir.path().join("bare.tsv");
+    let cut: String = text
+        .lines()
+        .map(|l| {
+            format!(
+                "{}\n",
+                l.splitn(5, '\t').take(4).collect::<Vec<_>>().join("\t")
+            )
+        })
+        .collect();
+    std::fs::write(&bare, cut).unwrap();
+    // The channel's weight (fitted to 0 for thesauri) set to 1, so that the
+    // channel term shows the table's probability, ln(4/8).
+    let explain = |t: &Path| {
+        let out = unspin()
+            .env("UNSPIN_TUNE_CHANNEL_GAIN", "1")
+            .args(["check", "--explain", "--tables", "", "--dict"])
+            .arg(t)
+            .write_stdin("He mentioned the plan to the council on Monday.\n")
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(
+        explain(&table).contains(" channel=-0.69 "),
+        "{}",
+        explain(&table)
+    );
+    assert!(
+        explain(&bare).contains(" channel=+0.00 "),
+        "{}",
+        explain(&bare)
+    );
 }
 
 #[test]
@@ -270,7 +335,7 @@ fn directories_are_paired_by_relative_path_and_a_lone_file_is_reported() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
-            "\nmentioned\tsaid\t0.67\tlearned: 2x in 2 docs (b.txt, news/a.txt); unchanged 0x\n",
+            "\nmentioned\tsaid\t0.67\tlearned: 2x in 2 docs (b.txt, news/a.txt); unchanged 0x\t2/2\n",
         ))
         .stderr(
             "unspin learn: 2 pairs read, 2 aligned, 0 skipped\n\
@@ -385,12 +450,12 @@ fn check_held_out(style: &str, min_gain: f64, min_precision: f64) {
 
 #[test]
 fn a_table_learned_from_half_a_seed_style_spinner_restores_the_other_half() {
-    // Measured: WER reduction 0.545 -> 0.671 (+0.126), precision 0.942 -> 0.935.
+    // Measured: WER reduction 0.543 -> 0.667 (+0.125), precision 0.942 -> 0.934.
     check_held_out("seed", 0.115, 0.925);
 }
 
 #[test]
 fn a_table_learned_from_half_a_second_style_spinner_restores_the_other_half() {
-    // Measured: WER reduction 0.331 -> 0.464 (+0.133), precision 0.919 -> 0.917.
+    // Measured: WER reduction 0.343 -> 0.470 (+0.127), precision 0.919 -> 0.917.
     check_held_out("second", 0.12, 0.91);
 }

@@ -90,6 +90,23 @@ fn the_worked_example_finds_every_pair_of_the_shipped_crawl_and_no_other() {
         text.lines().filter(|l| !l.starts_with('#')).count() > 20,
         "{text}"
     );
+    // Every entry carries its channel counts, `spun/seen` a candidate.
+    for l in text.lines().filter(|l| !l.starts_with('#')) {
+        let fields: Vec<&str> = l.split('\t').collect();
+        let Some(channel) = fields.get(4) else {
+            // Only an entry deferring to a built-in one may lack them.
+            assert!(fields[3].contains("; after dictionaries/"), "{l}");
+            continue;
+        };
+        let candidates = fields[1].split(" | ").count();
+        let counts: Vec<&str> = channel.split(' ').collect();
+        assert_eq!(counts.len(), candidates, "{l}");
+        for c in counts {
+            let (a, b) = c.split_once('/').unwrap();
+            let (a, b): (usize, usize) = (a.parse().unwrap(), b.parse().unwrap());
+            assert!(0 < a && a <= b, "{l}");
+        }
+    }
     // Each line of --found says how alike the two are and how well they align.
     let line: Value = serde_json::from_str(
         std::fs::read_to_string(&found_path)

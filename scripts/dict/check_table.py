@@ -8,7 +8,8 @@ With no argument, checks every ``dictionaries/*.tsv`` next to this script's repo
 Exits 1 if any table breaks the format of ``dictionaries/README.md``:
 
 * UTF-8, LF line endings, trailing newline at end of file, no trailing spaces;
-* each entry is ``spun<TAB>candidates[<TAB>weight[<TAB>note]]`` (2 to 4 fields);
+* each entry is ``spun<TAB>candidates[<TAB>weight[<TAB>note[<TAB>channel]]]`` (2 to 5 fields;
+  channel: one value a candidate, a probability in (0, 1] or counts ``a/b`` with 0 < a <= b);
 * spun form: lower-case words (letters/digits, optional internal straight
   apostrophes) separated by single spaces, no other punctuation;
 * candidates: non-empty, separated by `` | ``, no empty candidate, no candidate
@@ -66,8 +67,8 @@ def check(path: str) -> tuple[list[str], dict]:
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if not 2 <= len(fields) <= 4:
-            errors.append(f"{where}: {len(fields)} tab-separated fields (want 2 to 4)")
+        if not 2 <= len(fields) <= 5:
+            errors.append(f"{where}: {len(fields)} tab-separated fields (want 2 to 5)")
             continue
         spun, cands = fields[0], fields[1]
         if not SPUN_RE.match(spun):
@@ -105,11 +106,30 @@ def check(path: str) -> tuple[list[str], dict]:
         if len(fields) == 4:
             if not fields[3].strip():
                 errors.append(f"{where}: empty note field")
+        if len(fields) >= 4 and fields[3].strip():
             stats["tags"][fields[3].split(";")[0].strip()] += 1
+        if len(fields) == 5:
+            values = fields[4].split(" ")
+            if len(values) != len(clist):
+                errors.append(f"{where}: {len(values)} channel values for {len(clist)} candidates")
+            for v in values:
+                if not channel_ok(v):
+                    errors.append(f"{where}: channel {v!r} is not a probability in (0, 1] nor counts a/b")
         stats["entries"] += 1
         stats["candidates"] += len(clist)
         stats["multi" if " " in spun else "single"] += 1
     return errors, stats
+
+
+def channel_ok(v: str) -> bool:
+    """A channel value: a probability in (0, 1], or counts ``a/b`` with 0 < a <= b."""
+    try:
+        if "/" in v:
+            a, b = (float(x) for x in v.split("/", 1))
+            return 0 < a <= b
+        return 0 < float(v) <= 1
+    except ValueError:
+        return False
 
 
 def main(argv: list[str]) -> int:

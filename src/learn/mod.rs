@@ -35,6 +35,13 @@
 //! also write gets a low weight, and entries under [`Options::min_weight`]
 //! are left out.
 //!
+//! Each candidate also carries its channel counts, written as the table's
+//! fifth field (`3/12`): the times the spinner wrote the form for that
+//! original, out of the times the original stands in the originals of the
+//! aligned pairs (spun there or left as written). The decision reads them as
+//! `P(spinner writes the form | author wrote the original)` (see
+//! [`crate::dict`]).
+//!
 //! ```
 //! use unspin::learn::{mine, Options, Pair};
 //!
@@ -51,6 +58,8 @@
 //! let learned = mine(&pairs, &Options::default());
 //! let table = learned.to_table_text();
 //! assert!(table.contains("mentioned\tsaid\t0.75\tlearned: 3x in 3 docs (a, b, c)"));
+//! // "said" stands 3 times in the originals, spun every time.
+//! assert!(table.contains("; unchanged 0x\t3/3\n"));
 //! // Seen in one document: weight 0.5, the least kept by default.
 //! assert!(table.contains("struggle\twar\t0.50\tlearned: 1x in 1 doc (a); unchanged 0x"));
 //! ```
@@ -276,6 +285,7 @@ struct Evidence {
 pub fn mine(pairs: &[Pair], options: &Options) -> Learned {
     let mut evidence: HashMap<String, Evidence> = HashMap::new();
     let mut reports = Vec::with_capacity(pairs.len());
+    let mut aligned = vec![false; pairs.len()];
     for (k, pair) in pairs.iter().enumerate() {
         let al = Alignment::new(&pair.spun, &pair.original);
         let outcome = if al.spun.is_empty() || al.original.is_empty() {
@@ -286,6 +296,7 @@ pub fn mine(pairs: &[Pair], options: &Options) -> Learned {
                 min: options.min_agreement,
             })
         } else {
+            aligned[k] = true;
             let (subs, left_out) = substitutions(&pair.spun, &pair.original, &al, options);
             for s in &subs {
                 let e = evidence.entry(s.spun.clone()).or_default();
@@ -303,7 +314,10 @@ pub fn mine(pairs: &[Pair], options: &Options) -> Learned {
             outcome,
         });
     }
-    let unchanged = occurrences(pairs, &evidence, options.max_words);
+    let Occurrences {
+        forms: unchanged,
+        originals: originals_seen,
+    } = occurrences(pairs, &aligned, &evidence, options.max_words);
     let mut entries = Vec::new();
     let mut under_weight = 0;
     for (spun, e) in evidence {
@@ -319,7 +333,18 @@ pub fn mine(pairs: &[Pair], options: &Options) -> Learned {
         let mut candidates: Vec<LearnedCandidate> = e
             .originals
             .into_iter()
-            .map(|(original, count)| LearnedCandidate { original, count })
+            .map(|(original, count)| {
+                // Each substitution had its original in place: at least
+                // as many occurrences, whatever the tokenizer made of it.
+                let seen = originals_seen
+                    .get(&original)
+                    .map_or(count, |&n| n.max(count));
+                LearnedCandidate {
+                    original,
+                    count,
+                    seen: Some(seen),
+                }
+            })
             .collect();
         candidates.sort_by(|a, b| {
             b.count
@@ -345,17 +370,57 @@ pub fn mine(pairs: &[Pair], options: &Options) -> Learned {
     }
 }
 
-/// How often each spun form of `evidence` stands in the originals: runs
-/// of up to `max` words, joined by spaces or hyphens.
+/// How often the spun forms and the originals of the evidence stand in
+/// the originals of the pairs.
+struct Occurrences {
+    /// Each spun form, in the originals of every pair.
+    forms: HashMap<String, usize>,
+    /// Each original, in the originals of the aligned pairs, substituted
+    /// there or not.
+    originals: HashMap<String, usize>,
+}
+
+/// Joins the keys of an original's units, with a separator no key holds.
+const UNIT_SEPARATOR: char = '\u{1f}';
+
+/// How often each spun form of `evidence` stands in the originals (runs of
+/// up to `max` words, joined by spaces or hyphens), and each of its
+/// originals in the originals of the `aligned` pairs (unit for unit, as the
+/// alignment compares them: words in any case, numbers, punctuation).
 fn occurrences(
     pairs: &[Pair],
+    aligned: &[bool],
     evidence: &HashMap<String, Evidence>,
     max: usize,
-) -> HashMap<String, usize> {
+) -> Occurrences {
+    // The originals by their units' keys: "General" and "general" are one.
+    let mut by_units: HashMap<String, Vec<&str>> = HashMap::new();
+    let mut longest = 0;
+    for original in evidence.values().flat_map(|e| e.originals.keys()) {
+        let keys: Vec<String> = units(original).into_iter().map(|u| u.key).collect();
+        longest = longest.max(keys.len());
+        let sep = UNIT_SEPARATOR.to_string();
+        by_units.entry(keys.join(&sep)).or_default().push(original);
+    }
     let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut unit_counts: HashMap<String, usize> = HashMap::new();
     let mut key = String::new();
-    for pair in pairs {
+    for (pair, &aligned) in pairs.iter().zip(aligned) {
         let units = units(&pair.original);
+        if aligned {
+            for start in 0..units.len() {
+                key.clear();
+                for (n, u) in units[start..].iter().take(longest).enumerate() {
+                    if n > 0 {
+                        key.push(UNIT_SEPARATOR);
+                    }
+                    key.push_str(&u.key);
+                    if by_units.contains_key(key.as_str()) {
+                        *unit_counts.entry(key.clone()).or_default() += 1;
+                    }
+                }
+            }
+        }
         for start in 0..units.len() {
             key.clear();
             let mut words = 0;
@@ -377,7 +442,14 @@ fn occurrences(
             }
         }
     }
-    counts
+    let originals = unit_counts
+        .into_iter()
+        .flat_map(|(k, n)| by_units[&k].iter().map(move |o| (o.to_string(), n)))
+        .collect();
+    Occurrences {
+        forms: counts,
+        originals,
+    }
 }
 
 #[cfg(test)]
@@ -401,6 +473,66 @@ mod tests {
 
     fn sub(a: &str, b: &str) -> (String, String) {
         (a.to_string(), b.to_string())
+    }
+
+    /// The channel field of `spun`'s entry in `learned`.
+    fn channel_of(learned: &Learned, spun: &str) -> Option<String> {
+        let e = learned.entries.iter().find(|e| e.spun == spun).unwrap();
+        e.channel()
+    }
+
+    #[test]
+    fn channel_counts_are_the_substitutions_over_the_originals_occurrences() {
+        let pairs = [
+            pair(
+                "a",
+                "He mentioned it was over, and he said it twice. Final night time we left.",
+                "He said it was over, and he said it twice. Last night we left.",
+            ),
+            // "last night" stands as written: the spinner left it here.
+            pair(
+                "b",
+                "Final night time we left. We came back last night.",
+                "Last night we left. We came back last night.",
+            ),
+            // Not aligned: its originals count for nothing.
+            pair(
+                "c",
+                "Quietly the river flowed past the old mills at dawn.",
+                "He said, said and said it: last night, last night.",
+            ),
+        ];
+        let learned = mine(&pairs, &Options::default());
+        assert_eq!(learned.aligned(), 2);
+        assert_eq!(channel_of(&learned, "mentioned").as_deref(), Some("1/2"));
+        assert_eq!(
+            channel_of(&learned, "final night time").as_deref(),
+            Some("2/3")
+        );
+        let text = learned.to_table_text();
+        assert!(text.contains("; unchanged 0x\t1/2\n"), "{text}");
+        assert!(Table::parse(&text, "t.tsv")
+            .unwrap()
+            .canonical_errors(&text)
+            .is_empty());
+    }
+
+    #[test]
+    fn a_learned_tables_counts_reach_the_dictionary_candidates() {
+        let pairs: Vec<Pair> = (0..2)
+            .map(|i| {
+                pair(
+                    &i.to_string(),
+                    "He mentioned it, and he said so.",
+                    "He said it, and he said so.",
+                )
+            })
+            .collect();
+        let text = mine(&pairs, &Options::default()).to_table_text();
+        let dict = Dictionary::from_tables(&[Table::parse(&text, "t.tsv").unwrap()]).unwrap();
+        let entry = dict.get("mentioned").unwrap();
+        assert_eq!(entry.candidates[0].original, "said");
+        assert_eq!(entry.candidates[0].channel, Some(0.5));
     }
 
     #[test]

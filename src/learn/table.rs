@@ -18,6 +18,20 @@ pub struct LearnedCandidate {
     pub original: String,
     /// Substitutions seen.
     pub count: usize,
+    /// Times the original stands in the originals of the aligned pairs,
+    /// substituted there or not: `count` of them were spun into the form.
+    /// `None` when not counted (a known table's candidate the pairs never
+    /// showed substituted, see [`Learned::defer_to`]).
+    pub seen: Option<usize>,
+}
+
+impl LearnedCandidate {
+    /// Its channel counts as a table's fifth field writes them,
+    /// `count/seen`, when both are known and the count is not 0.
+    pub fn channel(&self) -> Option<String> {
+        let seen = self.seen.filter(|_| self.count > 0)?;
+        Some(format!("{}/{}", self.count, seen.max(self.count)))
+    }
 }
 
 /// One learned table entry.
@@ -41,6 +55,13 @@ pub struct LearnedEntry {
 }
 
 impl LearnedEntry {
+    /// The channel field: each candidate's counts (see
+    /// [`LearnedCandidate::channel`]), or `None` when a candidate has none.
+    pub fn channel(&self) -> Option<String> {
+        let each: Option<Vec<String>> = self.candidates.iter().map(|c| c.channel()).collect();
+        each.map(|e| e.join(" "))
+    }
+
     /// The note column: where the entry came from.
     ///
     /// `learned: 5x in 3 docs (a1, a7, a9); unchanged 1x`, with each
@@ -140,12 +161,16 @@ impl Learned {
         for e in &self.entries {
             let originals: Vec<&str> = e.candidates.iter().map(|c| c.original.as_str()).collect();
             out += &format!(
-                "{}\t{}\t{}\t{}\n",
+                "{}\t{}\t{}\t{}",
                 e.spun,
                 originals.join(" | "),
                 weight_text(e.weight),
                 e.note()
             );
+            if let Some(channel) = e.channel() {
+                out += &format!("\t{channel}");
+            }
+            out.push('\n');
         }
         out
     }
@@ -154,7 +179,9 @@ impl Learned {
     /// it in errors), in canonical form: the existing header comments are
     /// kept, a spun form in both keeps the existing candidates first and
     /// the existing weight, followed by the learned candidates it lacked,
-    /// and every entry is written sorted, each spun form once.
+    /// and every entry is written sorted, each spun form once. A line keeps
+    /// a channel field when each of its candidates has a channel value (the
+    /// existing table's, as a probability, or the learned counts).
     ///
     /// ```
     /// use unspin::dict::Table;
@@ -163,13 +190,15 @@ impl Learned {
     /// let learned = Learned {
     ///     entries: vec![LearnedEntry {
     ///         spun: "struggle".into(),
-    ///         candidates: vec![LearnedCandidate { original: "fight".into(), count: 3 }],
+    ///         candidates: vec![LearnedCandidate { original: "fight".into(), count: 3, seen: Some(4) }],
     ///         weight: 0.8, count: 3, docs: vec!["a".into()], unchanged: 0, defers_to: None,
     ///     }],
     ///     ..Learned::default()
     /// };
-    /// let merged = learned.merge_into("# mine\nstruggle\twar\t0.7\n", "mine.tsv").unwrap();
+    /// let merged = learned.merge_into("# mine\nstruggle\twar\t0.7\t\t0.5\n", "mine.tsv").unwrap();
     /// assert!(merged.starts_with("# mine\nstruggle\twar | fight\t0.7\tlearned: 3x"));
+    /// // The channel of each candidate: the table's own, then the counts.
+    /// assert!(merged.ends_with("unchanged 0x\t0.5 3/4\n"));
     /// let table = Table::parse(&merged, "mine.tsv").unwrap();
     /// assert!(table.canonical_errors(&merged).is_empty());
     /// ```
@@ -187,7 +216,14 @@ impl Learned {
                 weight: e.weight_text.clone(),
                 ..MergedLine::default()
             });
-            line.add(&spun, e.candidates.iter().map(String::as_str));
+            let channel = |i: usize| e.channel.as_ref().map(|ch| ch[i].to_string());
+            line.add(
+                &spun,
+                e.candidates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.as_str(), channel(i))),
+            );
             line.notes.extend(e.note.clone());
         }
         for e in &self.entries {
@@ -195,7 +231,12 @@ impl Learned {
                 weight: Some(weight_text(e.weight)),
                 ..MergedLine::default()
             });
-            line.add(&e.spun, e.candidates.iter().map(|c| c.original.as_str()));
+            line.add(
+                &e.spun,
+                e.candidates
+                    .iter()
+                    .map(|c| (c.original.as_str(), c.channel())),
+            );
             line.notes.push(e.note());
         }
         for (spun, line) in merged {
@@ -203,12 +244,17 @@ impl Learned {
                 continue;
             }
             out += &format!("{spun}\t{}", line.candidates.join(" | "));
-            match (line.weight, line.notes.is_empty()) {
-                (Some(w), true) => out += &format!("\t{w}"),
-                (w, false) => {
+            let channel: Option<Vec<String>> = line.channel.into_iter().collect();
+            match (line.weight, line.notes.is_empty(), channel) {
+                (w, _, Some(ch)) => {
+                    let w = w.unwrap_or_default();
+                    out += &format!("\t{w}\t{}\t{}", line.notes.join("; "), ch.join(" "));
+                }
+                (Some(w), true, None) => out += &format!("\t{w}"),
+                (w, false, None) => {
                     out += &format!("\t{}\t{}", w.unwrap_or_default(), line.notes.join("; "))
                 }
-                (None, true) => {}
+                (None, true, None) => {}
             }
             out.push('\n');
         }
@@ -253,13 +299,13 @@ impl Learned {
             }
             let mut candidates: Vec<LearnedCandidate> = theirs
                 .iter()
-                .map(|t| LearnedCandidate {
-                    original: t.to_string(),
-                    count: e
-                        .candidates
-                        .iter()
-                        .find(|c| c.original == *t)
-                        .map_or(0, |c| c.count),
+                .map(|t| {
+                    let learned = e.candidates.iter().find(|c| c.original == *t);
+                    LearnedCandidate {
+                        original: t.to_string(),
+                        count: learned.map_or(0, |c| c.count),
+                        seen: learned.and_then(|c| c.seen),
+                    }
                 })
                 .collect();
             candidates.extend(new);
@@ -276,17 +322,21 @@ impl Learned {
 #[derive(Debug, Default)]
 struct MergedLine {
     candidates: Vec<String>,
+    /// Each candidate's channel value as written, if known.
+    channel: Vec<Option<String>>,
     /// The weight as written, if any.
     weight: Option<String>,
     notes: Vec<String>,
 }
 
 impl MergedLine {
-    /// Adds the candidates not yet listed that are not the spun form.
-    fn add<'a>(&mut self, spun: &str, new: impl Iterator<Item = &'a str>) {
-        for c in new {
+    /// Adds the candidates not yet listed that are not the spun form, with
+    /// their channel values.
+    fn add<'a>(&mut self, spun: &str, new: impl Iterator<Item = (&'a str, Option<String>)>) {
+        for (c, channel) in new {
             if normalize_phrase(c) != spun && !self.candidates.iter().any(|l| l == c) {
                 self.candidates.push(c.to_string());
+                self.channel.push(channel);
             }
         }
     }
@@ -297,6 +347,8 @@ const HEADER: &str = "\
 # Learned by `unspin learn` from spun copies and their originals.
 # Format: dictionaries/README.md. Weight: substitutions seen (each document once, more in one
 # document at half) against the form's occurrences in the originals, as written by their authors.
+# Channel (fifth field), per candidate: substitutions seen / the original's occurrences in the
+# originals of the aligned pairs.
 ";
 
 /// A weight as tables write it: two decimals, within (0, 1].
