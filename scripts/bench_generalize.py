@@ -31,6 +31,8 @@ scripts/dict/lexicons.py, unless --from):
     python3 scripts/bench_generalize.py --from corpus/bench    # the committed pairs only
     python3 scripts/bench_generalize.py --complete-vocabulary --markdown [--cache DIR]
         # restored with the spinner's own thesaurus (--thesaurus), per spinner type
+    python3 scripts/bench_generalize.py --learned --markdown [--cache DIR] [--all]
+        # restored with a table `unspin learn` made from the spinner's training half
 
 The general tables that are not built-in defaults (yet) are added as table files from
 --tables-dir (dictionaries/ of this tree).
@@ -54,6 +56,7 @@ SEEDS = [os.path.join(ROOT, "corpus", "seeds", f) for f in (
     "000_aa92f3a28928f2e3.txt", "001_97aa9ac3554af9e4.txt",
     "003_8b6ec4914fcd75e2.txt", "004_8e862bd3df8d806c.txt")]
 EVALUATE = os.environ.get("UNSPIN_EVALUATE") or os.path.join(ROOT, "target", "release", "examples", "evaluate")
+UNSPIN = os.environ.get("UNSPIN_BIN") or os.path.join(ROOT, "target", "release", "unspin")
 SOURCES = {"wordnet": "general-wordnet", "moby": "general-moby"}
 DEFAULTS = []  # the built-in default tables (evaluate --default-tables)
 # The committed pairs (corpus/bench/, tests/generalize.rs): (sets, directions, choice, quotes,
@@ -241,6 +244,50 @@ def complete_vocabulary(docs, seed, cache, markdown):
     print("\n".join(lines) if markdown else "\n".join(l.replace("|", " ") for l in lines))
 
 
+def without_channel(table, path):
+    """`table` with its entries cut to four fields (no channel counts), written to `path`."""
+    with open(table, encoding="utf-8") as f, open(path, "w", encoding="utf-8") as out:
+        for line in f:
+            out.write(line if line.startswith("#") else "\t".join(line.rstrip("\n").split("\t")[:4]) + "\n")
+    return path
+
+
+def learned(train, test, seed, cache, markdown):
+    """The "learned" rows (issue 21): each spinner type of scripts/fit_decision.py, with a
+    thesaurus T written from a licensed lexicon, spins the training half (the even Brown
+    documents, each its own draw) and the held-out half alike; `unspin learn` makes a table from
+    the training half's pairs (deferring to the default tables, channel counts in its fifth
+    field), and the held-out half is restored with the defaults, then with the learned table
+    added (`--dict`), then with the same table without its counts."""
+    import fit_decision
+    work = tempfile.mkdtemp(prefix="bench-learned-")
+    head = ("| spinner type | thesaurus | entries | defaults: WER red. @ precision (recall) "
+            "| + learned: WER red. @ precision (recall) | + learned without counts |")
+    lines = [head, "|---|---|---|---|---|---|"]
+    fig = lambda f: f"{f['wer_reduction']:.3f} @ {f['change_precision']:.3f} ({f['candidate_recall']:.3f})"
+    for vocabulary in ("wordnet", "moby"):
+        t = fit_decision.thesaurus_file(vocabulary, cache or work)
+        for kind, (directions, choice, case) in fit_decision.TYPES.items():
+            keys = spin.keymap(spin.file_sets(t), directions == "both")
+            paths = {}
+            for half, docs in (("train", train), ("test", test)):
+                rng = random.Random(f"{kind}/{vocabulary}/{half}/{seed}")
+                paths[half] = os.path.join(work, f"{kind}-{vocabulary}-{half}.jsonl")
+                write(paths[half], [{"id": i, "spun": spin.Spinner(keys, rng, choice, "spin", case).spin(text),
+                                     "original": text} for i, text in docs])
+            table = os.path.join(work, f"{kind}-{vocabulary}.tsv")
+            subprocess.run([UNSPIN, "learn", "-q", "--pairs", paths["train"], "-o", table], check=True)
+            with open(table, encoding="utf-8") as f:
+                entries = sum(1 for line in f if not line.startswith("#"))
+            bare = without_channel(table, table[:-len(".tsv")] + "-bare.tsv")
+            d = evaluate(paths["test"], [])
+            f = evaluate(paths["test"], ["--dict", table])
+            b = evaluate(paths["test"], ["--dict", bare])
+            lines.append(f"| {kind} | {vocabulary} | {entries} | {fig(d)} | {fig(f)} | {fig(b)} |")
+            print(lines[-1], file=sys.stderr, flush=True)
+    print("\n".join(lines) if markdown else "\n".join(l.replace("|", " ") for l in lines))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--unit", choices=["passage", "article", "both"], default="both")
@@ -258,6 +305,8 @@ def main():
     ap.add_argument("--complete-vocabulary", action="store_true",
                     help="the complete-vocabulary rows: restored with the spinner's own thesaurus")
     ap.add_argument("--cache", default="", help="a directory keeping the thesauri between runs")
+    ap.add_argument("--learned", action="store_true",
+                    help="the learned rows: restored with a table learned from a training half")
     a = ap.parse_args()
     if not a.write_committed and not os.path.exists(EVALUATE):
         subprocess.run(["cargo", "build", "--release", "--example", "evaluate"], cwd=ROOT, check=True)
@@ -291,6 +340,16 @@ def main():
         print(table([(k[0], k[1], v) for k, v in rows.items()], a.markdown))
         return
     docs = documents(a.tune)
+    if a.learned:
+        if not os.path.exists(UNSPIN):
+            subprocess.run(["cargo", "build", "--release", "--bin", "unspin"], cwd=ROOT, check=True)
+        sample = article_sample(docs)
+        # Learned from the tuning half (even Brown documents); restored on the held-out
+        # Brown documents (the clean seeds may be among the fit's texts).
+        learned(list(spin.documents([BROWN], "even")),
+                [(i, t) for i, t in docs if i.startswith("brown-") and (a.all or i in sample)],
+                a.seed, a.cache, a.markdown)
+        return
     if a.complete_vocabulary:
         sample = article_sample(docs)
         # Brown only: the clean seeds may be among the fit's texts.
