@@ -453,12 +453,17 @@ impl Unspinner {
                 // one.
                 let judged = decided.judgement;
                 let spun = judged.score >= self.settings.threshold;
-                match self.general_dictionary() {
-                    Some(general) if spun && self.settings.mode == DecisionMode::Model => {
+                // Asked for only then: the first call compiles the lexicons
+                // (most of a second), which a run of clean documents never needs.
+                let general = (spun && self.settings.mode == DecisionMode::Model)
+                    .then(|| self.general_dictionary())
+                    .flatten();
+                match general {
+                    Some(general) => {
                         self.add_general(&mut r, general, apostrophe, judged.quotes_spun);
                         decide(&r, Some(judged))
                     }
-                    _ => decided,
+                    None => decided,
                 }
             }
         };
@@ -553,6 +558,23 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<Unspinner>();
         check::<Analysis<'static>>();
+    }
+
+    #[test]
+    fn general_lexicons_are_not_compiled_for_a_clean_document() {
+        let u = Unspinner::builder()
+            .builtin_tables(["news-spinner", "general-wordnet"])
+            .build()
+            .unwrap();
+        let general = u.general.as_ref().unwrap();
+        assert!(!u
+            .analyze("The minister said the talks had failed.")
+            .is_spun());
+        assert!(general.dict.get().is_none());
+        // A spun one compiles them.
+        let spun = include_str!("../../corpus/seeds/002_e90d1dc293122756.txt");
+        assert!(u.analyze(spun).is_spun());
+        assert!(general.dict.get().is_some());
     }
 
     #[test]
