@@ -156,7 +156,33 @@ fn gist(phrase: &str) -> Gist {
 
 /// How `candidate` differs in meaning from `spun`.
 pub(crate) fn change(spun: &str, candidate: &str) -> Change {
-    let (s, c) = (gist(spun), gist(candidate));
+    Spun::new(spun).change(candidate)
+}
+
+/// A spun form read once for all its candidates: a table compiles tens of
+/// thousands of forms, each with several candidates.
+pub(crate) struct Spun<'a> {
+    text: &'a str,
+    gist: Gist,
+}
+
+impl<'a> Spun<'a> {
+    /// The spun form `text`.
+    pub(crate) fn new(text: &'a str) -> Spun<'a> {
+        Spun {
+            text,
+            gist: gist(text),
+        }
+    }
+
+    /// How `candidate` differs in meaning from this spun form.
+    pub(crate) fn change(&self, candidate: &str) -> Change {
+        change_from(&self.gist, self.text, candidate)
+    }
+}
+
+fn change_from(s: &Gist, spun: &str, candidate: &str) -> Change {
+    let c = gist(candidate);
     let negations = |g: &Gist| g.order.bytes().filter(|&b| b == b'N').count();
     // A negation kept in place stands at the same place among the
     // auxiliaries ("is not any" -> "is no", "did not" -> "didn't").
@@ -166,10 +192,10 @@ pub(crate) fn change(spun: &str, candidate: &str) -> Change {
             o.dedup();
             o
         };
-        let (so, co) = (squeeze(&s), squeeze(&c));
+        let (so, co) = (squeeze(s), squeeze(&c));
         so.contains(&b'A') && co.contains(&b'A') && so != co
     };
-    if negations(&s) != negations(&c) || moved() {
+    if negations(s) != negations(&c) || moved() {
         return Change::Meaning;
     }
     // A number may appear from a vague quantity ("a whole bunch" ->

@@ -83,11 +83,34 @@ pub(crate) fn word_value(word: &str) -> Option<u64> {
 }
 
 fn value_among(words: &[(&str, u64)], word: &str) -> Option<u64> {
+    // Called for nearly every short word of a text: most are turned away
+    // by their first letter and length before the list is walked.
+    let first = word.as_bytes().first()?.to_ascii_lowercase();
+    let lengths = match first {
+        b'a'..=b'z' => FIRST_LETTER_LENGTHS[usize::from(first - b'a')],
+        _ => 0,
+    };
+    if word.len() >= 32 || lengths >> word.len() & 1 == 0 {
+        return None;
+    }
     words
         .iter()
         .find(|(w, _)| w.eq_ignore_ascii_case(word))
         .map(|&(_, v)| v)
 }
+
+/// For each letter `a` to `z`, the lengths (as bits) of the number words
+/// that start with it.
+const FIRST_LETTER_LENGTHS: [u32; 26] = {
+    let mut m = [0u32; 26];
+    let mut i = 0;
+    while i < NUMBER_WORDS.len() {
+        let w = NUMBER_WORDS[i].0.as_bytes();
+        m[(w[0] - b'a') as usize] |= 1 << w.len();
+        i += 1;
+    }
+    m
+};
 
 /// The value of a word that spells digits out (`zero` to `ninety`).
 fn spelled_value(word: &str) -> Option<u64> {
@@ -307,6 +330,19 @@ pub fn propose(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal>
 mod tests {
     use super::*;
     use crate::tokenize::tokenize;
+
+    #[test]
+    fn every_number_word_is_read_in_any_case_and_no_other() {
+        for (w, v) in NUMBER_WORDS {
+            assert_eq!(word_value(w), Some(v));
+            assert_eq!(word_value(&w.to_uppercase()), Some(v));
+            assert_eq!(word_value(&format!("{w}s")), None);
+            assert_eq!(word_value(&w[1..]), None);
+        }
+        for w in ["", "the", "said", "é", "ONE1", "twentyone"] {
+            assert_eq!(word_value(w), None, "{w}");
+        }
+    }
 
     fn at(text: &str, needle: &str) -> Option<NumberProposal> {
         let toks = tokenize(text);

@@ -21,7 +21,19 @@ use std::ops::Range;
 pub(crate) fn quoted(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    // Every text is read here: only line breaks, straight quotes and the
+    // lead byte of curly ones (`“` is E2 80 9C, `”` E2 80 9D) are looked at.
+    for i in memchr::memchr3_iter(b'\n', b'"', 0xE2, bytes) {
+        let c = match bytes[i] {
+            b'\n' => '\n',
+            b'"' => '"',
+            _ => match bytes.get(i + 1..i + 3) {
+                Some([0x80, 0x9C]) => '“',
+                Some([0x80, 0x9D]) => '”',
+                _ => continue,
+            },
+        };
         match (c, open) {
             ('\n', Some(start)) => {
                 out.push(start..i);
@@ -53,6 +65,16 @@ pub(crate) fn inside(quotes: &[Range<usize>], span: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_marks_sharing_the_curly_quotes_lead_byte_are_not_quotes() {
+        // `—`, `’` and `…` start with E2 80 as `“` and `”` do.
+        let t = "a — b’s … “c — d’s” e\n“f ’g";
+        let q = quoted(t);
+        assert_eq!(q.len(), 2);
+        assert_eq!(&t[q[0].clone()], "“c — d’s”");
+        assert_eq!(&t[q[1].clone()], "“f ’g");
+    }
 
     #[test]
     fn straight_and_curly_quotes_pair_up() {

@@ -313,6 +313,7 @@ impl Dictionary {
                     .iter()
                     .filter(|p| p.kind == table.kind)
                     .count();
+                let spun = meaning::Spun::new(&key);
                 for (i, c) in e.candidates.iter().enumerate() {
                     let listed = match many {
                         true => !known.insert(c.clone()),
@@ -326,7 +327,7 @@ impl Dictionary {
                         original: c.clone(),
                         rank,
                         kind: table.kind,
-                        change: meaning::change(&key, c),
+                        change: spun.change(c),
                         source: Source::new(table.name.clone(), e.line),
                         channel: e.channel.as_ref().and_then(|ch| ch.get(i).copied()),
                         per_occurrence: table.per_occurrence,
