@@ -33,6 +33,7 @@
 pub mod batch;
 pub mod config;
 mod decide;
+pub mod detect;
 pub mod dict;
 pub mod diff;
 pub mod error;

@@ -42,7 +42,7 @@ fn check_prints_one_line_per_restoration_then_the_score_and_exits_1() {
          tests/fixtures/spun.txt:1:44: struggle -> war (1.00)\n\
          tests/fixtures/spun.txt:2:7: one in all -> one of (1.00)\n\
          tests/fixtures/spun.txt:2:22: CENTER EAST -> MIDDLE EAST (1.00)\n\
-         tests/fixtures/spun.txt: score 0.00 (clean), 4 restorations in 19 words\n",
+         tests/fixtures/spun.txt: score 0.13 (clean), 4 restorations in 19 words\n",
     );
 }
 
@@ -52,7 +52,7 @@ fn check_of_clean_text_exits_0_with_only_the_score_line() {
         .arg(CLEAN)
         .assert()
         .code(0)
-        .stdout("tests/fixtures/clean.txt: score 0.00 (clean), 0 restorations in 6 words\n");
+        .stdout("tests/fixtures/clean.txt: score 0.09 (clean), 0 restorations in 6 words\n");
 }
 
 /// A clean paragraph (Brown press) in which one form, "schooling", reads better

@@ -19,6 +19,7 @@ pub struct Analysis<'t> {
     pub(super) text: &'t str,
     pub(super) findings: Vec<Finding>,
     pub(super) score: f64,
+    pub(super) table_score: f64,
     pub(super) words: usize,
     pub(super) threshold: f64,
     pub(super) start: Start,
@@ -36,11 +37,20 @@ pub struct DocumentSummary {
     /// Whether the general lexicons' sites are decided too.
     pub(super) general: bool,
     pub(super) threshold: f64,
+    /// The document spin score: the table evidence's with the general
+    /// detector's ([`crate::detect`]).
+    pub(super) score: f64,
 }
 
 impl DocumentSummary {
     /// The document spin score in [0, 1].
     pub fn score(&self) -> f64 {
+        self.score
+    }
+
+    /// The spinner tables' evidence alone, in [0, 1]: the score before the
+    /// general detector ([`crate::detect`]) weighs in.
+    pub fn table_score(&self) -> f64 {
         self.outer.judgement.score
     }
 
@@ -77,8 +87,17 @@ impl<'t> Reading<'t> {
 
 impl<'t> Analysis<'t> {
     /// The document spin score in [0, 1]: low for clean text, high for spun.
+    /// It weighs the spinner tables' evidence with the general detector's
+    /// ([`crate::detect`]), which does not depend on the tables.
     pub fn score(&self) -> f64 {
         self.score
+    }
+
+    /// The spinner tables' evidence alone, in [0, 1]: the score before the
+    /// general detector weighs in (what the decision takes the document's
+    /// spinning to be).
+    pub fn table_score(&self) -> f64 {
+        self.table_score
     }
 
     /// True when the score reaches the unspinner's threshold.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use once_cell::sync::OnceCell;
 
 use crate::decide;
+use crate::detect;
 use crate::dict::{Dictionary, Table, TableKind, DEFAULT_TABLES};
 use crate::error::Result;
 use crate::finding::{Candidate, Finding, Reason, Terms};
@@ -230,6 +231,29 @@ impl Unspinner {
         self.analyze_in(window.text, window.start, Some(summary))
     }
 
+    /// What the general spin detector ([`detect`]) reads in `text`, as
+    /// [`Unspinner::analyze`] reads it, every word of it: for fitting the
+    /// detector (`scripts/detect/fit.py`) and looking into a score.
+    ///
+    /// ```
+    /// let u = unspin::Unspinner::builder().build().unwrap();
+    /// assert_eq!(u.evidence("We took motion final night time.").words(), 6);
+    /// ```
+    pub fn evidence(&self, text: &str) -> detect::Evidence {
+        self.read_evidence(text, detect::Evidence::default())
+    }
+
+    /// Adds to `evidence` what the detector reads in `text`.
+    pub(crate) fn read_evidence(
+        &self,
+        text: &str,
+        mut evidence: detect::Evidence,
+    ) -> detect::Evidence {
+        let r = self.read(text, apostrophe_style(text));
+        evidence.add(text, &r.tokens, &r.lexemes, self.model);
+        evidence
+    }
+
     /// The first pass over a document read in windows: what its decisions
     /// take from the whole of it (its spin score, each form's evidence over
     /// all its occurrences, the originals it holds, whether its spinner
@@ -263,7 +287,9 @@ impl Unspinner {
         let mut survey = decide::Survey::default();
         let (mut curly, mut straight, mut words, mut sites) = (0, 0, 0, 0);
         let mut joins = crate::window::WordJoins::default();
+        let mut evidence = detect::Evidence::until_settled();
         self.pass(&mut windows, '\'', None, |r| {
+            evidence.add(r.text, &r.tokens, &r.lexemes, self.model);
             let (c, s) = crate::restore::apostrophe_counts(r.text);
             (curly, straight) = (curly + c, straight + s);
             words += r.words.saturating_sub(joins.twice(r.text));
@@ -289,6 +315,7 @@ impl Unspinner {
             general: false,
             threshold: self.settings.threshold,
             outer: outer.clone(),
+            score: evidence.score(0.0),
         };
         if sites == 0 || self.settings.mode == DecisionMode::Dictionary {
             return Ok(summary);
@@ -306,6 +333,7 @@ impl Unspinner {
         })?;
         outer.judgement = tally.judgement(outer.words, outer.quoted_words, &t);
         outer.by_form = tally.by_form;
+        summary.score = evidence.score(outer.judgement.score);
         // The general lexicons, in a document judged spun: their sites'
         // originals and evidence too (as `analyze` decodes a second time).
         let spun = outer.judgement.score >= self.settings.threshold;
@@ -467,6 +495,16 @@ impl Unspinner {
                 }
             }
         };
+        let table_score = decided.judgement.score;
+        // A window's score is its document's.
+        let score = match summary {
+            Some(s) => s.score,
+            None => {
+                let mut evidence = detect::Evidence::until_settled();
+                evidence.add(text, &r.tokens, &r.lexemes, self.model);
+                evidence.score(table_score)
+            }
+        };
         let lines = LineIndex::new(text);
         let mut lines = lines.cursor(text);
         let Reading {
@@ -537,7 +575,8 @@ impl Unspinner {
         Analysis {
             text,
             findings,
-            score: decided.judgement.score,
+            score,
+            table_score,
             words,
             threshold: self.settings.threshold,
             start,

@@ -1,0 +1,587 @@
+//! The general spin detector: evidence of spinning that does not depend on
+//! the spinner's own table, combined with the table evidence into the
+//! document spin score.
+//!
+//! A spinner swaps words for synonyms without reading the sentence, so a
+//! spun text is full of words that clean prose of that context would not
+//! choose: rare synonyms of common words, and words that break the phrases
+//! around them ("final night time", "one in all"). The detector reads every
+//! word of a document once and sorts it into one of a few categories by
+//! what the language model says of it:
+//!
+//! - **margin** ([`MARGIN_EDGES`]): for a word of the rarity map (below), how
+//!   much more probable its best synonym makes the two words before it and
+//!   the two after, in log10;
+//! - **left fit** ([`FIT_EDGES`], by the word's own unigram class
+//!   [`UNIGRAM_EDGES`]): log10 P(word | the two before) - log10 P(word), how
+//!   much its history predicts it;
+//! - **right fit**: log10 P(next | word) - log10 P(next), how much it
+//!   predicts the word after it.
+//!
+//! Each category has a log-likelihood ratio, spun against clean, fitted on
+//! synthetic spins of several spinner types (`scripts/detect/fit.py`); a
+//! document's three sums are combined by a logistic model into the
+//! probability that a spinner wrote it, and that with the table evidence's
+//! score (a spinner either table catches, or the general evidence does:
+//! `1 - (1 - table) (1 - general)`), recalibrated on the same spins. The
+//! counts add up over the windows of a document read in pieces, so a
+//! document has one score however it is read.
+//!
+//! # Files
+//!
+//! `dictionaries/rarity.tsv`, built by `scripts/detect/build_rarity.py`
+//! from the licensed general lexicons and the language model's unigrams:
+//! `#` comment lines, then `word<TAB>log10 ratio<TAB>synonym | synonym` a
+//! line, the word in lower case: each word whose commonest synonym is at
+//! least ten times more probable, with up to three commoner synonyms. Only
+//! lower-case words of a text are looked up (a capitalised one may be a
+//! name).
+//!
+//! `dictionaries/detector.tsv`, written by `scripts/detect/fit.py`: `#`
+//! comment lines, then one `name<TAB>value value ...` a line: `margin`
+//! (one log-likelihood ratio per margin category), `left` and `right`
+//! (one per fit category), `weights` (intercept and the weights of the
+//! three sums) and `calibration` (intercept and slope on the log-odds of
+//! the combined score).
+
+use std::sync::{Mutex, OnceLock};
+
+use crate::lexicon::Lexeme;
+use crate::model::{LanguageModel, Query, WordId};
+use crate::tokenize::{Token, TokenKind};
+
+/// The shipped word map (format above).
+const RARITY: &str = include_str!("../dictionaries/rarity.tsv");
+/// The shipped fitted detector (format above).
+const DETECTOR: &str = include_str!("../dictionaries/detector.tsv");
+
+/// Upper edges of the margin categories, in log10; a last category holds
+/// the margins above the last edge.
+pub const MARGIN_EDGES: [f32; 7] = [-0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0];
+/// Upper edges of the fit categories, in log10.
+pub const FIT_EDGES: [f32; 7] = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0];
+/// Upper edges of a word's unigram classes, in log10.
+pub const UNIGRAM_EDGES: [f32; 3] = [-4.5, -3.5, -2.5];
+
+/// Margin categories: one a bin, and a last for words outside the map.
+const MARGINS: usize = MARGIN_EDGES.len() + 2;
+/// Fit categories of one unigram class: one a bin, and a last for a word
+/// without the context (at a sentence's start, before its end, or next to
+/// a word the model does not know).
+const FITS: usize = FIT_EDGES.len() + 2;
+/// Left or right fit categories: a unigram class by a fit bin, and a last
+/// for the words the model does not know.
+const SIDES: usize = (UNIGRAM_EDGES.len() + 1) * FITS + 1;
+
+/// Margins above this are counted at it, as the fit saw them.
+const MARGIN_MAX: f32 = 4.0;
+
+/// The rarity map in the ids of one language model: for each word id, the
+/// map's line (its commoner synonyms' field), found without a hash.
+struct Map {
+    /// By word id: 0 when the word is not in the map, else its line's index
+    /// in `synonyms` plus one.
+    line: Box<[u32]>,
+    /// Each line's synonyms field (`synonym | synonym`), resolved to ids
+    /// only where a text holds the word.
+    synonyms: Vec<&'static str>,
+}
+
+impl Map {
+    /// The synonyms field of `word`, when the map holds it.
+    fn get(&self, word: WordId) -> Option<&'static str> {
+        let line = *self.line.get(word as usize)?;
+        line.checked_sub(1).map(|i| self.synonyms[i as usize])
+    }
+}
+
+/// The rarity map in the ids of `lm`, built once for each model of the
+/// process (there is one, bar tests): one vocabulary lookup a word, so that
+/// start-up stays small.
+fn rarity(lm: &LanguageModel) -> &'static Map {
+    static MAPS: Mutex<Vec<(u64, &'static Map)>> = Mutex::new(Vec::new());
+    let mut maps = MAPS.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, map)) = maps.iter().find(|(serial, _)| *serial == lm.serial()) {
+        return map;
+    }
+    let mut map = Map {
+        line: vec![0; lm.counts().0].into_boxed_slice(),
+        synonyms: Vec::new(),
+    };
+    for l in RARITY.lines().filter(|l| !l.starts_with('#')) {
+        let mut fields = l.split('\t');
+        let (Some(word), Some(synonyms)) = (fields.next(), fields.nth(1)) else {
+            continue;
+        };
+        if let Some(slot) = lm
+            .word_id(word)
+            .and_then(|id| map.line.get_mut(id as usize))
+        {
+            map.synonyms.push(synonyms);
+            *slot = map.synonyms.len() as u32;
+        }
+    }
+    // One map a model, kept for the process's life as the model is.
+    let map: &'static Map = Box::leak(Box::new(map));
+    maps.push((lm.serial(), map));
+    map
+}
+
+/// The fitted detector (`dictionaries/detector.tsv`).
+#[derive(Debug, Clone, PartialEq)]
+struct Fitted {
+    margin: [f64; MARGINS],
+    left: [f64; SIDES],
+    right: [f64; SIDES],
+    /// Intercept, then the weights of the margin, left and right sums.
+    weights: [f64; 4],
+    /// Intercept and slope on the log-odds of the combined score.
+    calibration: [f64; 2],
+}
+
+impl Fitted {
+    /// Parses the format above; `None` names the first bad line.
+    fn parse(text: &str) -> Result<Fitted, String> {
+        fn fill<const N: usize>(
+            out: &mut [f64; N],
+            values: &[f64],
+            name: &str,
+        ) -> Result<(), String> {
+            if values.len() != N {
+                return Err(format!("{name}: {} values, expected {N}", values.len()));
+            }
+            out.copy_from_slice(values);
+            Ok(())
+        }
+        let mut f = Fitted {
+            margin: [0.0; MARGINS],
+            left: [0.0; SIDES],
+            right: [0.0; SIDES],
+            weights: [0.0; 4],
+            calibration: [0.0, 1.0],
+        };
+        let mut seen = 0;
+        for (n, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let (name, rest) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("line {}: no tab", n + 1))?;
+            let values = rest
+                .split_whitespace()
+                .map(str::parse)
+                .collect::<Result<Vec<f64>, _>>()
+                .map_err(|e| format!("line {}: {e}", n + 1))?;
+            match name {
+                "margin" => fill(&mut f.margin, &values, name)?,
+                "left" => fill(&mut f.left, &values, name)?,
+                "right" => fill(&mut f.right, &values, name)?,
+                "weights" => fill(&mut f.weights, &values, name)?,
+                "calibration" => fill(&mut f.calibration, &values, name)?,
+                _ => return Err(format!("line {}: unknown name {name:?}", n + 1)),
+            }
+            seen += 1;
+        }
+        match seen {
+            5 => Ok(f),
+            _ => Err(format!("{seen} of the 5 lines")),
+        }
+    }
+
+    /// The shipped detector.
+    fn shipped() -> &'static Fitted {
+        static F: OnceLock<Fitted> = OnceLock::new();
+        // The file is the project's own, checked by a unit test: a bad one
+        // is a build defect, not a user's input.
+        F.get_or_init(|| Fitted::parse(DETECTOR).expect("dictionaries/detector.tsv"))
+    }
+}
+
+/// What the detector counts in a text: how many of its words fall in each
+/// category. Counts of the windows of a document add up to the whole's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    margin: [u32; MARGINS],
+    left: [u32; SIDES],
+    right: [u32; SIDES],
+    /// Whether reading stops once the verdict is settled
+    /// ([`Evidence::until_settled`]).
+    stops: bool,
+    /// Whether it has stopped.
+    settled: bool,
+}
+
+impl Default for Evidence {
+    /// Evidence that reads every word it is given.
+    fn default() -> Self {
+        Evidence {
+            margin: [0; MARGINS],
+            left: [0; SIDES],
+            right: [0; SIDES],
+            stops: false,
+            settled: false,
+        }
+    }
+}
+
+/// Words read before the general evidence may stop.
+pub const SETTLE_WORDS: usize = 250;
+/// The general evidence's log-odds beyond which (either way) its verdict is
+/// settled: a probability of 0.02 or 0.98.
+const SETTLED_LOG_ODDS: f64 = 3.9;
+
+impl Evidence {
+    /// Evidence that stops reading, at the end of a sentence, once it has read
+    /// [`SETTLE_WORDS`] words and the general evidence alone is settled
+    /// either way (a probability under 0.02 or over 0.98): a spinner
+    /// rewrites a whole article alike, so what follows would only confirm
+    /// it, and a long clean document costs what its first paragraphs do.
+    /// Windows of a document stop where the whole does.
+    pub fn until_settled() -> Self {
+        Evidence {
+            stops: true,
+            ..Evidence::default()
+        }
+    }
+
+    /// Whether it has stopped reading ([`Evidence::until_settled`]).
+    pub fn settled(&self) -> bool {
+        self.settled
+    }
+
+    /// Adds the evidence of `text`, read as `tokens` whose words the model
+    /// knows as `lexemes`. A context ends at a sentence end or a line
+    /// break, where a window of a document may end, so that windows add up
+    /// to the whole.
+    pub(crate) fn add(
+        &mut self,
+        text: &str,
+        tokens: &[Token],
+        lexemes: &[Lexeme],
+        lm: &LanguageModel,
+    ) {
+        let map = rarity(lm);
+        let mut ids: Vec<Option<WordId>> = Vec::new();
+        let mut lower: Vec<bool> = Vec::new();
+        for (t, x) in tokens.iter().zip(lexemes) {
+            let piece = &text[t.span.clone()];
+            match t.kind {
+                TokenKind::Word | TokenKind::Number => {
+                    ids.push(x.lm);
+                    lower.push(piece.starts_with(|c: char| c.is_lowercase()));
+                }
+                TokenKind::Punct if piece.starts_with(['.', '!', '?']) => {
+                    self.end_sentence(&mut ids, &mut lower, map, lm);
+                }
+                TokenKind::Space if piece.contains('\n') => {
+                    self.end_sentence(&mut ids, &mut lower, map, lm);
+                }
+                _ => {}
+            }
+        }
+        self.end_sentence(&mut ids, &mut lower, map, lm);
+    }
+
+    /// Adds the sentence of `ids` unless reading has stopped, and sees
+    /// whether it now stops.
+    fn end_sentence(
+        &mut self,
+        ids: &mut Vec<Option<WordId>>,
+        lower: &mut Vec<bool>,
+        map: &Map,
+        lm: &LanguageModel,
+    ) {
+        if !self.settled && !ids.is_empty() {
+            self.add_sentence(ids, lower, map, lm);
+            if self.stops && self.words() >= SETTLE_WORDS {
+                self.settled = self.general_log_odds().abs() >= SETTLED_LOG_ODDS;
+            }
+        }
+        ids.clear();
+        lower.clear();
+    }
+
+    /// Adds one sentence's words: their model ids, and whether each is
+    /// written in lower case (a capitalised word may be a name, and is
+    /// not looked up in the rarity map). The model's answers are asked for
+    /// all at once ([`LanguageModel::log10_probs`]), which overlaps their
+    /// memory reads, then read back in the order they were asked.
+    fn add_sentence(
+        &mut self,
+        ids: &[Option<WordId>],
+        lower: &[bool],
+        map: &Map,
+        lm: &LanguageModel,
+    ) {
+        let known = |j: usize| ids.get(j).copied().flatten();
+        let before = |i: usize| {
+            [
+                i.checked_sub(2).and_then(known),
+                i.checked_sub(1).and_then(known),
+            ]
+        };
+        let mut queries = Vec::with_capacity(4 * ids.len());
+        // By word: how many synonyms it is weighed against (none when it is
+        // not a lower-case word of the map).
+        let mut weighed: Vec<Option<u8>> = Vec::with_capacity(ids.len());
+        let mut synonyms: Vec<WordId> = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let Some(own) = *id else {
+                weighed.push(None);
+                continue;
+            };
+            let [p2, p1] = before(i);
+            let next = known(i + 1);
+            queries.push(lm.query([None, None], Some(own)));
+            if let (Some(a), Some(b)) = (p2, p1) {
+                queries.push(lm.query([Some(a), Some(b)], Some(own)));
+            }
+            if let Some(n) = next {
+                queries.push(lm.query([None, Some(own)], Some(n)));
+                queries.push(lm.query([None, None], Some(n)));
+            }
+            let field = map.get(own).filter(|_| lower[i]);
+            synonyms.clear();
+            synonyms.extend(
+                field
+                    .into_iter()
+                    .flat_map(|f| f.split(" | "))
+                    .filter_map(|w| lm.word_id(w.trim())),
+            );
+            synonyms.truncate(u8::MAX.into());
+            weighed.push(field.map(|_| synonyms.len() as u8));
+            if field.is_some() {
+                for &c in synonyms.iter().chain([own].iter()) {
+                    in_context(lm, [p2, p1], c, [next, known(i + 2)], &mut queries);
+                }
+            }
+        }
+        let mut answers = Vec::with_capacity(queries.len());
+        lm.log10_probs(&queries, &mut answers);
+        let mut answers = answers.into_iter();
+        let mut take = || answers.next().unwrap_or(0.0);
+        for (i, id) in ids.iter().enumerate() {
+            if id.is_none() {
+                self.left[SIDES - 1] += 1;
+                self.right[SIDES - 1] += 1;
+                self.margin[MARGINS - 1] += 1;
+                continue;
+            }
+            let [p2, p1] = before(i);
+            let next = known(i + 1);
+            let uni = take();
+            let class = bin(uni, &UNIGRAM_EDGES) * FITS;
+            let left = p2.zip(p1).map(|_| take() - uni);
+            self.left[class + left.map_or(FITS - 1, |x| bin(x, &FIT_EDGES))] += 1;
+            let right = next.map(|_| {
+                let p = take();
+                p - take()
+            });
+            self.right[class + right.map_or(FITS - 1, |x| bin(x, &FIT_EDGES))] += 1;
+            // Each candidate's context is as many answers as it asked: the
+            // word, and each of the two after it the model knows.
+            let asked = 1
+                + usize::from(next.is_some())
+                + usize::from(next.is_some() && known(i + 2).is_some());
+            let mut context = || (0..asked).map(|_| take()).sum::<f32>();
+            let margin = weighed[i].map(|n| {
+                let best = (0..n).map(|_| context()).fold(f32::NEG_INFINITY, f32::max);
+                (best - context()).min(MARGIN_MAX)
+            });
+            self.margin[margin.map_or(MARGINS - 1, |m| bin(m, &MARGIN_EDGES))] += 1;
+        }
+    }
+
+    /// Adds the evidence of another part of the same document (read in
+    /// full).
+    pub fn merge(&mut self, other: &Evidence) {
+        let add = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
+        add(&mut self.margin, &other.margin);
+        add(&mut self.left, &other.left);
+        add(&mut self.right, &other.right);
+    }
+
+    /// The words counted: runs of letters.
+    pub fn words(&self) -> usize {
+        self.margin.iter().map(|&n| n as usize).sum()
+    }
+
+    /// The three sums of log-likelihood ratios: margin, left fit, right
+    /// fit.
+    pub fn sums(&self) -> [f64; 3] {
+        let f = Fitted::shipped();
+        let dot = |c: &[u32], l: &[f64]| c.iter().zip(l).map(|(&c, l)| f64::from(c) * l).sum();
+        [
+            dot(&self.margin, &f.margin),
+            dot(&self.left, &f.left),
+            dot(&self.right, &f.right),
+        ]
+    }
+
+    /// The counts, category by category (margin, then left, then right),
+    /// as `scripts/detect/fit.py` reads them.
+    pub fn counts(&self) -> Vec<u32> {
+        [&self.margin[..], &self.left[..], &self.right[..]].concat()
+    }
+
+    /// The probability from this evidence alone that a spinner wrote the
+    /// text.
+    pub fn general_score(&self) -> f64 {
+        sigmoid(self.general_log_odds())
+    }
+
+    fn general_log_odds(&self) -> f64 {
+        let w = Fitted::shipped().weights;
+        let [m, l, r] = self.sums();
+        w[0] + w[1] * m + w[2] * l + w[3] * r
+    }
+
+    /// The document spin score: this evidence with the table evidence's
+    /// score `table` (in [0, 1]).
+    ///
+    /// ```
+    /// let u = unspin::Unspinner::builder().build().unwrap();
+    /// let e = u.evidence("The storm passed in the night.");
+    /// let (low, high) = (e.score(0.01), e.score(0.99));
+    /// assert!(low < 0.5 && high > 0.5 && low < high);
+    /// ```
+    pub fn score(&self, table: f64) -> f64 {
+        if self.words() == 0 {
+            // Nothing was written, by a spinner or anyone.
+            return table;
+        }
+        let c = Fitted::shipped().calibration;
+        let either = 1.0 - (1.0 - table.clamp(0.0, 1.0)) * (1.0 - self.general_score());
+        let p = either.clamp(1e-6, 1.0 - 1e-6);
+        sigmoid(c[0] + c[1] * (p / (1.0 - p)).ln())
+    }
+}
+
+fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The category of `x` among bins with upper `edges` (a value equal to an
+/// edge falls in the bin above, as numpy's `searchsorted`).
+fn bin(x: f32, edges: &[f32]) -> usize {
+    edges.iter().take_while(|&&e| e <= x).count()
+}
+
+/// Asks the model for the words around a position with `word` there: the
+/// word after its two predecessors `before` (oldest first), and the two
+/// words `after` it (an unknown word cuts a history, and what follows it).
+/// Their sum is the log10 probability of the context with `word` in it.
+fn in_context(
+    lm: &LanguageModel,
+    before: [Option<WordId>; 2],
+    word: WordId,
+    after: [Option<WordId>; 2],
+    queries: &mut Vec<Query>,
+) {
+    let history = match before {
+        [Some(a), Some(b)] => [Some(a), Some(b)],
+        [_, Some(b)] => [None, Some(b)],
+        _ => [None, None],
+    };
+    queries.push(lm.query(history, Some(word)));
+    if let [Some(n1), n2] = after {
+        queries.push(lm.query([None, Some(word)], Some(n1)));
+        if let Some(n2) = n2 {
+            queries.push(lm.query([Some(word), Some(n1)], Some(n2)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(text: &str) -> Evidence {
+        static U: OnceLock<crate::Unspinner> = OnceLock::new();
+        U.get_or_init(|| crate::Unspinner::builder().build().unwrap())
+            .evidence(text)
+    }
+
+    #[test]
+    fn the_map_and_the_fitted_detector_are_read_whole() {
+        let map = rarity(LanguageModel::shipped());
+        assert!(map.synonyms.len() > 20_000);
+        assert!(map.synonyms.iter().all(|s| !s.is_empty()));
+        let f = Fitted::parse(DETECTOR).unwrap();
+        assert!(f.calibration[1] > 0.0, "the calibration keeps the order");
+        assert!(f.weights[1..].iter().all(|&w| w >= 0.0), "{:?}", f.weights);
+    }
+
+    #[test]
+    fn a_bad_detector_file_names_its_line() {
+        let err = Fitted::parse("# c\nmargin\t1 2\n").unwrap_err();
+        assert!(err.contains("margin: 2 values"), "{err}");
+        let err = Fitted::parse("weights 1 2 3 4\n").unwrap_err();
+        assert!(err.contains("line 1: no tab"), "{err}");
+        assert!(Fitted::parse("").unwrap_err().contains("0 of the 5"));
+    }
+
+    #[test]
+    fn bins_follow_their_edges() {
+        assert_eq!(bin(-9.0, &FIT_EDGES), 0);
+        assert_eq!(bin(-1.5, &FIT_EDGES), 1);
+        assert_eq!(bin(0.2, &FIT_EDGES), 4);
+        assert_eq!(bin(9.0, &FIT_EDGES), FIT_EDGES.len());
+    }
+
+    #[test]
+    fn every_word_is_counted_once_in_each_part() {
+        let e = of("The tranquil lake, said Tranquil men.");
+        assert_eq!(e.words(), 6);
+        assert_eq!(e.left.iter().sum::<u32>(), 6);
+        assert_eq!(e.right.iter().sum::<u32>(), 6);
+        assert_eq!(e.counts().len(), MARGINS + 2 * SIDES);
+    }
+
+    #[test]
+    fn spun_phrases_weigh_towards_spun() {
+        let plain =
+            of("It happened on the last night of the year, one of the worst storms in memory.");
+        let spun = of("It transpired on the ultimate night time of the yr, one in all the worst tempests in reminiscence.");
+        assert!(spun.general_score() > plain.general_score());
+        let (p, s) = (plain.sums(), spun.sums());
+        assert!(
+            s.iter().sum::<f64>() > p.iter().sum::<f64>(),
+            "{s:?} against {p:?}"
+        );
+    }
+
+    #[test]
+    fn the_score_is_a_probability_rising_with_the_table() {
+        let e = of("The storm passed in the night.");
+        let mut last = 0.0;
+        for t in [0.0, 0.2, 0.5, 0.8, 1.0] {
+            let s = e.score(t);
+            assert!((0.0..=1.0).contains(&s) && s >= last, "{t}: {s}");
+            last = s;
+        }
+    }
+
+    #[test]
+    fn reading_until_settled_stops_at_a_sentence_end_past_the_minimum() {
+        let sentence =
+            "The council met on Tuesday and agreed to repair the old bridge before the winter. ";
+        let text = sentence.repeat(60);
+        let u = crate::Unspinner::builder().build().unwrap();
+        let settled = u.read_evidence(&text, Evidence::until_settled());
+        let whole = of(&text);
+        assert!(settled.settled(), "{:?}", settled.general_score());
+        assert!(settled.words() >= SETTLE_WORDS && settled.words() < whole.words());
+        assert_eq!(settled.words() % 15, 0, "stops at a sentence's end");
+        assert_eq!(settled.general_score() < 0.5, whole.general_score() < 0.5);
+    }
+
+    #[test]
+    fn windows_add_up_to_the_whole() {
+        let (a, b) = ("It was a tranquil night.\n", "Then the ruckus ended.");
+        let mut e = of(a);
+        e.merge(&of(b));
+        assert_eq!(e, of(&format!("{a}{b}")));
+    }
+}
