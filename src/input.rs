@@ -150,7 +150,9 @@ pub fn temp_beside(target: &Path) -> std::io::Result<tempfile::NamedTempFile> {
 ///   copied from the complete temporary file, so its inode (and every link
 ///   to it) stays;
 /// * with `expect`, a file whose [`Stamp`] differs (written since it was
-///   read) is not replaced: [`Error::Changed`].
+///   read) is not replaced: [`Error::Changed`];
+/// * a target that is not a regular file (a device such as `/dev/null`, a
+///   FIFO) is written to, and stays what it is.
 pub fn replace_with(
     tmp: tempfile::NamedTempFile,
     target: &Path,
@@ -166,6 +168,18 @@ pub fn replace_with(
         }
         Err(e) => return Err(io(e)),
     };
+    if !meta.is_file() {
+        // A device or a pipe (`-o /dev/null`, a FIFO) is written to, never
+        // replaced: a file renamed over /dev/null would turn it into one,
+        // and every later reader of it would read what was written there.
+        let mut src = std::fs::File::open(tmp.path()).map_err(io)?;
+        let mut dst = std::fs::OpenOptions::new()
+            .write(true)
+            .open(target)
+            .map_err(io)?;
+        std::io::copy(&mut src, &mut dst).map_err(io)?;
+        return Ok(());
+    }
     if expect.is_some_and(|s| s != Stamp::of(&meta)) {
         return Err(Error::Changed {
             path: target.to_path_buf(),
@@ -238,6 +252,16 @@ mod tests {
         let err = decode(b"\xff\xfeh\0i\0".to_vec(), Path::new("u.txt")).unwrap_err();
         assert!(matches!(err, Error::Utf16 { .. }), "{err}");
         assert!(err.to_string().starts_with("u.txt: UTF-16 text"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        write_atomic(null, b"restored text\n").unwrap();
+        let kind = std::fs::metadata(null).unwrap().file_type();
+        assert!(kind.is_char_device(), "/dev/null is now {kind:?}");
     }
 
     #[test]
