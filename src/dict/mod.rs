@@ -1,6 +1,7 @@
 //! Substitution tables (spun form -> original candidates) and their
-//! compiled form: an [`fst::Map`] from spun form to entry, and a trie over
-//! whole words that scans text for the forms.
+//! compiled form: the entries sorted by spun form (looked up by bisection;
+//! an fst map cost more to build than it saved), and a trie over whole words
+//! that scans text for the forms.
 //!
 //! # Table format
 //!
@@ -211,13 +212,11 @@ pub struct DictEntry {
     pub candidates: Vec<Proposal>,
 }
 
-/// Substitution tables compiled into an fst map from normalized spun form
-/// to an index into the entry list, with a word-level index of the same
-/// forms for scanning text.
+/// Substitution tables compiled into a list of entries sorted by normalized
+/// spun form, with a word-level index of the same forms for scanning text.
 ///
 /// Cheap to share: it is immutable, `Send` and `Sync`.
 pub struct Dictionary {
-    map: fst::Map<Vec<u8>>,
     entries: Vec<DictEntry>,
     words: WordTrie,
     /// Whether a hyphen between two words matches a space of a phrase: the
@@ -343,21 +342,10 @@ impl Dictionary {
             // the order of the tables (a stable sort keeps each kind's order).
             e.candidates.sort_by_key(|p| p.kind != TableKind::Spinner);
         }
+        // Sorted, each spun form once: [`Dictionary::get`] bisects them.
         entries.sort_by(|a, b| a.spun.cmp(&b.spun));
-        let map = fst::Map::from_iter(
-            entries
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.spun.as_bytes(), i as u64)),
-        )
-        .map_err(|e| Error::Table {
-            path: PathBuf::from("<dictionary>"),
-            line: 0,
-            message: format!("building the fst failed: {e}"),
-        })?;
         let words = WordTrie::new(&entries);
         Ok(Dictionary {
-            map,
             entries,
             words,
             hyphens_join: tables.iter().any(|t| t.kind == TableKind::Spinner),
@@ -392,9 +380,10 @@ impl Dictionary {
     /// The entry of a spun form (any case, any apostrophe, any spacing).
     pub fn get(&self, spun: &str) -> Option<&DictEntry> {
         let key = normalize_phrase(spun);
-        self.map
-            .get(key.as_bytes())
-            .map(|i| &self.entries[i as usize])
+        self.entries
+            .binary_search_by(|e| e.spun.as_str().cmp(&key))
+            .ok()
+            .map(|i| &self.entries[i])
     }
 
     /// A number no other dictionary of this process has, for keeping memos

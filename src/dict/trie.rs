@@ -79,9 +79,10 @@ pub(super) fn derive_inner_phrases(entries: &mut Vec<DictEntry>, index: &HashMap
 /// The spun forms as a trie over whole words.
 ///
 /// Scanning text asks at every word whether a form starts there and how far
-/// it goes; walking the fst byte by byte decodes a node per byte, which cost
-/// more than the rest of the analysis of clean text. Here each word costs
-/// two hash lookups, and most words of a text are in no form at all.
+/// it goes; walking an fst byte by byte (as this did once) decodes a node
+/// per byte, which cost more than the rest of the analysis of clean text.
+/// Here each word costs two hash lookups, and most words of a text are in no
+/// form at all.
 #[derive(Default)]
 pub(super) struct WordTrie {
     /// Each word of a spun form, with its id.
