@@ -226,7 +226,7 @@ impl Default for Evidence {
 }
 
 /// Words read before the general evidence may stop.
-pub const SETTLE_WORDS: usize = 250;
+pub const SETTLE_WORDS: usize = 150;
 /// The general evidence's log-odds beyond which (either way) its verdict is
 /// settled: a probability of 0.02 or 0.98.
 const SETTLED_LOG_ODDS: f64 = 3.9;
