@@ -225,6 +225,11 @@ impl Default for Evidence {
     }
 }
 
+/// The table score from which a document is spun whatever the general
+/// evidence says: its score is the table's, calibrated, and the general
+/// evidence need not be read ([`Evidence::needed`]).
+pub const TABLE_SETTLES: f64 = 0.98;
+
 /// Words read before the general evidence may stop.
 pub const SETTLE_WORDS: usize = 150;
 /// The general evidence's log-odds beyond which (either way) its verdict is
@@ -243,6 +248,13 @@ impl Evidence {
             stops: true,
             ..Evidence::default()
         }
+    }
+
+    /// Whether the general evidence weighs in on a document whose table
+    /// score is `table`: not when the tables alone settle it spun
+    /// ([`TABLE_SETTLES`]), so that a spun document costs no more reading.
+    pub fn needed(table: f64) -> bool {
+        table < TABLE_SETTLES
     }
 
     /// Whether it has stopped reading ([`Evidence::until_settled`]).
@@ -451,11 +463,22 @@ impl Evidence {
             // Nothing was written, by a spinner or anyone.
             return table;
         }
-        let c = Fitted::shipped().calibration;
-        let either = 1.0 - (1.0 - table.clamp(0.0, 1.0)) * (1.0 - self.general_score());
-        let p = either.clamp(1e-6, 1.0 - 1e-6);
-        sigmoid(c[0] + c[1] * (p / (1.0 - p)).ln())
+        if !Evidence::needed(table) {
+            return calibrated(table);
+        }
+        let table = table.clamp(0.0, 1.0);
+        calibrated(1.0 - (1.0 - table) * (1.0 - self.general_score()))
     }
+}
+
+/// The document spin score of a text with words whose spinner, by the
+/// table evidence and the general evidence together, is caught with
+/// probability `either`; also the score of a document the tables settle
+/// ([`TABLE_SETTLES`]), whose general evidence is not read.
+pub fn calibrated(either: f64) -> f64 {
+    let c = Fitted::shipped().calibration;
+    let p = either.clamp(1e-6, 1.0 - 1e-6);
+    sigmoid(c[0] + c[1] * (p / (1.0 - p)).ln())
 }
 
 fn sigmoid(z: f64) -> f64 {
@@ -550,6 +573,22 @@ mod tests {
             s.iter().sum::<f64>() > p.iter().sum::<f64>(),
             "{s:?} against {p:?}"
         );
+    }
+
+    #[test]
+    fn a_document_the_tables_settle_scores_as_they_do() {
+        let (clean, spun) = (
+            of("The storm passed in the night."),
+            of("It transpired on the ultimate night time."),
+        );
+        assert!(!Evidence::needed(0.99) && Evidence::needed(0.5));
+        assert_eq!(clean.score(0.99), spun.score(0.99));
+        assert_eq!(
+            Evidence::default().score(0.99),
+            0.99,
+            "no words, no calibration"
+        );
+        assert!(clean.score(0.99) > 0.99);
     }
 
     #[test]

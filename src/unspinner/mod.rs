@@ -499,11 +499,12 @@ impl Unspinner {
         // A window's score is its document's.
         let score = match summary {
             Some(s) => s.score,
-            None => {
+            None if detect::Evidence::needed(table_score) => {
                 let mut evidence = detect::Evidence::until_settled();
                 evidence.add(text, &r.tokens, &r.lexemes, self.model);
                 evidence.score(table_score)
             }
+            None => detect::calibrated(table_score),
         };
         let lines = LineIndex::new(text);
         let mut lines = lines.cursor(text);
