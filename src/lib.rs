@@ -7,7 +7,7 @@
 //! a language model of clean English and the document's spin score, and
 //! proposes the original wording.
 //!
-//! The pipeline, one module a step: [`tokenize`] -> [`dict`] (tables, word trie) ->
+//! The pipeline, one module a step: [`tokenize`] -> [`dict`] (tables, fst, word trie) ->
 //! [`model`] (language model) -> [`decide`](crate::Unspinner::analyze) ->
 //! [`score`] -> [`restore`] -> [`diff`]. A document too large to hold whole
 //! is read in [`window`]s. Many documents (files, directories, JSON Lines)

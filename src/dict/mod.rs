@@ -1,7 +1,8 @@
 //! Substitution tables (spun form -> original candidates) and their
-//! compiled form: the entries sorted by spun form (looked up by bisection;
-//! an fst map cost more to build than it saved), and a trie over whole words
-//! that scans text for the forms.
+//! compiled form: an [`fst::Map`] from spun form to entry (built on the
+//! first lookup by form: scanning text does not need it, and a run that
+//! only scans does not pay for it), and a trie over whole words that scans
+//! text for the forms.
 //!
 //! # Table format
 //!
@@ -212,11 +213,14 @@ pub struct DictEntry {
     pub candidates: Vec<Proposal>,
 }
 
-/// Substitution tables compiled into a list of entries sorted by normalized
-/// spun form, with a word-level index of the same forms for scanning text.
+/// Substitution tables compiled into an fst map from normalized spun form
+/// to an index into the entry list (sorted by form), with a word-level
+/// index of the same forms for scanning text.
 ///
 /// Cheap to share: it is immutable, `Send` and `Sync`.
 pub struct Dictionary {
+    /// Spun form -> index into `entries`, built on first use.
+    map: std::sync::OnceLock<Option<fst::Map<Vec<u8>>>>,
     entries: Vec<DictEntry>,
     words: WordTrie,
     /// Whether a hyphen between two words matches a space of a phrase: the
@@ -342,10 +346,12 @@ impl Dictionary {
             // the order of the tables (a stable sort keeps each kind's order).
             e.candidates.sort_by_key(|p| p.kind != TableKind::Spinner);
         }
-        // Sorted, each spun form once: [`Dictionary::get`] bisects them.
+        // Sorted, each spun form once, as the fst of [`Dictionary::get`]
+        // needs them.
         entries.sort_by(|a, b| a.spun.cmp(&b.spun));
         let words = WordTrie::new(&entries);
         Ok(Dictionary {
+            map: std::sync::OnceLock::new(),
             entries,
             words,
             hyphens_join: tables.iter().any(|t| t.kind == TableKind::Spinner),
@@ -380,10 +386,25 @@ impl Dictionary {
     /// The entry of a spun form (any case, any apostrophe, any spacing).
     pub fn get(&self, spun: &str) -> Option<&DictEntry> {
         let key = normalize_phrase(spun);
-        self.entries
-            .binary_search_by(|e| e.spun.as_str().cmp(&key))
+        let map = self.map.get_or_init(|| {
+            // The entries are sorted and each form is once (see `new`),
+            // which is all an fst needs; `None` only if that were broken.
+            fst::Map::from_iter(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.spun.as_bytes(), i as u64)),
+            )
             .ok()
-            .map(|i| &self.entries[i])
+        });
+        match map {
+            Some(map) => map.get(key.as_bytes()).map(|i| &self.entries[i as usize]),
+            None => self
+                .entries
+                .binary_search_by(|e| e.spun.as_str().cmp(&key))
+                .ok()
+                .map(|i| &self.entries[i]),
+        }
     }
 
     /// A number no other dictionary of this process has, for keeping memos
