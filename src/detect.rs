@@ -127,6 +127,24 @@ fn rarity(lm: &LanguageModel) -> &'static Map {
     map
 }
 
+/// The buffers a reading reuses from sentence to sentence.
+#[derive(Default)]
+struct Scratch {
+    /// The sentence's words and numbers: their model ids.
+    ids: Vec<Option<WordId>>,
+    /// Whether each is written in lower case.
+    lower: Vec<bool>,
+    /// The questions to the model, in the order they are read back.
+    queries: Vec<Query>,
+    /// Their answers.
+    answers: Vec<f32>,
+    /// By word: how many synonyms it is weighed against (none when it is
+    /// not a lower-case word of the map).
+    weighed: Vec<Option<u8>>,
+    /// One word's synonyms, as model ids.
+    synonyms: Vec<WordId>,
+}
+
 /// The fitted detector (`dictionaries/detector.tsv`).
 #[derive(Debug, Clone, PartialEq)]
 struct Fitted {
@@ -274,44 +292,37 @@ impl Evidence {
         lm: &LanguageModel,
     ) {
         let map = rarity(lm);
-        let mut ids: Vec<Option<WordId>> = Vec::new();
-        let mut lower: Vec<bool> = Vec::new();
+        let mut s = Scratch::default();
         for (t, x) in tokens.iter().zip(lexemes) {
             let piece = &text[t.span.clone()];
             match t.kind {
                 TokenKind::Word | TokenKind::Number => {
-                    ids.push(x.lm);
-                    lower.push(piece.starts_with(|c: char| c.is_lowercase()));
+                    s.ids.push(x.lm);
+                    s.lower.push(piece.starts_with(|c: char| c.is_lowercase()));
                 }
                 TokenKind::Punct if piece.starts_with(['.', '!', '?']) => {
-                    self.end_sentence(&mut ids, &mut lower, map, lm);
+                    self.end_sentence(&mut s, map, lm);
                 }
                 TokenKind::Space if piece.contains('\n') => {
-                    self.end_sentence(&mut ids, &mut lower, map, lm);
+                    self.end_sentence(&mut s, map, lm);
                 }
                 _ => {}
             }
         }
-        self.end_sentence(&mut ids, &mut lower, map, lm);
+        self.end_sentence(&mut s, map, lm);
     }
 
     /// Adds the sentence of `ids` unless reading has stopped, and sees
     /// whether it now stops.
-    fn end_sentence(
-        &mut self,
-        ids: &mut Vec<Option<WordId>>,
-        lower: &mut Vec<bool>,
-        map: &Map,
-        lm: &LanguageModel,
-    ) {
-        if !self.settled && !ids.is_empty() {
-            self.add_sentence(ids, lower, map, lm);
+    fn end_sentence(&mut self, s: &mut Scratch, map: &Map, lm: &LanguageModel) {
+        if !self.settled && !s.ids.is_empty() {
+            self.add_sentence(s, map, lm);
             if self.stops && self.words() >= SETTLE_WORDS {
                 self.settled = self.general_log_odds().abs() >= SETTLED_LOG_ODDS;
             }
         }
-        ids.clear();
-        lower.clear();
+        s.ids.clear();
+        s.lower.clear();
     }
 
     /// Adds one sentence's words: their model ids, and whether each is
@@ -319,13 +330,17 @@ impl Evidence {
     /// not looked up in the rarity map). The model's answers are asked for
     /// all at once ([`LanguageModel::log10_probs`]), which overlaps their
     /// memory reads, then read back in the order they were asked.
-    fn add_sentence(
-        &mut self,
-        ids: &[Option<WordId>],
-        lower: &[bool],
-        map: &Map,
-        lm: &LanguageModel,
-    ) {
+    fn add_sentence(&mut self, s: &mut Scratch, map: &Map, lm: &LanguageModel) {
+        let Scratch {
+            ids,
+            lower,
+            queries,
+            answers,
+            weighed,
+            synonyms,
+        } = s;
+        queries.clear();
+        weighed.clear();
         let known = |j: usize| ids.get(j).copied().flatten();
         let before = |i: usize| {
             [
@@ -333,11 +348,6 @@ impl Evidence {
                 i.checked_sub(1).and_then(known),
             ]
         };
-        let mut queries = Vec::with_capacity(4 * ids.len());
-        // By word: how many synonyms it is weighed against (none when it is
-        // not a lower-case word of the map).
-        let mut weighed: Vec<Option<u8>> = Vec::with_capacity(ids.len());
-        let mut synonyms: Vec<WordId> = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             let Some(own) = *id else {
                 weighed.push(None);
@@ -365,13 +375,13 @@ impl Evidence {
             weighed.push(field.map(|_| synonyms.len() as u8));
             if field.is_some() {
                 for &c in synonyms.iter().chain([own].iter()) {
-                    in_context(lm, [p2, p1], c, [next, known(i + 2)], &mut queries);
+                    in_context(lm, [p2, p1], c, [next, known(i + 2)], queries);
                 }
             }
         }
-        let mut answers = Vec::with_capacity(queries.len());
-        lm.log10_probs(&queries, &mut answers);
-        let mut answers = answers.into_iter();
+        answers.clear();
+        lm.log10_probs(queries, answers);
+        let mut answers = answers.iter().copied();
         let mut take = || answers.next().unwrap_or(0.0);
         for (i, id) in ids.iter().enumerate() {
             if id.is_none() {
@@ -403,15 +413,6 @@ impl Evidence {
             });
             self.margin[margin.map_or(MARGINS - 1, |m| bin(m, &MARGIN_EDGES))] += 1;
         }
-    }
-
-    /// Adds the evidence of another part of the same document (read in
-    /// full).
-    pub fn merge(&mut self, other: &Evidence) {
-        let add = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
-        add(&mut self.margin, &other.margin);
-        add(&mut self.left, &other.left);
-        add(&mut self.right, &other.right);
     }
 
     /// The words counted: runs of letters.
@@ -618,9 +619,11 @@ mod tests {
 
     #[test]
     fn windows_add_up_to_the_whole() {
+        // As a document's windows are read: one after the other into the
+        // same evidence.
         let (a, b) = ("It was a tranquil night.\n", "Then the ruckus ended.");
-        let mut e = of(a);
-        e.merge(&of(b));
+        let u = crate::Unspinner::builder().build().unwrap();
+        let e = u.read_evidence(b, u.read_evidence(a, Evidence::default()));
         assert_eq!(e, of(&format!("{a}{b}")));
     }
 }

@@ -172,12 +172,7 @@ pub fn replace_with(
         // A device or a pipe (`-o /dev/null`, a FIFO) is written to, never
         // replaced: a file renamed over /dev/null would turn it into one,
         // and every later reader of it would read what was written there.
-        let mut src = std::fs::File::open(tmp.path()).map_err(io)?;
-        let mut dst = std::fs::OpenOptions::new()
-            .write(true)
-            .open(target)
-            .map_err(io)?;
-        std::io::copy(&mut src, &mut dst).map_err(io)?;
+        copy_into(tmp.path(), target, false).map_err(io)?;
         return Ok(());
     }
     if expect.is_some_and(|s| s != Stamp::of(&meta)) {
@@ -188,7 +183,7 @@ pub fn replace_with(
     // Best effort: a file we may not chmod is still written.
     let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     if keeps_inode(&tmp, &meta) {
-        copy_into(tmp.path(), target).map_err(io)?;
+        copy_into(tmp.path(), target, true).map_err(io)?;
         return Ok(());
     }
     tmp.persist(target).map_err(|e| io(e.error))?;
@@ -217,13 +212,18 @@ fn keeps_inode(_: &tempfile::NamedTempFile, _: &std::fs::Metadata) -> bool {
     false
 }
 
-/// Copies `from` over the contents of `to`, which keeps its inode.
-fn copy_into(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies `from` over the contents of `to`, which keeps its inode; a
+/// `regular` file is cut to the new length and synced (a device or a pipe
+/// has neither).
+fn copy_into(from: &Path, to: &Path, regular: bool) -> std::io::Result<()> {
     let mut src = std::fs::File::open(from)?;
     let mut dst = std::fs::OpenOptions::new().write(true).open(to)?;
     let n = std::io::copy(&mut src, &mut dst)?;
-    dst.set_len(n)?;
-    dst.sync_all()
+    if regular {
+        dst.set_len(n)?;
+        dst.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Writes `contents` to `path` as [`replace_with`] does (a symlink's target
