@@ -48,6 +48,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::lexicon::Lexeme;
 use crate::model::{LanguageModel, Query, WordId};
+use crate::rarity::Map;
 use crate::tokenize::{Token, TokenKind};
 
 /// The shipped word map (format above).
@@ -76,51 +77,27 @@ const SIDES: usize = (UNIGRAM_EDGES.len() + 1) * FITS + 1;
 /// Margins above this are counted at it, as the fit saw them.
 const MARGIN_MAX: f32 = 4.0;
 
-/// The rarity map in the ids of one language model: for each word id, the
-/// map's line (its commoner synonyms' field), found without a hash.
-struct Map {
-    /// By word id: 0 when the word is not in the map, else its line's index
-    /// in `synonyms` plus one.
-    line: Box<[u32]>,
-    /// Each line's synonyms field (`synonym | synonym`), resolved to ids
-    /// only where a text holds the word.
-    synonyms: Vec<&'static str>,
-}
+/// The shipped model's rarity map, made by `build.rs` (see [`crate::rarity`]).
+#[repr(C, align(8))]
+struct Aligned<T: ?Sized>(T);
+static SHIPPED_RARITY: &Aligned<[u8]> =
+    &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/rarity.bin")));
 
-impl Map {
-    /// The synonyms field of `word`, when the map holds it.
-    fn get(&self, word: WordId) -> Option<&'static str> {
-        let line = *self.line.get(word as usize)?;
-        line.checked_sub(1).map(|i| self.synonyms[i as usize])
-    }
-}
-
-/// The rarity map in the ids of `lm`, built once for each model of the
-/// process (there is one, bar tests): one vocabulary lookup a word, so that
-/// start-up stays small.
+/// The rarity map in the ids of `lm`, made once for each model of the
+/// process (there is one, bar tests): the shipped model's is read in place,
+/// so that start-up stays small.
 fn rarity(lm: &LanguageModel) -> &'static Map {
     static MAPS: Mutex<Vec<(u64, &'static Map)>> = Mutex::new(Vec::new());
     let mut maps = MAPS.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(&(_, map)) = maps.iter().find(|(serial, _)| *serial == lm.serial()) {
         return map;
     }
-    let mut map = Map {
-        line: vec![0; lm.counts().0].into_boxed_slice(),
-        synonyms: Vec::new(),
-    };
-    for l in RARITY.lines().filter(|l| !l.starts_with('#')) {
-        let mut fields = l.split('\t');
-        let (Some(word), Some(synonyms)) = (fields.next(), fields.nth(1)) else {
-            continue;
-        };
-        if let Some(slot) = lm
-            .word_id(word)
-            .and_then(|id| map.line.get_mut(id as usize))
-        {
-            map.synonyms.push(synonyms);
-            *slot = map.synonyms.len() as u32;
-        }
-    }
+    let n_words = lm.counts().0 as u32;
+    let shipped = std::ptr::eq(lm, LanguageModel::shipped())
+        .then(|| bytemuck::try_cast_slice(&SHIPPED_RARITY.0).ok())
+        .flatten()
+        .and_then(|words| Map::from_words(words, n_words));
+    let map = shipped.unwrap_or_else(|| Map::parse(RARITY, n_words, |w| lm.word_id(w)));
     // One map a model, kept for the process's life as the model is.
     let map: &'static Map = Box::leak(Box::new(map));
     maps.push((lm.serial(), map));
@@ -365,12 +342,7 @@ impl Evidence {
             }
             let field = map.get(own).filter(|_| lower[i]);
             synonyms.clear();
-            synonyms.extend(
-                field
-                    .into_iter()
-                    .flat_map(|f| f.split(" | "))
-                    .filter_map(|w| lm.word_id(w.trim())),
-            );
+            synonyms.extend(field.into_iter().flatten());
             synonyms.truncate(u8::MAX.into());
             weighed.push(field.map(|_| synonyms.len() as u8));
             if field.is_some() {
@@ -529,9 +501,12 @@ mod tests {
 
     #[test]
     fn the_map_and_the_fitted_detector_are_read_whole() {
-        let map = rarity(LanguageModel::shipped());
-        assert!(map.synonyms.len() > 20_000);
-        assert!(map.synonyms.iter().all(|s| !s.is_empty()));
+        let lm = LanguageModel::shipped();
+        let map = rarity(lm);
+        assert!(map.lines() > 20_000);
+        // The map build.rs made is the file's, as read now.
+        let read = Map::parse(RARITY, lm.counts().0 as u32, |w| lm.word_id(w));
+        assert_eq!(*map, read);
         let f = Fitted::parse(DETECTOR).unwrap();
         assert!(f.calibration[1] > 0.0, "the calibration keeps the order");
         assert!(f.weights[1..].iter().all(|&w| w >= 0.0), "{:?}", f.weights);

@@ -48,6 +48,7 @@ pub mod mine;
 pub mod model;
 pub mod numbers;
 mod quotes;
+mod rarity;
 pub mod report;
 pub mod restore;
 mod reuse;

@@ -90,9 +90,11 @@ mod tables;
 
 use load::Bytes;
 pub use tables::Query;
-use tables::{hash_word, word_at, Probes, Tables, CUT};
+use tables::{word_at, Probes, Tables, CUT};
+use vocab::hash_word;
 
 mod index;
+mod vocab;
 pub(crate) use index::prefetch;
 use index::Index;
 
@@ -110,7 +112,7 @@ const SECTION_TABLE: usize = 100;
 const BACKOFF_BITS: u32 = 16;
 const BLOCK: usize = 16;
 const NO_UNK: u32 = u32::MAX;
-const NO_WORD: u32 = u32::MAX;
+use vocab::NO_WORD;
 
 const S_BI_PROB_CB: usize = 0;
 const S_BI_BO_CB: usize = 1;
@@ -140,16 +142,29 @@ static SHIPPED_INDEX: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
     "/en-us.unspin-index.bin"
 )));
 
+/// The shipped model's vocabulary index, built by `build.rs`.
+static SHIPPED_VOCAB: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/en-us.unspin-vocab.bin"
+)));
+
 static SHIPPED: Lazy<LanguageModel> = Lazy::new(|| {
     let index = bytemuck::try_cast_slice(&SHIPPED_INDEX.0)
         .map_err(|e| e.to_string())
         .and_then(Index::from_words);
-    index
+    let lm = index
         .and_then(|index| {
             LanguageModel::new(Cow::Borrowed(&SHIPPED_BYTES.0), "<builtin>", Some(index))
                 .map_err(|e| e.to_string())
         })
-        .unwrap_or_else(|e| panic!("the shipped language model is invalid: {e}"))
+        .unwrap_or_else(|e| panic!("the shipped language model is invalid: {e}"));
+    // A file hashed otherwise than this build hashes (a cross build) is
+    // not used: the index is then built on the first lookup.
+    let vocab = bytemuck::try_cast_slice(&SHIPPED_VOCAB.0).unwrap_or(&[]);
+    if let Some(v) = vocab::from_words(vocab, lm.n_words) {
+        let _ = lm.vocab_index.set(Cow::Borrowed(v));
+    }
+    lm
 });
 
 /// A trigram backoff language model in the unspin format, read in place.
@@ -167,7 +182,7 @@ pub struct LanguageModel {
     /// power of two at least twice the vocabulary: a lookup hashes the word
     /// once and compares one or two entries, where bisecting the sorted
     /// word list compares seventeen scattered strings.
-    vocab_index: OnceLock<Box<[u32]>>,
+    vocab_index: OnceLock<Cow<'static, [u32]>>,
     /// Unique among the models of this process, for memos of its lookups.
     serial: u64,
     n_words: u32,
@@ -254,22 +269,9 @@ impl LanguageModel {
         word_at(self.section(S_WORD_OFFSETS), self.section(S_WORD_BYTES), id)
     }
 
-    fn build_vocab_index(&self) -> Box<[u32]> {
-        let size = (2 * self.n_words as usize).next_power_of_two();
-        let mut index = vec![NO_WORD; size].into_boxed_slice();
-        for id in 0..self.n_words {
-            // Every id is in range (checked when the model was read); a
-            // word the table cannot hold would only make it unfindable.
-            let Some(w) = self.word_bytes(id) else {
-                continue;
-            };
-            let mut slot = hash_word(w) & (size - 1);
-            while index[slot] != NO_WORD {
-                slot = (slot + 1) & (size - 1);
-            }
-            index[slot] = id;
-        }
-        index
+    fn build_vocab_index(&self) -> Cow<'static, [u32]> {
+        // Every id is in range (checked when the model was read).
+        Cow::Owned(vocab::build(self.n_words, |id| self.word_bytes(id)))
     }
 
     /// A number no other model of this process has, for keeping memos of
@@ -459,6 +461,13 @@ mod tests {
         assert_eq!(v, 72_547);
         assert_eq!(b, 2_051_541);
         assert_eq!(t, 1_669_625);
+    }
+
+    #[test]
+    fn the_shipped_vocabulary_index_is_the_one_built_at_run_time() {
+        let shipped = lm().vocab_index.get().expect("build.rs made it");
+        assert!(matches!(shipped, Cow::Borrowed(_)), "read in place");
+        assert_eq!(*shipped, lm().build_vocab_index());
     }
 
     #[test]

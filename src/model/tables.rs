@@ -1,8 +1,6 @@
 //! The lookups: a query's probability by Katz backoff over the unigram arrays,
 //! the codebooks and the n-gram index.
 
-use std::hash::Hasher;
-
 use super::index::{Index, Probe};
 use super::load::rd_u32;
 use super::WordId;
@@ -121,12 +119,6 @@ impl Tables<'_> {
 /// The probes of a query (see [`Tables::probes`]).
 #[derive(Clone, Copy, Default)]
 pub(super) struct Probes([Probe; 3]);
-
-pub(super) fn hash_word(w: &[u8]) -> usize {
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(w);
-    h.finish() as usize
-}
 
 pub(super) fn word_at<'a>(offsets: &[u8], bytes: &'a [u8], id: WordId) -> Option<&'a [u8]> {
     let start = rd_u32(offsets, 4 * id as usize)? as usize;
