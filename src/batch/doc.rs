@@ -116,6 +116,13 @@ pub trait Listing: Send + Sync + Debug {
     /// The line that ends a document's listing: its score and verdict
     /// (`spun`), its restorations and words.
     fn score(&self, out: &mut Vec<u8>, name: &str, verdict: Verdict, kept: bool);
+
+    /// Whether [`Listing::findings`] lists findings that are not restored
+    /// (all those of a document judged clean): when not, such a document's
+    /// sites need not be decided ([`Unspinner::analyze_verdict`]).
+    fn lists_kept(&self) -> bool {
+        true
+    }
 }
 
 /// A document's score, verdict and counts, for its score line.
@@ -154,6 +161,27 @@ impl Options {
     /// Whether a document judged `spun` (or clean) is passed on.
     pub fn passes(&self, spun: bool) -> bool {
         self.only.is_none_or(|o| o.passes(spun))
+    }
+
+    /// Whether anything made of a document lists the findings of one
+    /// judged clean (none of which is restored): `check --format json`,
+    /// echoed "findings", the HTML report, a listing of kept findings.
+    fn lists_clean_findings(&self) -> bool {
+        self.html.is_some()
+            || match self.task {
+                Task::CheckJson => true,
+                Task::CheckEcho | Task::Fix => self.findings,
+                Task::CheckText => self.listing.as_ref().is_none_or(|l| l.lists_kept()),
+            }
+    }
+
+    /// Analyses `text` as this run needs it: a document judged clean is
+    /// not decided site by site when no finding of it is listed.
+    fn analyze<'t>(&self, u: &Unspinner, text: &'t str) -> Analysis<'t> {
+        match self.lists_clean_findings() {
+            true => u.analyze(text),
+            false => u.analyze_verdict(text),
+        }
     }
 
     /// Hands the HTML report, if one is written, to `f`.
@@ -363,7 +391,7 @@ pub fn text(opts: &Options, u: &Unspinner, name: &str, explicit: bool, bytes: &[
             return p;
         }
     };
-    let a = u.analyze(text);
+    let a = opts.analyze(u, text);
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
     opts.observe(|h| h.observe(name, &a, !kept));
     p.records
@@ -461,7 +489,7 @@ fn json_line(
     out: &mut Vec<u8>,
 ) -> Result<(Record, bool, bool), crate::jsonl::LineError> {
     let doc = Document::parse(line, &opts.field)?;
-    let a = u.analyze(doc.text());
+    let a = opts.analyze(u, doc.text());
     let kept = opts.min_score.is_some_and(|s| a.score() < s);
     opts.observe(|h| h.observe(&format!("{name}:{lineno}"), &a, !kept));
     let record = Record {

@@ -85,7 +85,9 @@ pub(crate) struct Decided {
 /// decoding of the same document with more sites). `quoted_words` is the
 /// number of words inside quoted speech. With `outer`, the text is a window
 /// of a larger document, and everything the decision takes from the whole
-/// document is taken from there.
+/// document is taken from there. Unless `clean_sites`, a document judged
+/// clean gets the judgement alone and no site decision (see
+/// [`judged_clean`]).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn decide(
     text: &str,
@@ -97,6 +99,7 @@ pub(crate) fn decide(
     quoted_words: usize,
     given: Option<Judgement>,
     outer: Option<&Outer>,
+    clean_sites: bool,
 ) -> Decided {
     let given = outer.map(|o| o.judgement).or(given);
     if sites.is_empty() {
@@ -129,12 +132,19 @@ pub(crate) fn decide(
             (judgement, &tally.by_form)
         }
     };
+    if !clean_sites && judged_clean(settings, judgement) {
+        return Decided {
+            judgement,
+            sites: Vec::new(),
+            candidates: Vec::new(),
+        };
+    }
     // Pass 2: the prior of each site from the document score, the form's
     // weight, and the evidence of the form's other occurrences.
     let prior = priors(sites, &doc.keys, &evidence, by_form, judgement, &t);
     let second = doc.decode::<true>(&prior);
     let mut candidates = Vec::with_capacity(doc.alts.len());
-    let clean = judgement.score < settings.threshold;
+    let clean = judged_clean(settings, judgement);
     Decided {
         judgement,
         sites: (0..sites.len())
@@ -160,6 +170,15 @@ pub(crate) fn decide(
             .collect(),
         candidates,
     }
+}
+
+/// Whether a document of this judgement is left as written, every site
+/// kept whatever the second pass says: the model decides and the table
+/// score is under the threshold. Its second pass then changes nothing a
+/// caller reads but the findings listed, so a caller that lists no finding
+/// of a clean document need not decode it.
+fn judged_clean(settings: &Settings, judgement: Judgement) -> bool {
+    settings.mode == DecisionMode::Model && judgement.score < settings.threshold
 }
 
 fn dictionary_only(sites: &[Site]) -> Decided {

@@ -214,7 +214,26 @@ impl Unspinner {
     /// Finds the spun forms in `text`, scores the document and decides each
     /// restoration.
     pub fn analyze<'t>(&self, text: &'t str) -> Analysis<'t> {
-        self.analyze_in(text, Start::default(), None)
+        self.analyze_in(text, Start::default(), None, true)
+    }
+
+    /// [`Unspinner::analyze`] for a caller that reads of a document judged
+    /// clean only its verdict, not its findings: the same score, table
+    /// score, verdict, words, restorations and restored text, but a
+    /// document whose tables judge it clean (nothing is restored in it)
+    /// lists no finding, and its sites are not decided, which is most of
+    /// the work on clean text. A document judged spun is analysed whole.
+    ///
+    /// ```
+    /// let u = unspin::Unspinner::builder().build().unwrap();
+    /// let text = "The city council said the primary was held on Tuesday.";
+    /// let (whole, verdict) = (u.analyze(text), u.analyze_verdict(text));
+    /// assert!(!whole.findings().is_empty() && verdict.findings().is_empty());
+    /// assert_eq!(whole.score(), verdict.score());
+    /// assert_eq!(verdict.restore(), text);
+    /// ```
+    pub fn analyze_verdict<'t>(&self, text: &'t str) -> Analysis<'t> {
+        self.analyze_in(text, Start::default(), None, false)
     }
 
     /// Analyses one window of a document (see [`crate::window`]) as part
@@ -228,7 +247,7 @@ impl Unspinner {
         window: Window<'t>,
         summary: &DocumentSummary,
     ) -> Analysis<'t> {
-        self.analyze_in(window.text, window.start, Some(summary))
+        self.analyze_in(window.text, window.start, Some(summary), true)
     }
 
     /// What the general spin detector ([`detect`]) reads in `text`, as
@@ -439,12 +458,14 @@ impl Unspinner {
 
     /// Analyses `text`, which starts at `start` in its document: the whole
     /// document when `summary` is `None`, else a window of the document it
-    /// describes.
+    /// describes. Unless `clean_findings`, a document judged clean lists no
+    /// finding (see [`Unspinner::analyze_verdict`]).
     fn analyze_in<'t>(
         &self,
         text: &'t str,
         start: Start,
         summary: Option<&DocumentSummary>,
+        clean_findings: bool,
     ) -> Analysis<'t> {
         let apostrophe = summary.map_or_else(|| apostrophe_style(text), |s| s.apostrophe);
         let mut r = self.read(text, apostrophe);
@@ -461,6 +482,7 @@ impl Unspinner {
                 r.quoted_words,
                 given,
                 outer,
+                clean_findings,
             )
         };
         let decided = match summary {
@@ -506,7 +528,11 @@ impl Unspinner {
             }
             None => detect::calibrated(table_score),
         };
-        let lines = LineIndex::new(text);
+        // Not made for a document whose sites were not decided.
+        let lines = match decided.sites.is_empty() {
+            true => LineIndex::new(""),
+            false => LineIndex::new(text),
+        };
         let mut lines = lines.cursor(text);
         let Reading {
             mut sites, words, ..
@@ -615,6 +641,93 @@ mod tests {
         let spun = include_str!("../../corpus/seeds/002_e90d1dc293122756.txt");
         assert!(u.analyze(spun).is_spun());
         assert!(general.dict.get().is_some());
+    }
+
+    /// The shipped documents and passages of them, clean and spun: the
+    /// seeds, the seed pairs' sides and the first Brown press texts, whole
+    /// and cut into sentences' worth of lines.
+    fn documents() -> Vec<String> {
+        let mut docs: Vec<String> = [
+            include_str!("../../corpus/seeds/000_aa92f3a28928f2e3.txt"),
+            include_str!("../../corpus/seeds/001_97aa9ac3554af9e4.txt"),
+            include_str!("../../corpus/seeds/002_e90d1dc293122756.txt"),
+            include_str!("../../corpus/seeds/003_8b6ec4914fcd75e2.txt"),
+            include_str!("../../corpus/seeds/004_8e862bd3df8d806c.txt"),
+            SPUN,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let json = |line: &str, field: &str| -> Option<String> {
+            let v: serde_json::Value = serde_json::from_str(line).ok()?;
+            Some(v.get(field)?.as_str()?.to_string())
+        };
+        for line in include_str!("../../corpus/dev/seed-pairs.jsonl").lines() {
+            docs.extend(["spun", "original"].iter().filter_map(|f| json(line, f)));
+        }
+        let brown = include_str!("../../corpus/brown-press.jsonl")
+            .lines()
+            .take(12);
+        docs.extend(brown.filter_map(|l| json(l, "text")));
+        let lines: Vec<String> = docs
+            .iter()
+            .flat_map(|d| d.lines().filter(|l| !l.trim().is_empty()).map(String::from))
+            .collect();
+        docs.extend(lines);
+        docs
+    }
+
+    /// `analyze_verdict` against `analyze` on every document: the same
+    /// verdict, score, words and restorations; findings left out only of a
+    /// document the whole analysis restores nothing in. Returns how many
+    /// documents' findings it left out and how many it listed.
+    fn verdict_agrees(u: &Unspinner) -> (usize, usize) {
+        let (mut skipped, mut listed) = (0, 0);
+        for text in documents() {
+            let (whole, verdict) = (u.analyze(&text), u.analyze_verdict(&text));
+            assert_eq!(whole.score().to_bits(), verdict.score().to_bits(), "{text}");
+            assert_eq!(whole.table_score(), verdict.table_score(), "{text}");
+            assert_eq!(whole.is_spun(), verdict.is_spun(), "{text}");
+            assert_eq!(whole.words(), verdict.words(), "{text}");
+            let restored = |a: &Analysis| -> Vec<_> { a.restorations().cloned().collect() };
+            assert_eq!(restored(&whole), restored(&verdict), "{text}");
+            assert_eq!(whole.restore(), verdict.restore(), "{text}");
+            if verdict.findings().len() < whole.findings().len() {
+                assert!(verdict.findings().is_empty(), "{text}");
+                assert_eq!(whole.restorations().count(), 0, "{text}");
+                assert!(whole.table_score() < u.settings().threshold, "{text}");
+                skipped += 1;
+            } else {
+                assert_eq!(whole.findings(), verdict.findings(), "{text}");
+                listed += usize::from(!whole.findings().is_empty());
+            }
+        }
+        (skipped, listed)
+    }
+
+    #[test]
+    fn a_verdict_leaves_out_only_the_findings_of_a_clean_document() {
+        let (skipped, listed) = verdict_agrees(&unspinner());
+        assert!(skipped > 100 && listed > 10, "{skipped} {listed}");
+    }
+
+    #[test]
+    fn a_verdict_skips_nothing_where_a_clean_score_may_restore() {
+        // Judged spun at any score: every document decided.
+        let all = Unspinner::builder().threshold(0.0).build().unwrap();
+        assert_eq!(verdict_agrees(&all).0, 0);
+        // The dictionary restores whatever the score.
+        let dict = Unspinner::builder()
+            .mode(DecisionMode::Dictionary)
+            .build()
+            .unwrap();
+        assert_eq!(verdict_agrees(&dict).0, 0);
+        // The general lexicons are consulted only in a spun document.
+        let general = Unspinner::builder()
+            .builtin_tables(["news-spinner", "general-moby"])
+            .build()
+            .unwrap();
+        assert!(verdict_agrees(&general).0 > 0);
     }
 
     #[test]

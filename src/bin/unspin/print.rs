@@ -53,6 +53,10 @@ impl Listing for TextListing {
         }
         let _ = score_line(out, name, (v.score, v.spun), v.restorations, v.words);
     }
+
+    fn lists_kept(&self) -> bool {
+        self.all
+    }
 }
 
 /// The `check --list` listing: the name of each document, one a line
@@ -66,6 +70,10 @@ impl Listing for NameListing {
     fn score(&self, out: &mut Vec<u8>, name: &str, _: Verdict, _: bool) {
         out.extend_from_slice(name.as_bytes());
         out.push(b'\n');
+    }
+
+    fn lists_kept(&self) -> bool {
+        false
     }
 }
 
