@@ -233,6 +233,14 @@ fn starts_sentence(before: &str) -> bool {
 /// assert_eq!(case_in_place("leader", "Chief", '\'', titled), "Leader");
 /// ```
 pub fn case_in_place(original: &str, spun: &str, apostrophe: char, place: Place) -> String {
+    match reads_place(spun) {
+        true => case_by_place(original, spun, apostrophe, place),
+        // The short way to what that gives for such a form.
+        false => with_apostrophe(original.to_string(), apostrophe),
+    }
+}
+
+fn case_by_place(original: &str, spun: &str, apostrophe: char, place: Place) -> String {
     let first_letter = spun.chars().find(|c| c.is_alphabetic());
     let starts_with_letter = spun.starts_with(char::is_alphabetic);
     let cased = if place.initial || place.titled || Case::of(original) != Case::Lower {
@@ -253,6 +261,22 @@ pub fn case_in_place(original: &str, spun: &str, apostrophe: char, place: Place)
         return capitalise(&cased);
     }
     cased
+}
+
+/// Whether [`case_in_place`] reads the [`Place`] of `spun`: not when it
+/// begins with a letter and holds no capital, where an original keeps the
+/// case the table writes it in wherever it stands. Finding a place scans
+/// the text around the form, so a caller with many forms finds it only
+/// where it is read.
+///
+/// ```
+/// use unspin::restore::{case_in_place, reads_place, Place};
+/// assert!(!reads_place("final night time") && reads_place("Final") && reads_place("1000's"));
+/// let initial = Place { initial: true, titled: false };
+/// assert_eq!(case_in_place("last night", "final night time", '\'', initial), "last night");
+/// ```
+pub fn reads_place(spun: &str) -> bool {
+    !spun.starts_with(char::is_alphabetic) || spun.chars().any(char::is_uppercase)
 }
 
 /// True for the characters that break a line.
@@ -417,6 +441,30 @@ pub fn apply<'t, S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_that_reads_no_place_is_cased_alike_everywhere() {
+        let places = [(false, false), (true, false), (false, true), (true, true)]
+            .map(|(initial, titled)| Place { initial, titled });
+        let originals = ["last night", "Americans", "USA", "don't", "e-mail", "1,000"];
+        for spun in ["final night time", "individuals", "won’t", "far-off", "ça"] {
+            assert!(!reads_place(spun), "{spun}");
+            for original in originals {
+                for apostrophe in ['\'', '\u{2019}'] {
+                    for place in places {
+                        assert_eq!(
+                            case_in_place(original, spun, apostrophe, place),
+                            case_by_place(original, spun, apostrophe, place),
+                            "{original} {spun} {place:?}"
+                        );
+                    }
+                }
+            }
+        }
+        for spun in ["Final", "1000’s", "USA", "’em"] {
+            assert!(reads_place(spun), "{spun}");
+        }
+    }
 
     #[test]
     fn intrinsic_capitals_survive_lower_case_text() {

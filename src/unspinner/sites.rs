@@ -186,7 +186,10 @@ impl Unspinner {
         phrase: impl Fn(usize) -> Option<u32>,
     ) {
         let written = &text[span.clone()];
-        let place = restore::place(text, span.clone());
+        let place = match restore::reads_place(written) {
+            true => restore::place(text, span.clone()),
+            false => restore::Place::default(),
+        };
         let capitalised = written.starts_with(char::is_uppercase);
         // The originals taken, in a set where a table lists many.
         let mut taken: FxHashSet<String> = FxHashSet::default();
