@@ -90,17 +90,21 @@ impl Candidates {
     /// The candidates of every entry of `dict`, as the words of the table's
     /// original split at whitespace, each looked up as [`lexemes`] would.
     pub(crate) fn new(dict: &Dictionary, model: &LanguageModel) -> Candidates {
-        let mut memo = Memo::take(dict, model);
+        // Only the model's ids, so not through this thread's memo of
+        // lexemes: filling its 2 MB cost start-up more than it saved, on a
+        // thread that analyses no text of a batch.
+        let mut buf = String::new();
+        let mut lm = |w: &str| {
+            buf.clear();
+            normalize_into(w, &mut buf);
+            model.word_id(&buf)
+        };
         let (mut first, mut phrases, mut words) = (Vec::new(), Vec::new(), Vec::new());
         for entry in dict.entries() {
             first.push(phrases.len() as u32);
             for c in &entry.candidates {
                 let from = words.len();
-                words.extend(
-                    c.original
-                        .split_whitespace()
-                        .map(|w| memo.lexeme(w, dict, model).lm),
-                );
+                words.extend(c.original.split_whitespace().map(&mut lm));
                 phrases.push((
                     from as u32..words.len() as u32,
                     unigram(model, words[from..].iter().copied()),
@@ -108,7 +112,6 @@ impl Candidates {
             }
         }
         first.push(phrases.len() as u32);
-        memo.put_back();
         Candidates {
             first,
             phrases,
