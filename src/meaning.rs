@@ -14,6 +14,8 @@
 //!   (`did not` -> `didn't`): proposed with a channel cost
 //!   ([`Change::cost`]), so only strong evidence restores it.
 
+use std::borrow::Cow;
+
 use crate::numbers::word_value;
 
 /// How a candidate differs in meaning from the spun form it would replace.
@@ -76,11 +78,17 @@ struct Gist {
     contraction: bool,
 }
 
-fn words(phrase: &str) -> impl Iterator<Item = String> + '_ {
+fn words(phrase: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     phrase
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
         .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
+        .map(
+            |w| match w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                true => Cow::Owned(w.to_lowercase().replace('\u{2019}', "'")),
+                // Most words of a table: as they are, with nothing to allocate.
+                false => Cow::Borrowed(w),
+            },
+        )
 }
 
 fn number_value(word: &str) -> Option<u64> {
@@ -107,9 +115,9 @@ fn gist(phrase: &str) -> Gist {
             g.order.push('A');
         }
     };
-    let words: Vec<String> = words(phrase).collect();
+    let words: Vec<Cow<'_, str>> = words(phrase).collect();
     for (i, w) in words.iter().enumerate() {
-        let w = w.as_str();
+        let w = w.as_ref();
         // Periphrases of modals: "going to" is "will", "has to" is "must",
         // "able to" is "can".
         let next_to = words.get(i + 1).is_some_and(|n| n == "to");
@@ -218,7 +226,7 @@ fn change_from(s: &Gist, spun: &str, candidate: &str) -> Change {
 fn expanded(phrase: &str) -> Vec<String> {
     let mut out = Vec::new();
     for w in words(phrase) {
-        let (stem, tail) = match w.as_str() {
+        let (stem, tail) = match w.as_ref() {
             "won't" => ("will", "not"),
             "can't" | "cannot" => ("can", "not"),
             "shan't" => ("shall", "not"),
@@ -239,7 +247,7 @@ fn expanded(phrase: &str) -> Vec<String> {
                         out.push(w[..w.len() - s.len()].to_string());
                         out.push(full.to_string());
                     }
-                    None => out.push(w),
+                    None => out.push(w.into_owned()),
                 }
                 continue;
             }

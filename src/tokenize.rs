@@ -193,6 +193,45 @@ pub fn normalize_phrase(phrase: &str) -> String {
     key
 }
 
+/// Whether [`normalize_phrase`] of `phrase` is `key`, without making it
+/// when `phrase` is ASCII (a table compares each of its candidates with
+/// its spun form).
+///
+/// ```
+/// use unspin::tokenize::normalizes_to;
+/// assert!(normalizes_to(" One  in\nALL ", "one in all") && !normalizes_to("one in", "one in all"));
+/// ```
+pub fn normalizes_to(phrase: &str, key: &str) -> bool {
+    if !phrase.is_ascii() {
+        return normalize_phrase(phrase) == key;
+    }
+    let mut rest = key.as_bytes();
+    for (i, w) in phrase
+        .split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        if i > 0 {
+            match rest.split_first() {
+                Some((b' ', after)) => rest = after,
+                _ => return false,
+            }
+        }
+        let Some((head, after)) = rest.split_at_checked(w.len()) else {
+            return false;
+        };
+        if !head
+            .iter()
+            .zip(w.bytes())
+            .all(|(&k, b)| k == b.to_ascii_lowercase())
+        {
+            return false;
+        }
+        rest = after;
+    }
+    rest.is_empty()
+}
+
 /// Appends the normalized form of `word` to `out` (see [`normalize`]).
 pub fn normalize_into(word: &str, out: &mut String) {
     if word.is_ascii() {
@@ -428,6 +467,37 @@ impl LineCursor<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalizes_to_is_normalize_phrase_compared() {
+        let phrases = [
+            "",
+            " ",
+            "one in all",
+            "One  In\tALL",
+            "one in al",
+            "one in all x",
+            "oneinall",
+            "Navy’s",
+            "navy's",
+            "ÉTÉ",
+            "été",
+            "a\u{a0}b",
+            "a b",
+            "don't",
+            "DON'T",
+        ];
+        for p in phrases {
+            for q in phrases {
+                let key = normalize_phrase(q);
+                assert_eq!(
+                    normalizes_to(p, &key),
+                    normalize_phrase(p) == key,
+                    "{p:?} {key:?}"
+                );
+            }
+        }
+    }
 
     fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
         tokenize(text)

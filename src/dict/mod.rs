@@ -48,17 +48,17 @@
 //! assert_eq!(entry.candidates[0].source.to_string(), "mine.tsv:1");
 //! ```
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Result};
 use crate::meaning::{self, Change};
 use crate::tokenize::{
-    is_capitals, is_hyphen_token, normalize_into, normalize_phrase, Case, Token, TokenKind,
+    is_capitals, is_hyphen_token, normalize_into, normalize_phrase, normalizes_to, Case, Token,
+    TokenKind,
 };
 
 mod table;
@@ -268,7 +268,7 @@ impl Dictionary {
     /// Compiles tables into one dictionary. Earlier tables come first: their
     /// candidates are listed first and their weight wins for a shared form.
     pub fn from_tables(tables: &[Table]) -> Result<Dictionary> {
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: FxHashMap<String, usize> = FxHashMap::default();
         let mut entries: Vec<DictEntry> = Vec::new();
         for table in tables {
             for e in &table.entries {
@@ -322,7 +322,7 @@ impl Dictionary {
                         true => !known.insert(c.clone()),
                         false => entry.candidates.iter().any(|p| &p.original == c),
                     };
-                    if listed || normalize_phrase(c) == key {
+                    if listed || normalizes_to(c, &key) {
                         continue;
                     }
                     entry.candidates.push(Proposal {

@@ -22,7 +22,7 @@ const FRAME_WORDS: [&str; 14] = [
 /// ally"). An inner phrase with fewer than two words besides articles and
 /// prepositions is left out: without its frame it is far more often the
 /// author's.
-pub(super) fn derive_inner_phrases(entries: &mut Vec<DictEntry>, index: &HashMap<String, usize>) {
+pub(super) fn derive_inner_phrases(entries: &mut Vec<DictEntry>, index: &FxHashMap<String, usize>) {
     let mut derived: HashMap<String, DictEntry> = HashMap::new();
     for e in entries.iter().filter(|e| e.spinner && e.words >= 3) {
         let words: Vec<&str> = e.spun.split(' ').collect();
