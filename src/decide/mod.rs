@@ -104,6 +104,7 @@ pub(crate) fn decide(
             judgement: given.unwrap_or(Judgement {
                 score: 0.0,
                 quotes_spun: true,
+                verdict: None,
             }),
             sites: Vec::new(),
             candidates: Vec::new(),
@@ -134,7 +135,9 @@ pub(crate) fn decide(
     let prior = priors(sites, &doc.keys, &evidence, by_form, judgement, &t);
     let second = doc.decode::<true>(&prior);
     let mut candidates = Vec::with_capacity(doc.alts.len());
-    let clean = judgement.score < settings.threshold;
+    let clean = judgement
+        .verdict
+        .map_or(judgement.score < settings.threshold, |spun| !spun);
     Decided {
         judgement,
         sites: (0..sites.len())
@@ -189,6 +192,7 @@ fn dictionary_only(sites: &[Site]) -> Decided {
         judgement: Judgement {
             score: 0.0,
             quotes_spun: true,
+            verdict: None,
         },
         sites,
         candidates,
