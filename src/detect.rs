@@ -9,9 +9,10 @@
 //! word of a document once and sorts it into one of a few categories by
 //! what the language model says of it:
 //!
-//! - **margin** ([`MARGIN_EDGES`]): for a word of the rarity map (below), how
-//!   much more probable its best synonym makes the two words before it and
-//!   the two after, in log10;
+//! - **margin** ([`MARGIN_EDGES`], by the word's rarity class
+//!   [`RATIO_EDGES`]): for a word of the rarity map (below), how much more
+//!   probable its best synonym makes the two words before it and the two
+//!   after, in log10;
 //! - **left fit** ([`FIT_EDGES`], by the word's own unigram class
 //!   [`UNIGRAM_EDGES`]): log10 P(word | the two before) - log10 P(word), how
 //!   much its history predicts it;
@@ -19,9 +20,11 @@
 //!   predicts the word after it.
 //!
 //! Each category has a log-likelihood ratio, spun against clean, fitted on
-//! synthetic spins of several spinner types (`scripts/detect/fit.py`); a
-//! document's three sums are combined by a logistic model into the
-//! probability that a spinner wrote it, and that with the table evidence's
+//! synthetic spins of several spinner types (`scripts/detect/fit.py`). A
+//! logistic model turns a document's three sums (which weigh a long text),
+//! each category's count over the square root of its words (which weigh a
+//! short one) and the log of its words into the probability that a
+//! spinner wrote it, and that is combined with the table evidence's
 //! score (a spinner either table catches, or the general evidence does:
 //! `1 - (1 - table) (1 - general)`), recalibrated on the same spins. The
 //! counts add up over the windows of a document read in pieces, so a
@@ -32,23 +35,25 @@
 //! `dictionaries/rarity.tsv`, built by `scripts/detect/build_rarity.py`
 //! from the licensed general lexicons and the language model's unigrams:
 //! `#` comment lines, then `word<TAB>log10 ratio<TAB>synonym | synonym` a
-//! line, the word in lower case: each word whose commonest synonym is at
-//! least ten times more probable, with up to three commoner synonyms. Only
+//! line, the word in lower case: each word of the lexicons with a synonym
+//! the model knows, how much more probable its commonest synonym is (capped
+//! at 4 either way), and its three commonest synonyms. Only
 //! lower-case words of a text are looked up (a capitalised one may be a
 //! name).
 //!
 //! `dictionaries/detector.tsv`, written by `scripts/detect/fit.py`: `#`
 //! comment lines, then one `name<TAB>value value ...` a line: `margin`
 //! (one log-likelihood ratio per margin category), `left` and `right`
-//! (one per fit category), `weights` (intercept and the weights of the
-//! three sums) and `calibration` (intercept and slope on the log-odds of
-//! the combined score).
+//! (one per fit category), `weights` (intercept and the weights of the log
+//! of the words and of the three sums), `density` (the weight of each
+//! category's count over the square root of the words: margin, left, then
+//! right) and `calibration` (intercept and slope on the log-odds of the
+//! combined score).
 
 use std::sync::{Mutex, OnceLock};
 
 use crate::lexicon::Lexeme;
 use crate::model::{LanguageModel, Query, WordId};
-use crate::rarity::Map;
 use crate::tokenize::{Token, TokenKind};
 
 /// The shipped word map (format above).
@@ -64,8 +69,16 @@ pub const FIT_EDGES: [f32; 7] = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0];
 /// Upper edges of a word's unigram classes, in log10.
 pub const UNIGRAM_EDGES: [f32; 3] = [-4.5, -3.5, -2.5];
 
-/// Margin categories: one a bin, and a last for words outside the map.
-const MARGINS: usize = MARGIN_EDGES.len() + 2;
+/// Upper edges of a word's rarity classes: the log10 ratio of its
+/// commonest synonym's unigram probability to its own (the map's second
+/// field).
+pub const RATIO_EDGES: [f32; 2] = [1.0, 2.0];
+
+/// Margin bins of one rarity class.
+const MARGIN_BINS: usize = MARGIN_EDGES.len() + 1;
+/// Margin categories: a rarity class by a margin bin, and a last for words
+/// outside the map.
+const MARGINS: usize = (RATIO_EDGES.len() + 1) * MARGIN_BINS + 1;
 /// Fit categories of one unigram class: one a bin, and a last for a word
 /// without the context (at a sentence's start, before its end, or next to
 /// a word the model does not know).
@@ -73,6 +86,11 @@ const FITS: usize = FIT_EDGES.len() + 2;
 /// Left or right fit categories: a unigram class by a fit bin, and a last
 /// for the words the model does not know.
 const SIDES: usize = (UNIGRAM_EDGES.len() + 1) * FITS + 1;
+
+/// The clean texts' weight against the spun ones in the fit
+/// (`scripts/detect/fit.py`'s `CLEAN_WEIGHT`): the general model's log-odds
+/// hold a prior of one spun text in `1 + CLEAN_WEIGHT`.
+const CLEAN_WEIGHT: f64 = 5.0;
 
 /// Margins above this are counted at it, as the fit saw them.
 const MARGIN_MAX: f32 = 4.0;
@@ -82,6 +100,19 @@ const MARGIN_MAX: f32 = 4.0;
 struct Aligned<T: ?Sized>(T);
 static SHIPPED_RARITY: &Aligned<[u8]> =
     &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/rarity.bin")));
+
+/// The rarity map in the ids of one language model (see [`crate::rarity`]).
+#[derive(Debug, PartialEq)]
+struct Map(crate::rarity::Map);
+
+impl Map {
+    /// The synonyms of `word` as ids and its rarity class, when the map
+    /// holds it.
+    fn get(&self, word: WordId) -> Option<(&[WordId], u8)> {
+        let (ids, ratio) = self.0.get(word)?;
+        Some((ids, bin(ratio, &RATIO_EDGES) as u8))
+    }
+}
 
 /// The rarity map in the ids of `lm`, made once for each model of the
 /// process (there is one, bar tests): the shipped model's is read in place,
@@ -96,12 +127,17 @@ fn rarity(lm: &LanguageModel) -> &'static Map {
     let shipped = std::ptr::eq(lm, LanguageModel::shipped())
         .then(|| bytemuck::try_cast_slice(&SHIPPED_RARITY.0).ok())
         .flatten()
-        .and_then(|words| Map::from_words(words, n_words));
-    let map = shipped.unwrap_or_else(|| Map::parse(RARITY, n_words, |w| lm.word_id(w)));
+        .and_then(|words| crate::rarity::Map::from_words(words, n_words));
+    let map = Map(shipped.unwrap_or_else(|| read_rarity(lm)));
     // One map a model, kept for the process's life as the model is.
     let map: &'static Map = Box::leak(Box::new(map));
     maps.push((lm.serial(), map));
     map
+}
+
+/// `dictionaries/rarity.tsv` read for `lm`.
+fn read_rarity(lm: &LanguageModel) -> crate::rarity::Map {
+    crate::rarity::Map::parse(RARITY, lm.counts().0 as u32, |w| lm.word_id(w))
 }
 
 /// The buffers a reading reuses from sentence to sentence.
@@ -115,9 +151,9 @@ struct Scratch {
     queries: Vec<Query>,
     /// Their answers.
     answers: Vec<f32>,
-    /// By word: how many synonyms it is weighed against (none when it is
-    /// not a lower-case word of the map).
-    weighed: Vec<Option<u8>>,
+    /// By word: how many synonyms it is weighed against and its rarity
+    /// class (none when it is not a lower-case word of the map).
+    weighed: Vec<Option<(u8, u8)>>,
     /// One word's synonyms, as model ids.
     synonyms: Vec<WordId>,
 }
@@ -128,8 +164,12 @@ struct Fitted {
     margin: [f64; MARGINS],
     left: [f64; SIDES],
     right: [f64; SIDES],
-    /// Intercept, then the weights of the margin, left and right sums.
-    weights: [f64; 4],
+    /// Intercept, then the weights of the log of the words, and of the
+    /// margin, left and right sums.
+    weights: [f64; 5],
+    /// The weight of each category's count over the square root of the
+    /// words (margin, then left, then right).
+    density: [f64; MARGINS + 2 * SIDES],
     /// Intercept and slope on the log-odds of the combined score.
     calibration: [f64; 2],
 }
@@ -152,7 +192,8 @@ impl Fitted {
             margin: [0.0; MARGINS],
             left: [0.0; SIDES],
             right: [0.0; SIDES],
-            weights: [0.0; 4],
+            weights: [0.0; 5],
+            density: [0.0; MARGINS + 2 * SIDES],
             calibration: [0.0, 1.0],
         };
         let mut seen = 0;
@@ -173,14 +214,15 @@ impl Fitted {
                 "left" => fill(&mut f.left, &values, name)?,
                 "right" => fill(&mut f.right, &values, name)?,
                 "weights" => fill(&mut f.weights, &values, name)?,
+                "density" => fill(&mut f.density, &values, name)?,
                 "calibration" => fill(&mut f.calibration, &values, name)?,
                 _ => return Err(format!("line {}: unknown name {name:?}", n + 1)),
             }
             seen += 1;
         }
         match seen {
-            5 => Ok(f),
-            _ => Err(format!("{seen} of the 5 lines")),
+            6 => Ok(f),
+            _ => Err(format!("{seen} of the 6 lines")),
         }
     }
 
@@ -228,8 +270,11 @@ pub const TABLE_SETTLES: f64 = 0.98;
 /// Words read before the general evidence may stop.
 pub const SETTLE_WORDS: usize = 150;
 /// The general evidence's log-odds beyond which (either way) its verdict is
-/// settled: a probability of 0.02 or 0.98.
-const SETTLED_LOG_ODDS: f64 = 3.9;
+/// settled: a probability of 0.12 or 0.88. Past the first words a text's
+/// log-odds move away from the verdict's edge as it goes on (the density
+/// terms grow with the square root of its words), so a clean text read
+/// this far is seldom judged otherwise read whole.
+const SETTLED_LOG_ODDS: f64 = 2.0;
 
 impl Evidence {
     /// Evidence that stops reading, at the end of a sentence, once it has read
@@ -342,9 +387,9 @@ impl Evidence {
             }
             let field = map.get(own).filter(|_| lower[i]);
             synonyms.clear();
-            synonyms.extend(field.into_iter().flatten());
+            synonyms.extend(field.into_iter().flat_map(|(ids, _)| ids));
             synonyms.truncate(u8::MAX.into());
-            weighed.push(field.map(|_| synonyms.len() as u8));
+            weighed.push(field.map(|(_, class)| (synonyms.len() as u8, class)));
             if field.is_some() {
                 for &c in synonyms.iter().chain([own].iter()) {
                     in_context(lm, [p2, p1], c, [next, known(i + 2)], queries);
@@ -379,11 +424,12 @@ impl Evidence {
                 + usize::from(next.is_some())
                 + usize::from(next.is_some() && known(i + 2).is_some());
             let mut context = || (0..asked).map(|_| take()).sum::<f32>();
-            let margin = weighed[i].map(|n| {
+            let margin = weighed[i].map(|(n, class)| {
                 let best = (0..n).map(|_| context()).fold(f32::NEG_INFINITY, f32::max);
-                (best - context()).min(MARGIN_MAX)
+                let m = (best - context()).min(MARGIN_MAX);
+                usize::from(class) * MARGIN_BINS + bin(m, &MARGIN_EDGES)
             });
-            self.margin[margin.map_or(MARGINS - 1, |m| bin(m, &MARGIN_EDGES))] += 1;
+            self.margin[margin.unwrap_or(MARGINS - 1)] += 1;
         }
     }
 
@@ -417,9 +463,38 @@ impl Evidence {
     }
 
     fn general_log_odds(&self) -> f64 {
-        let w = Fitted::shipped().weights;
+        let f = Fitted::shipped();
+        let w = f.weights;
         let [m, l, r] = self.sums();
-        w[0] + w[1] * m + w[2] * l + w[3] * r
+        let words = self.words().max(1) as f64;
+        let counts = self.margin.iter().chain(&self.left).chain(&self.right);
+        let density = counts
+            .zip(&f.density)
+            .map(|(&c, d)| f64::from(c) * d)
+            .sum::<f64>();
+        w[0] + w[1] * words.ln() + w[2] * m + w[3] * l + w[4] * r + density / words.sqrt()
+    }
+
+    /// The probability that the tables' own spinner wrote the text, from
+    /// the table evidence's score `table` and this evidence: the table's
+    /// log-odds plus this evidence's log-likelihood ratio (its log-odds
+    /// less the prior the fit weighed in). Unlike [`Evidence::score`], it
+    /// stays low where the tables' many forms read as the author's,
+    /// whatever spinner the general evidence points to; it rises where
+    /// the tables have too few forms to tell, as in a short passage.
+    ///
+    /// ```
+    /// let u = unspin::Unspinner::builder().build().unwrap();
+    /// let e = u.evidence("We took motion final night time to cease the struggle.");
+    /// assert!(e.table_spinner(0.4) > 0.4);
+    /// assert!(e.table_spinner(1e-9) < 0.01);
+    /// ```
+    pub fn table_spinner(&self, table: f64) -> f64 {
+        if self.words() == 0 {
+            return table;
+        }
+        let p = table.clamp(1e-6, 1.0 - 1e-6);
+        sigmoid((p / (1.0 - p)).ln() + self.general_log_odds() + CLEAN_WEIGHT.ln())
     }
 
     /// The document spin score: this evidence with the table evidence's
@@ -503,13 +578,12 @@ mod tests {
     fn the_map_and_the_fitted_detector_are_read_whole() {
         let lm = LanguageModel::shipped();
         let map = rarity(lm);
-        assert!(map.lines() > 20_000);
+        assert!(map.0.lines() > 20_000);
         // The map build.rs made is the file's, as read now.
-        let read = Map::parse(RARITY, lm.counts().0 as u32, |w| lm.word_id(w));
-        assert_eq!(*map, read);
+        assert_eq!(map.0, read_rarity(lm));
         let f = Fitted::parse(DETECTOR).unwrap();
         assert!(f.calibration[1] > 0.0, "the calibration keeps the order");
-        assert!(f.weights[1..].iter().all(|&w| w >= 0.0), "{:?}", f.weights);
+        assert!(f.weights[2..].iter().all(|&w| w >= 0.0), "{:?}", f.weights);
     }
 
     #[test]
@@ -518,7 +592,7 @@ mod tests {
         assert!(err.contains("margin: 2 values"), "{err}");
         let err = Fitted::parse("weights 1 2 3 4\n").unwrap_err();
         assert!(err.contains("line 1: no tab"), "{err}");
-        assert!(Fitted::parse("").unwrap_err().contains("0 of the 5"));
+        assert!(Fitted::parse("").unwrap_err().contains("0 of the 6"));
     }
 
     #[test]

@@ -52,7 +52,7 @@ fn check_of_clean_text_exits_0_with_only_the_score_line() {
         .arg(CLEAN)
         .assert()
         .code(0)
-        .stdout("tests/fixtures/clean.txt: score 0.09 (clean), 0 restorations in 6 words\n");
+        .stdout("tests/fixtures/clean.txt: score 0.02 (clean), 0 restorations in 6 words\n");
 }
 
 /// A clean paragraph (Brown press) in which one form, "schooling", reads better

@@ -93,7 +93,7 @@ fn the_two_texts_are_judged_as_the_tests_expect() {
     let o = run(&["check"], CLEAN);
     assert_eq!(
         stdout(&o),
-        "<stdin>: score 0.09 (clean), 0 restorations in 6 words\n"
+        "<stdin>: score 0.02 (clean), 0 restorations in 6 words\n"
     );
     assert_eq!(o.status.code(), Some(0));
 }
@@ -135,7 +135,7 @@ fn check_of_files_lists_only_the_documents_of_the_verdict() {
     assert_eq!(
         stdout(&o),
         format!(
-            "{}: score 0.09 (clean), 0 restorations in 6 words\n",
+            "{}: score 0.02 (clean), 0 restorations in 6 words\n",
             clean.display()
         )
     );

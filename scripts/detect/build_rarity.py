@@ -3,15 +3,17 @@
 
 Usage (from the repository root, standard library only, a few seconds):
 
-    python3 scripts/detect/build_rarity.py [--min 1.0] [--cap 4.0] [--out dictionaries/rarity.tsv]
+    python3 scripts/detect/build_rarity.py [--min -4.0] [--cap 4.0] [--out dictionaries/rarity.tsv]
 
 For every single-word spun form of the general lexicons (dictionaries/general-wordnet.tsv and
 general-moby.tsv, both licensed; see dictionaries/README.md) it takes the commonest single-word
 candidate by the language model's unigram probability (model/en-us.unspin-lm.bin) and writes how
 much more probable that synonym is than the word itself, in log10, when it is at least --min
-(capped at --cap), and its --synonyms commonest synonyms more probable than itself (src/detect.rs
-weighs the word against them in its context with the language model). A spinner chooses uniformly among a synonym set's members, so it writes such
-words far more often than an author does; src/detect.rs counts them. The format is described in
+(between -cap and --cap), and its --synonyms commonest synonyms (src/detect.rs weighs the word
+against them in its context with the language model, by the word's rarity class). A spinner
+chooses among a synonym set's members whatever the context, so it writes rare synonyms far more
+often than an author does, and common words where a synonym fits the context far better;
+src/detect.rs counts both. The format is described in
 src/detect.rs (one `word<TAB>log10 ratio<TAB>synonym | synonym` a line after `#` comments, sorted by word).
 """
 
@@ -62,8 +64,8 @@ def synonyms(paths):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--min", type=float, default=1.0, help="smallest log10 ratio kept")
-    ap.add_argument("--cap", type=float, default=4.0, help="largest log10 ratio written")
+    ap.add_argument("--min", type=float, default=-4.0, help="smallest log10 ratio kept")
+    ap.add_argument("--cap", type=float, default=4.0, help="largest log10 ratio written (and -cap the smallest)")
     ap.add_argument("--synonyms", type=int, default=3, help="commonest synonyms written a word")
     ap.add_argument("--out", default=os.path.join(ROOT, "dictionaries", "rarity.tsv"))
     args = ap.parse_args()
@@ -75,10 +77,10 @@ def main():
         best = max((lm[c] for c in cands if c in lm), default=None)
         if p is None or best is None:
             continue
-        ratio = min(best - p, args.cap)
-        if ratio >= args.min:
-            commoner = sorted((c for c in cands if c in lm and lm[c] > p), key=lambda c: (-lm[c], c))
-            rows.append((form, ratio, commoner[:args.synonyms]))
+        ratio = max(min(best - p, args.cap), -args.cap)
+        commonest = sorted((c for c in cands if c in lm and c != form), key=lambda c: (-lm[c], c))
+        if ratio >= args.min and commonest:
+            rows.append((form, ratio, commonest[:args.synonyms]))
     tmp = args.out + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write("# rarity.tsv: word -> log10 of how much more probable its commonest synonym is -> its commonest synonyms.\n")

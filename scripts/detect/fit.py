@@ -8,14 +8,18 @@ Debian's wordnet-base, Moby from the thesaurus-moby crate, lemminflect):
     python3 scripts/detect/fit.py [--sets-dir DIR] [--out target/detect] [--write]
 
 1. Spins Brown press articles (corpus/brown-press.jsonl; even ids to fit, odd ids to test) with
-   five spinner types of scripts/corpus/spin.py (the project's table, keys/article; WordNet and
-   Moby sets, both directions/per occurrence and keys/article), and cuts passages of whole
+   seven spinner types of scripts/corpus/spin.py (the project's table, keys/article; WordNet and
+   Moby sets, both directions/per occurrence and keys/article; the project's table alone and with
+   WordNet's sets, both directions/per occurrence, the seed spinner's family drawn afresh at each
+   occurrence), and cuts passages of whole
    paragraphs of about 30, 60, 120 and 250 words from them (the spinner sees the article, the
    pipeline a passage); clean texts are the originals, plus the clean news seeds (corpus/seeds
    000, 001, 003, 004; test only) whole and cut the same way.
 2. Reads each text's table score and category counts with the detect_features example.
 3. Fits: per category, the log-likelihood ratio of spun against clean texts' words (add-one);
-   a logistic model of the three sums, the clean texts weighing CLEAN_WEIGHT times the spun ones
+   a logistic model (ridge RIDGE) of the log of the words, the three sums (which weigh long
+   texts) and each category's count over the square root of the words (which weigh short
+   ones), the clean texts weighing CLEAN_WEIGHT times the spun ones
    (a crawl where one document in 1 + CLEAN_WEIGHT is spun, the prior the score is calibrated
    to); the table score and this one combined as 1 - (1 - table)(1 - general), recalibrated by
    a logistic model on its log-odds (Platt).
@@ -48,7 +52,10 @@ Z_MAX = 9.21  # the log-odds of a score printed as 0.9999
 
 
 CLEAN_WEIGHT = 5.0
-MARGINS, SIDES = 9, 37  # src/detect.rs: MARGINS, SIDES
+MARGINS, SIDES = 25, 37  # src/detect.rs: MARGINS, SIDES
+# The ridge on the general model's weights (features scaled to [-1, 1]): chosen leaving one
+# spinner type out, trading short passages' detection against clean Brown press's false positives.
+RIDGE = 3e-3
 
 
 def spinners(sets_dir):
@@ -61,6 +68,12 @@ def spinners(sets_dir):
         "moby both/occurrence": ["--sets", moby, "--directions", "both", "--choice", "occurrence", "--case", "sentence"],
         "wordnet keys/article": ["--sets", wn, "--directions", "keys", "--choice", "article"],
         "moby keys/article": ["--sets", moby, "--directions", "keys", "--choice", "article"],
+        # The seed spinner's family drawn afresh at each occurrence, in both directions (a second
+        # commercial spinner), with the project's table and with a larger thesaurus.
+        "news-spinner both/occurrence": ["--sets", "news-spinner", "--directions", "both", "--choice", "occurrence",
+                                         "--case", "sentence"],
+        "news-spinner+wordnet both/occurrence": ["--sets", "news-spinner+" + wn, "--directions", "both",
+                                                 "--choice", "occurrence", "--case", "sentence"],
     }
 
 
@@ -167,15 +180,23 @@ class Detector:
             s = sum(r["parts"][k] for r in rows if r["spun"]) + 1
             c = sum(r["parts"][k] for r in rows if not r["spun"]) + 1
             self.llr.append(np.log(s / s.sum()) - np.log(c / c.sum()))
-        self.weights = logistic(self.sums(rows), y, CLEAN_WEIGHT)
+        w = logistic(self.features(rows), y, CLEAN_WEIGHT, l2=RIDGE)
+        self.weights, self.density = w[:5], w[5:]
         self.calibration = np.array([0.0, 1.0])
         self.calibration = logistic(np.stack([np.ones(len(rows)), logit(self.either(rows))], 1), y, CLEAN_WEIGHT)
 
     def sums(self, rows):
-        return np.array([[1.0] + [r["parts"][k] @ self.llr[k] for k in range(3)] for r in rows])
+        return np.array([[r["parts"][k] @ self.llr[k] for k in range(3)] for r in rows])
+
+    def features(self, rows):
+        """Intercept, log words, the three sums, then each category's count over the square root
+        of the words: the sums weigh long texts, the densities short ones."""
+        counts = np.array([np.concatenate(r["parts"]) for r in rows])
+        n = np.maximum(counts[:, :MARGINS].sum(1), 1)
+        return np.column_stack([np.ones(len(rows)), np.log(n), self.sums(rows), counts / np.sqrt(n)[:, None]])
 
     def either(self, rows):
-        general = 1 / (1 + np.exp(-self.sums(rows) @ self.weights))
+        general = 1 / (1 + np.exp(-self.features(rows) @ np.concatenate([self.weights, self.density])))
         table = np.array([r["table"] for r in rows])
         return 1 - (1 - table) * (1 - general)
 
@@ -190,7 +211,8 @@ class Detector:
             f.write("# detector.tsv: unspin's general spin detector (format: src/detect.rs).\n")
             f.write("# Written by scripts/detect/fit.py --write (do not edit; refit). %s\n" % note)
             for name, v in [("margin", self.llr[0]), ("left", self.llr[1]), ("right", self.llr[2]),
-                            ("weights", self.weights), ("calibration", self.calibration)]:
+                            ("weights", self.weights), ("density", self.density),
+                            ("calibration", self.calibration)]:
                 f.write("%s\t%s\n" % (name, " ".join("%.6g" % x for x in v)))
         os.replace(path + ".tmp", path)
 
@@ -243,7 +265,7 @@ def main():
     d = Detector(data["even"])
     p, pn = d.score(odd), d.score(news)
     table_news = np.array([r["table"] for r in news])
-    print("\n## Fitted on all five types (even ids), measured on odd ids and the clean news seeds\n")
+    print("\n## Fitted on all seven types (even ids), measured on odd ids and the clean news seeds\n")
     print("| | " + " | ".join(lengths) + " |")
     print("|---|" + "---|" * len(lengths))
     for label, q, qn in [("detector", p, pn), ("table score alone", table_odd, table_news)]:
@@ -294,7 +316,7 @@ def main():
             cell(scores["news"], news, lambda r, L=L: r["length"] == L) for L in lengths))
     if args.write:
         path = os.path.join(ROOT, "dictionaries", "detector.tsv")
-        d.write(path, "Fitted on %d texts (even Brown press ids, five spinner types), clean weight %g."
+        d.write(path, "Fitted on %d texts (even Brown press ids, seven spinner types), clean weight %g."
                 % (len(data["even"]), CLEAN_WEIGHT))
         print("\nwrote %s" % path)
 

@@ -26,6 +26,12 @@ pub(crate) struct Judgement {
     pub score: f64,
     /// Whether the spinner rewrote quoted speech too.
     pub quotes_spun: bool,
+    /// The document's verdict by its own score (the tables' evidence with
+    /// the general detector's, [`crate::detect`]) where `score` alone would
+    /// give the other: judged spun, it is not left alone as clean, and
+    /// `score` is the probability that the tables' spinner wrote it; judged
+    /// clean, it is left alone.
+    pub verdict: Option<bool>,
 }
 
 /// What the decisions of a document take from the whole of it, gathered
@@ -129,6 +135,7 @@ impl Tally {
         Judgement {
             score: score::from_evidence(self.score, words, t.score_bias, t.score_per_word),
             quotes_spun: quotes_spun(self.hits, words, quoted_words),
+            verdict: None,
         }
     }
 }

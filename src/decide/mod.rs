@@ -107,6 +107,7 @@ pub(crate) fn decide(
             judgement: given.unwrap_or(Judgement {
                 score: 0.0,
                 quotes_spun: true,
+                verdict: None,
             }),
             sites: Vec::new(),
             candidates: Vec::new(),
@@ -173,12 +174,15 @@ pub(crate) fn decide(
 }
 
 /// Whether a document of this judgement is left as written, every site
-/// kept whatever the second pass says: the model decides and the table
-/// score is under the threshold. Its second pass then changes nothing a
-/// caller reads but the findings listed, so a caller that lists no finding
-/// of a clean document need not decode it.
+/// kept whatever the second pass says: the model decides and the judgement
+/// is clean (its verdict, else a score under the threshold). Its second
+/// pass then changes nothing a caller reads but the findings listed, so a
+/// caller that lists no finding of a clean document need not decode it.
 fn judged_clean(settings: &Settings, judgement: Judgement) -> bool {
-    settings.mode == DecisionMode::Model && judgement.score < settings.threshold
+    settings.mode == DecisionMode::Model
+        && judgement
+            .verdict
+            .map_or(judgement.score < settings.threshold, |spun| !spun)
 }
 
 fn dictionary_only(sites: &[Site]) -> Decided {
@@ -208,6 +212,7 @@ fn dictionary_only(sites: &[Site]) -> Decided {
         judgement: Judgement {
             score: 0.0,
             quotes_spun: true,
+            verdict: None,
         },
         sites,
         candidates,

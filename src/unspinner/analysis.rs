@@ -40,6 +40,8 @@ pub struct DocumentSummary {
     /// The document spin score: the table evidence's with the general
     /// detector's ([`crate::detect`]).
     pub(super) score: f64,
+    /// The spinner tables' score alone.
+    pub(super) table_score: f64,
 }
 
 impl DocumentSummary {
@@ -51,7 +53,7 @@ impl DocumentSummary {
     /// The spinner tables' evidence alone, in [0, 1]: the score before the
     /// general detector ([`crate::detect`]) weighs in.
     pub fn table_score(&self) -> f64 {
-        self.outer.judgement.score
+        self.table_score
     }
 
     /// True when the score reaches the unspinner's threshold.
@@ -95,7 +97,8 @@ impl<'t> Analysis<'t> {
 
     /// The spinner tables' evidence alone, in [0, 1]: the score before the
     /// general detector weighs in (what the decision takes the document's
-    /// spinning to be).
+    /// spinning to be, unless the score judges spun a document the tables
+    /// judge clean).
     pub fn table_score(&self) -> f64 {
         self.table_score
     }

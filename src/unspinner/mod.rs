@@ -325,6 +325,7 @@ impl Unspinner {
             judgement: decide::Judgement {
                 score: 0.0,
                 quotes_spun: true,
+                verdict: None,
             },
             by_form: Default::default(),
         };
@@ -335,6 +336,7 @@ impl Unspinner {
             threshold: self.settings.threshold,
             outer: outer.clone(),
             score: evidence.score(0.0),
+            table_score: 0.0,
         };
         if sites == 0 || self.settings.mode == DecisionMode::Dictionary {
             return Ok(summary);
@@ -352,10 +354,13 @@ impl Unspinner {
         })?;
         outer.judgement = tally.judgement(outer.words, outer.quoted_words, &t);
         outer.by_form = tally.by_form;
+        summary.table_score = outer.judgement.score;
         summary.score = evidence.score(outer.judgement.score);
+        let threshold = self.settings.threshold;
+        outer.judgement = lifted(outer.judgement, summary.score, &evidence, threshold);
         // The general lexicons, in a document judged spun: their sites'
         // originals and evidence too (as `analyze` decodes a second time).
-        let spun = outer.judgement.score >= self.settings.threshold;
+        let spun = summary.score >= self.settings.threshold;
         if spun && self.general_dictionary().is_some() {
             let quotes_spun = Some(outer.judgement.quotes_spun);
             let mut wanted = decide::Survey::default();
@@ -387,6 +392,30 @@ impl Unspinner {
         mut each: impl FnMut(&Reading<'_>),
     ) -> std::result::Result<(), E> {
         windows(&mut |text| each(&self.read_with(text, apostrophe, quotes_spun)))
+    }
+
+    /// The document spin score of `text`, read as `r`, whose tables judge
+    /// it `table` (with the general evidence unless the tables settle it),
+    /// and the judgement to decide it with ([`lifted`]).
+    fn judge(
+        &self,
+        text: &str,
+        r: &Reading<'_>,
+        table: decide::Judgement,
+    ) -> (f64, decide::Judgement) {
+        let mut evidence = detect::Evidence::until_settled();
+        let score = match detect::Evidence::needed(table.score) {
+            true => {
+                evidence.add(text, &r.tokens, &r.lexemes, self.model);
+                evidence.score(table.score)
+            }
+            // Not read: the tables settle it.
+            false => detect::calibrated(table.score),
+        };
+        (
+            score,
+            lifted(table, score, &evidence, self.settings.threshold),
+        )
     }
 
     /// Analyses `text` in windows of at most `size` bytes (see
@@ -485,7 +514,7 @@ impl Unspinner {
                 clean_findings,
             )
         };
-        let decided = match summary {
+        let (decided, score, table_score) = match summary {
             Some(s) => {
                 if s.general {
                     if let Some(general) = self.general_dictionary() {
@@ -493,40 +522,32 @@ impl Unspinner {
                         self.add_general(&mut r, general, apostrophe, quotes_spun);
                     }
                 }
-                decide(&r, None)
+                // A window's score is its document's.
+                (decide(&r, None), s.score, s.table_score)
             }
             None => {
                 let decided = decide(&r, None);
-                // The general lexicon is looked up only once the spinner's
-                // own forms have shown the document spun: in clean text
-                // nearly every word has a synonym, and nothing to gain from
-                // one.
-                let judged = decided.judgement;
-                let spun = judged.score >= self.settings.threshold;
-                // Asked for only then: the first call compiles the lexicons
-                // (most of a second), which a run of clean documents never needs.
+                let table = decided.judgement;
+                let (score, judged) = self.judge(text, &r, table);
+                // The general lexicon is looked up only once the document is
+                // judged spun: in clean text nearly every word has a synonym,
+                // and nothing to gain from one. Asked for only then: the
+                // first call compiles the lexicons (most of a second), which
+                // a run of clean documents never needs.
+                let spun = score >= self.settings.threshold;
                 let general = (spun && self.settings.mode == DecisionMode::Model)
                     .then(|| self.general_dictionary())
                     .flatten();
-                match general {
+                let decided = match general {
                     Some(general) => {
                         self.add_general(&mut r, general, apostrophe, judged.quotes_spun);
                         decide(&r, Some(judged))
                     }
+                    None if judged.verdict.is_some() => decide(&r, Some(judged)),
                     None => decided,
-                }
+                };
+                (decided, score, table.score)
             }
-        };
-        let table_score = decided.judgement.score;
-        // A window's score is its document's.
-        let score = match summary {
-            Some(s) => s.score,
-            None if detect::Evidence::needed(table_score) => {
-                let mut evidence = detect::Evidence::until_settled();
-                evidence.add(text, &r.tokens, &r.lexemes, self.model);
-                evidence.score(table_score)
-            }
-            None => detect::calibrated(table_score),
         };
         // Not made for a document whose sites were not decided.
         let lines = match decided.sites.is_empty() {
@@ -611,6 +632,35 @@ impl Unspinner {
     }
 }
 
+/// The judgement a decision is made with: the tables' own, with the verdict
+/// of the document's `score` where the tables' score would give the other,
+/// so that a document is left alone exactly when it is reported clean. A
+/// document judged spun by its score and clean by the tables is decided
+/// with the probability that the tables' spinner wrote it
+/// ([`detect::Evidence::table_spinner`]): high where the tables have too few
+/// forms to tell (a short passage), low where their many forms read as the
+/// author's and another spinner, or none, wrote it.
+fn lifted(
+    table: decide::Judgement,
+    score: f64,
+    evidence: &detect::Evidence,
+    threshold: f64,
+) -> decide::Judgement {
+    let spun = score >= threshold;
+    match (table.score >= threshold, spun) {
+        (false, true) => decide::Judgement {
+            score: evidence.table_spinner(table.score),
+            verdict: Some(true),
+            ..table
+        },
+        (true, false) => decide::Judgement {
+            verdict: Some(false),
+            ..table
+        },
+        _ => table,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,6 +674,57 @@ mod tests {
         fn check<T: Send + Sync>() {}
         check::<Unspinner>();
         check::<Analysis<'static>>();
+    }
+
+    #[test]
+    fn a_document_its_score_judges_spun_is_not_left_alone_as_clean() {
+        let text = "He mentioned the aged bridge was mended by labourers from the township.";
+        let a = unspinner().analyze(text);
+        let (table, score) = (a.table_score(), a.score());
+        assert!(table < score, "{table} {score}");
+        // A threshold between the two: the tables alone judge it clean.
+        let u = Unspinner::builder()
+            .threshold((table + score) / 2.0)
+            .build()
+            .unwrap();
+        let a = u.analyze(text);
+        assert!(a.is_spun() && a.table_score() == table);
+        assert!(a.restorations().count() > 0);
+        assert!(a
+            .findings()
+            .iter()
+            .all(|f| f.reason != Reason::CleanDocument));
+        // Read in windows, the same.
+        let (summary, windows) = u.analyze_windows(text, 40);
+        assert!(summary.is_spun() && summary.table_score() == table);
+        let restored: String = windows.iter().map(|w| w.restore().into_owned()).collect();
+        assert_eq!(restored, a.restore());
+    }
+
+    #[test]
+    fn a_decision_follows_the_verdict_of_the_documents_score() {
+        let u = unspinner();
+        let evidence = u.evidence("It transpired on the ultimate night time of the yr.");
+        let table = |score| decide::Judgement {
+            score,
+            quotes_spun: true,
+            verdict: None,
+        };
+        // Judged spun by its score, not by the tables: decided, with the
+        // probability that the tables' spinner wrote it.
+        let j = lifted(table(1e-9), 0.9, &evidence, 0.5);
+        assert!(j.verdict == Some(true) && j.score < 0.01, "{j:?}");
+        let j = lifted(table(0.4), 0.9, &evidence, 0.5);
+        assert!(j.verdict == Some(true) && j.score > 0.4, "{j:?}");
+        // Judged clean by its score, spun by the tables (a threshold the
+        // calibration moves across): left alone.
+        let j = lifted(table(0.6), 0.4, &evidence, 0.5);
+        assert!(j.verdict == Some(false) && j.score == 0.6, "{j:?}");
+        // Judged alike by both: the tables' judgement.
+        for (t, s) in [(0.6, 0.9), (0.2, 0.3)] {
+            let j = lifted(table(t), s, &evidence, 0.5);
+            assert!(j.verdict.is_none() && j.score == t, "{j:?}");
+        }
     }
 
     #[test]
@@ -695,7 +796,7 @@ mod tests {
             if verdict.findings().len() < whole.findings().len() {
                 assert!(verdict.findings().is_empty(), "{text}");
                 assert_eq!(whole.restorations().count(), 0, "{text}");
-                assert!(whole.table_score() < u.settings().threshold, "{text}");
+                assert!(!whole.is_spun(), "{text}");
                 skipped += 1;
             } else {
                 assert_eq!(whole.findings(), verdict.findings(), "{text}");
