@@ -220,9 +220,9 @@ impl Unspinner {
     /// [`Unspinner::analyze`] for a caller that reads of a document judged
     /// clean only its verdict, not its findings: the same score, table
     /// score, verdict, words, restorations and restored text, but a
-    /// document whose tables judge it clean (nothing is restored in it)
-    /// lists no finding, and its sites are not decided, which is most of
-    /// the work on clean text. A document judged spun is analysed whole.
+    /// document judged clean (nothing is restored in it) lists no finding,
+    /// and its sites are not decided, which is most of the work on clean
+    /// text. A document judged spun is analysed whole.
     ///
     /// ```
     /// let u = unspin::Unspinner::builder().build().unwrap();
