@@ -45,7 +45,7 @@ mod tuning;
 use std::ops::Range;
 
 pub(crate) use candidates::{Site, SiteCandidate};
-pub(crate) use evidence::{gather, presence, survey, Judgement, Outer, Survey, Tally};
+pub(crate) use evidence::{gather, presence, survey, Judgement, Outer, Survey, Tally, Verdict};
 pub(crate) use tuning::tuning;
 
 use crate::finding::{Reason, Terms};
@@ -135,9 +135,7 @@ pub(crate) fn decide(
     let prior = priors(sites, &doc.keys, &evidence, by_form, judgement, &t);
     let second = doc.decode::<true>(&prior);
     let mut candidates = Vec::with_capacity(doc.alts.len());
-    let clean = judgement
-        .verdict
-        .map_or(judgement.score < settings.threshold, |spun| !spun);
+    let clean = judgement.left_alone(settings.threshold);
     Decided {
         judgement,
         sites: (0..sites.len())
@@ -152,6 +150,8 @@ pub(crate) fn decide(
                 if d.restore.is_none() {
                     d.reason = if silenced(&sites[i], judgement) {
                         Reason::QuotedSpeech
+                    } else if judgement.verdict == Some(Verdict::OtherSpinner) {
+                        Reason::OtherSpinner
                     } else if clean {
                         Reason::CleanDocument
                     } else {
