@@ -42,6 +42,10 @@ pub enum Reason {
     /// Kept: the document is judged clean, so its forms are taken as the
     /// author's unless the context is overwhelming.
     CleanDocument,
+    /// Kept: the document is judged spun, but hardly by the spinner of the
+    /// tables: their forms in it read as its author's (another spinner's
+    /// text, or a clean one the general detector misjudges).
+    OtherSpinner,
     /// Kept: inside quoted speech, which this document's spinner left alone.
     QuotedSpeech,
     /// Kept: the form runs across a line break, and the original (one
@@ -59,6 +63,9 @@ impl Reason {
             }
             Reason::Context => "kept: the text reads at least as well as written",
             Reason::CleanDocument => "kept: the document is judged clean",
+            Reason::OtherSpinner => {
+                "kept: the document reads spun, but not by the spinner whose forms these are"
+            }
             Reason::QuotedSpeech => "kept: quoted speech, which this document's spinner left alone",
             Reason::LineBreak => {
                 "kept: the form runs across a line break, which the original has no place for"

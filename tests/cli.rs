@@ -87,6 +87,36 @@ fn a_document_judged_clean_is_left_alone_however_one_site_reads() {
     assert_eq!(schooling["reason"], "clean-document");
 }
 
+/// A clean Brown press article of 1961 that the general detector judges
+/// spun: the spinner table's many forms in it read as the author's, so it is
+/// left alone as another spinner's, not restored.
+#[test]
+fn a_document_spun_by_another_spinner_is_left_alone() {
+    let line = std::fs::read_to_string("corpus/brown-press.jsonl")
+        .unwrap()
+        .lines()
+        .nth(56)
+        .unwrap()
+        .to_string();
+    let out = unspin()
+        .args(["check", "--jsonl", "--all"])
+        .write_stdin(line)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "nothing to restore");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["score"].as_f64().unwrap() >= unspin::DEFAULT_THRESHOLD);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.len() > 100);
+    for f in findings {
+        assert!(f["original"].is_null(), "{f}");
+        assert!(
+            ["other-spinner", "quoted-speech"].contains(&f["reason"].as_str().unwrap()),
+            "{f}"
+        );
+    }
+}
+
 #[test]
 fn check_reads_stdin_when_no_file_or_dash_is_given() {
     for args in [vec![], vec!["-"]] {

@@ -1032,7 +1032,8 @@ impl Finding {
     }
 
     /// Why it is restored or kept: `"restored"`, `"context"`,
-    /// `"clean-document"` or `"quoted-speech"` (as in the JSON records).
+    /// `"clean-document"`, `"other-spinner"`, `"quoted-speech"` or
+    /// `"line-break"` (as in the JSON records).
     #[getter]
     fn reason(&self) -> String {
         match serde_json::to_value(self.inner.reason) {

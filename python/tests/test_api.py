@@ -51,7 +51,8 @@ def test_a_kept_finding_has_no_restoration_and_scores_keeping():
     assert kept, a.findings
     for f in kept:
         assert f.restoration is None and f.original is None and f.score == f.keep
-        assert f.reason in ("context", "clean-document", "quoted-speech") and f.reason_text
+        assert f.reason in ("context", "clean-document", "other-spinner", "quoted-speech", "line-break")
+        assert f.reason_text
     assert a.restore() is a.text
 
 

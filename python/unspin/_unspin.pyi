@@ -252,7 +252,9 @@ class Finding:
     def score(self) -> float:
         """Probability of the decision taken (the restoration, or keeping)."""
     @property
-    def reason(self) -> Literal["restored", "context", "clean-document", "quoted-speech"]:
+    def reason(
+        self,
+    ) -> Literal["restored", "context", "clean-document", "other-spinner", "quoted-speech", "line-break"]:
         """Why it is restored or kept (as in the JSON records)."""
     @property
     def reason_text(self) -> str:

@@ -28,10 +28,32 @@ pub(crate) struct Judgement {
     pub quotes_spun: bool,
     /// The document's verdict by its own score (the tables' evidence with
     /// the general detector's, [`crate::detect`]) where `score` alone would
-    /// give the other: judged spun, it is not left alone as clean, and
-    /// `score` is the probability that the tables' spinner wrote it; judged
-    /// clean, it is left alone.
-    pub verdict: Option<bool>,
+    /// give another; `None` where it agrees.
+    pub verdict: Option<Verdict>,
+}
+
+impl Judgement {
+    /// Whether the document is left alone, nothing in it restored: it is
+    /// judged clean at `threshold`, or spun by another spinner.
+    pub fn left_alone(&self, threshold: f64) -> bool {
+        match self.verdict {
+            None => self.score < threshold,
+            Some(v) => v != Verdict::Spun,
+        }
+    }
+}
+
+/// A document's verdict where the tables' score alone would give another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Judged spun: not left alone, and [`Judgement::score`] is the
+    /// probability that the tables' spinner wrote it.
+    Spun,
+    /// Judged clean: left alone.
+    Clean,
+    /// Judged spun, but hardly by the tables' spinner (their forms in it
+    /// read as the author's): left alone.
+    OtherSpinner,
 }
 
 /// What the decisions of a document take from the whole of it, gathered

@@ -45,7 +45,7 @@ mod tuning;
 use std::ops::Range;
 
 pub(crate) use candidates::{Site, SiteCandidate};
-pub(crate) use evidence::{gather, presence, survey, Judgement, Outer, Survey, Tally};
+pub(crate) use evidence::{gather, presence, survey, Judgement, Outer, Survey, Tally, Verdict};
 pub(crate) use tuning::tuning;
 
 use crate::finding::{Reason, Terms};
@@ -160,6 +160,8 @@ pub(crate) fn decide(
                 if d.restore.is_none() {
                     d.reason = if silenced(&sites[i], judgement) {
                         Reason::QuotedSpeech
+                    } else if judgement.verdict == Some(Verdict::OtherSpinner) {
+                        Reason::OtherSpinner
                     } else if clean {
                         Reason::CleanDocument
                     } else {
@@ -175,14 +177,11 @@ pub(crate) fn decide(
 
 /// Whether a document of this judgement is left as written, every site
 /// kept whatever the second pass says: the model decides and the judgement
-/// is clean (its verdict, else a score under the threshold). Its second
-/// pass then changes nothing a caller reads but the findings listed, so a
-/// caller that lists no finding of a clean document need not decode it.
+/// leaves it alone ([`Judgement::left_alone`]). Its second pass then
+/// changes nothing a caller reads but the findings listed, so a caller that
+/// lists no finding of such a document need not decode it.
 fn judged_clean(settings: &Settings, judgement: Judgement) -> bool {
-    settings.mode == DecisionMode::Model
-        && judgement
-            .verdict
-            .map_or(judgement.score < settings.threshold, |spun| !spun)
+    settings.mode == DecisionMode::Model && judgement.left_alone(settings.threshold)
 }
 
 fn dictionary_only(sites: &[Site]) -> Decided {

@@ -67,6 +67,16 @@ pub(crate) struct Tuning {
     /// Penalty for an original present elsewhere when its spinner chooses
     /// per occurrence: it leaves some occurrences standing.
     pub occurrence_present_cost: f64,
+    /// The least probability that the tables' spinner wrote a document the
+    /// general detector judges spun and the tables clean for its sites to be
+    /// decided (see `Unspinner`'s `lifted`): below it, the tables' forms in
+    /// it read as its author's, and it is left alone. Chosen on the
+    /// generalization benchmark (`scripts/bench_generalize.py
+    /// --complete-vocabulary`, the defaults alone on whole articles of the
+    /// thesaurus spinners: 0.1 to 0.7 % of their garbling changed at 0.40 to
+    /// 0.94 precision with no floor, nothing from 0.2 on; passages of the
+    /// seed spinner's family restored alike from 0 to 0.2).
+    pub table_spinner_min: f64,
     /// The document score's bias, gain and per-word cost (see [`score`]).
     pub score_bias: f64,
     pub score_gain: f64,
@@ -103,6 +113,7 @@ pub(crate) const TUNING: Tuning = Tuning {
     thesaurus_vanish_gain: 0.0,
     thesaurus_score_weight: 0.4,
     occurrence_present_cost: 0.5,
+    table_spinner_min: 0.2,
     score_bias: score::BIAS,
     score_gain: score::GAIN,
     score_per_word: score::PER_WORD,
@@ -146,6 +157,7 @@ pub(crate) fn tuning() -> Tuning {
         get("THESAURUS_VANISH_GAIN", &mut t.thesaurus_vanish_gain);
         get("THESAURUS_SCORE_WEIGHT", &mut t.thesaurus_score_weight);
         get("OCCURRENCE_PRESENT_COST", &mut t.occurrence_present_cost);
+        get("TABLE_SPINNER_MIN", &mut t.table_spinner_min);
         get("SCORE_BIAS", &mut t.score_bias);
         get("SCORE_GAIN", &mut t.score_gain);
         get("SCORE_PER_WORD", &mut t.score_per_word);

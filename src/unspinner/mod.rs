@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use once_cell::sync::OnceCell;
 
-use crate::decide;
+use crate::decide::{self, Verdict};
 use crate::detect;
 use crate::dict::{Dictionary, Table, TableKind, DEFAULT_TABLES};
 use crate::error::Result;
@@ -220,9 +220,10 @@ impl Unspinner {
     /// [`Unspinner::analyze`] for a caller that reads of a document judged
     /// clean only its verdict, not its findings: the same score, table
     /// score, verdict, words, restorations and restored text, but a
-    /// document judged clean (nothing is restored in it) lists no finding,
-    /// and its sites are not decided, which is most of the work on clean
-    /// text. A document judged spun is analysed whole.
+    /// document left alone (judged clean, or spun by another spinner than
+    /// the tables': nothing is restored in it) lists no finding, and its
+    /// sites are not decided, which is most of the work on clean text. A
+    /// document whose restorations are decided is analysed whole.
     ///
     /// ```
     /// let u = unspin::Unspinner::builder().build().unwrap();
@@ -360,7 +361,7 @@ impl Unspinner {
         outer.judgement = lifted(outer.judgement, summary.score, &evidence, threshold);
         // The general lexicons, in a document judged spun: their sites'
         // originals and evidence too (as `analyze` decodes a second time).
-        let spun = summary.score >= self.settings.threshold;
+        let spun = !outer.judgement.left_alone(self.settings.threshold);
         if spun && self.general_dictionary().is_some() {
             let quotes_spun = Some(outer.judgement.quotes_spun);
             let mut wanted = decide::Survey::default();
@@ -534,7 +535,7 @@ impl Unspinner {
                 // and nothing to gain from one. Asked for only then: the
                 // first call compiles the lexicons (most of a second), which
                 // a run of clean documents never needs.
-                let spun = score >= self.settings.threshold;
+                let spun = !judged.left_alone(self.settings.threshold);
                 let general = (spun && self.settings.mode == DecisionMode::Model)
                     .then(|| self.general_dictionary())
                     .flatten();
@@ -633,13 +634,14 @@ impl Unspinner {
 }
 
 /// The judgement a decision is made with: the tables' own, with the verdict
-/// of the document's `score` where the tables' score would give the other,
-/// so that a document is left alone exactly when it is reported clean. A
-/// document judged spun by its score and clean by the tables is decided
-/// with the probability that the tables' spinner wrote it
-/// ([`detect::Evidence::table_spinner`]): high where the tables have too few
-/// forms to tell (a short passage), low where their many forms read as the
-/// author's and another spinner, or none, wrote it.
+/// of the document's `score` where the tables' score would give another. A
+/// document reported clean is left alone. One judged spun by its score and
+/// clean by the tables is decided with the probability that the tables'
+/// spinner wrote it ([`detect::Evidence::table_spinner`]), high where they
+/// have too few forms to tell (a short passage); where that probability is
+/// under [`decide::Tuning::table_spinner_min`] (their many forms read as the
+/// author's: another spinner, or none, wrote it) it is left alone too
+/// ([`Reason::OtherSpinner`]).
 fn lifted(
     table: decide::Judgement,
     score: f64,
@@ -648,13 +650,20 @@ fn lifted(
 ) -> decide::Judgement {
     let spun = score >= threshold;
     match (table.score >= threshold, spun) {
-        (false, true) => decide::Judgement {
-            score: evidence.table_spinner(table.score),
-            verdict: Some(true),
-            ..table
-        },
+        (false, true) => {
+            let score = evidence.table_spinner(table.score);
+            let verdict = match score >= decide::tuning().table_spinner_min {
+                true => Verdict::Spun,
+                false => Verdict::OtherSpinner,
+            };
+            decide::Judgement {
+                score,
+                verdict: Some(verdict),
+                ..table
+            }
+        }
         (true, false) => decide::Judgement {
-            verdict: Some(false),
+            verdict: Some(Verdict::Clean),
             ..table
         },
         _ => table,
@@ -711,15 +720,19 @@ mod tests {
             verdict: None,
         };
         // Judged spun by its score, not by the tables: decided, with the
-        // probability that the tables' spinner wrote it.
+        // probability that the tables' spinner wrote it, unless that is
+        // next to nothing.
         let j = lifted(table(1e-9), 0.9, &evidence, 0.5);
-        assert!(j.verdict == Some(true) && j.score < 0.01, "{j:?}");
+        assert!(
+            j.verdict == Some(Verdict::OtherSpinner) && j.score < 0.01,
+            "{j:?}"
+        );
         let j = lifted(table(0.4), 0.9, &evidence, 0.5);
-        assert!(j.verdict == Some(true) && j.score > 0.4, "{j:?}");
+        assert!(j.verdict == Some(Verdict::Spun) && j.score > 0.4, "{j:?}");
         // Judged clean by its score, spun by the tables (a threshold the
         // calibration moves across): left alone.
         let j = lifted(table(0.6), 0.4, &evidence, 0.5);
-        assert!(j.verdict == Some(false) && j.score == 0.6, "{j:?}");
+        assert!(j.verdict == Some(Verdict::Clean) && j.score == 0.6, "{j:?}");
         // Judged alike by both: the tables' judgement.
         for (t, s) in [(0.6, 0.9), (0.2, 0.3)] {
             let j = lifted(table(t), s, &evidence, 0.5);
@@ -796,7 +809,13 @@ mod tests {
             if verdict.findings().len() < whole.findings().len() {
                 assert!(verdict.findings().is_empty(), "{text}");
                 assert_eq!(whole.restorations().count(), 0, "{text}");
-                assert!(!whole.is_spun(), "{text}");
+                assert!(
+                    whole.findings().iter().all(|f| matches!(
+                        f.reason,
+                        Reason::CleanDocument | Reason::OtherSpinner | Reason::QuotedSpeech
+                    )),
+                    "{text}"
+                );
                 skipped += 1;
             } else {
                 assert_eq!(whole.findings(), verdict.findings(), "{text}");
