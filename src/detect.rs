@@ -268,7 +268,7 @@ impl Default for Evidence {
 pub const TABLE_SETTLES: f64 = 0.98;
 
 /// Words read before the general evidence may stop.
-pub const SETTLE_WORDS: usize = 150;
+pub const SETTLE_WORDS: usize = 100;
 /// The general evidence's log-odds beyond which (either way) its verdict is
 /// settled: a probability of 0.12 or 0.88. Past the first words a text's
 /// log-odds move away from the verdict's edge as it goes on (the density
