@@ -102,19 +102,26 @@ pub(crate) fn decide(
     clean_sites: bool,
 ) -> Decided {
     let given = outer.map(|o| o.judgement).or(given);
+    // The judgement alone, no site decided.
+    let undecided = |judgement| Decided {
+        judgement,
+        sites: Vec::new(),
+        candidates: Vec::new(),
+    };
     if sites.is_empty() {
-        return Decided {
-            judgement: given.unwrap_or(Judgement {
-                score: 0.0,
-                quotes_spun: true,
-                verdict: None,
-            }),
-            sites: Vec::new(),
-            candidates: Vec::new(),
-        };
+        return undecided(given.unwrap_or(Judgement {
+            score: 0.0,
+            quotes_spun: true,
+            verdict: None,
+        }));
     }
     if settings.mode == DecisionMode::Dictionary {
         return dictionary_only(sites);
+    }
+    // A judgement known beforehand to leave the document alone needs no
+    // pass at all.
+    if let Some(j) = given.filter(|&j| !clean_sites && judged_clean(settings, j)) {
+        return undecided(j);
     }
     let t = tuning();
     let p = Prelude::new(text, tokens, lexemes, sites, vocab);
@@ -134,11 +141,7 @@ pub(crate) fn decide(
         }
     };
     if !clean_sites && judged_clean(settings, judgement) {
-        return Decided {
-            judgement,
-            sites: Vec::new(),
-            candidates: Vec::new(),
-        };
+        return undecided(judgement);
     }
     // Pass 2: the prior of each site from the document score, the form's
     // weight, and the evidence of the form's other occurrences.
