@@ -1,7 +1,7 @@
 //! The general detector's rarity map (`dictionaries/rarity.tsv`, format in
 //! [`crate::detect`]) in the word ids of a language model: for each word,
-//! its log10 ratio and its commoner synonyms as ids. `build.rs` makes the shipped model's, so
-//! that no run reads the file's 25,000 lines nor looks up a synonym's id
+//! its log10 ratio and its commonest synonyms as ids. `build.rs` makes the shipped model's, so
+//! that no run reads the file's 29,000 lines nor looks up a synonym's id
 //! each time a text holds the word; another model's is made on its first
 //! use. Shared with `build.rs`, so it depends on nothing of the crate.
 
@@ -53,7 +53,7 @@ impl Map {
         }
     }
 
-    /// The commoner synonyms of `word` (possibly none the model knows)
+    /// The commonest synonyms of `word` (possibly none the model knows)
     /// and its log10 ratio, when the map holds it.
     pub fn get(&self, word: u32) -> Option<(&[u32], f32)> {
         let line = (*self.line.get(word as usize)?).checked_sub(1)? as usize;

@@ -89,8 +89,8 @@ def main():
         f.write("# From general-wordnet.tsv and general-moby.tsv (licences: dictionaries/README.md) and the\n")
         f.write("# unigrams of model/en-us.unspin-lm.bin (model/README.md). Format: src/detect.rs.\n")
         f.write(wordnet_notice())
-        for form, ratio, commoner in rows:
-            f.write("%s\t%.2f\t%s\n" % (form, ratio, " | ".join(commoner)))
+        for form, ratio, commonest in rows:
+            f.write("%s\t%.2f\t%s\n" % (form, ratio, " | ".join(commonest)))
     os.replace(tmp, args.out)
     print("%d words written to %s" % (len(rows), args.out))
 
