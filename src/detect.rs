@@ -151,11 +151,39 @@ struct Scratch {
     queries: Vec<Query>,
     /// Their answers.
     answers: Vec<f32>,
-    /// By word: how many synonyms it is weighed against and its rarity
-    /// class (none when it is not a lower-case word of the map).
-    weighed: Vec<Option<(u8, u8)>>,
+    /// By word: where its answers are (none for a word the model does
+    /// not know).
+    asked: Vec<Option<Asked>>,
     /// One word's synonyms, as model ids.
     synonyms: Vec<WordId>,
+}
+
+/// Where the answers about one word of a sentence are among its queries.
+#[derive(Clone, Copy)]
+struct Asked {
+    /// Its unigram.
+    uni: usize,
+    /// It after the two words before it, when the model knows both.
+    left: Option<usize>,
+    /// The next word after it; the next word's unigram follows.
+    right: Option<usize>,
+    /// Its margin's, when it is weighed against its synonyms.
+    weighed: Option<Weighed>,
+}
+
+/// Where the answers of a word weighed against its synonyms are.
+#[derive(Clone, Copy)]
+struct Weighed {
+    /// How many synonyms it is weighed against.
+    synonyms: u8,
+    /// Its rarity class.
+    class: u8,
+    /// The first answer of the first synonym's context; each context
+    /// asks as many questions, one after the other.
+    first: usize,
+    /// The first answer of its own context (the rest are its right fit's
+    /// and the left fit's of the word two after).
+    own_first: usize,
 }
 
 /// The fitted detector (`dictionaries/detector.tsv`).
@@ -328,7 +356,11 @@ impl Evidence {
                 TokenKind::Space if piece.contains('\n') => {
                     self.end_sentence(&mut s, map, lm);
                 }
-                _ => {}
+                _ => continue,
+            }
+            // Settled: the rest of the text would not be read.
+            if self.settled {
+                return;
             }
         }
         self.end_sentence(&mut s, map, lm);
@@ -358,11 +390,11 @@ impl Evidence {
             lower,
             queries,
             answers,
-            weighed,
+            asked,
             synonyms,
         } = s;
         queries.clear();
-        weighed.clear();
+        asked.clear();
         let known = |j: usize| ids.get(j).copied().flatten();
         let before = |i: usize| {
             [
@@ -370,64 +402,94 @@ impl Evidence {
                 i.checked_sub(1).and_then(known),
             ]
         };
+        let ask = |queries: &mut Vec<Query>, history, word| {
+            queries.push(lm.query(history, Some(word)));
+            queries.len() - 1
+        };
         for (i, id) in ids.iter().enumerate() {
             let Some(own) = *id else {
-                weighed.push(None);
+                asked.push(None);
                 continue;
             };
             let [p2, p1] = before(i);
             let next = known(i + 1);
-            queries.push(lm.query([None, None], Some(own)));
-            if let (Some(a), Some(b)) = (p2, p1) {
-                queries.push(lm.query([Some(a), Some(b)], Some(own)));
-            }
-            if let Some(n) = next {
-                queries.push(lm.query([None, Some(own)], Some(n)));
-                queries.push(lm.query([None, None], Some(n)));
-            }
-            let field = map.get(own).filter(|_| lower[i]);
-            synonyms.clear();
-            synonyms.extend(field.into_iter().flat_map(|(ids, _)| ids));
-            synonyms.truncate(u8::MAX.into());
-            weighed.push(field.map(|(_, class)| (synonyms.len() as u8, class)));
-            if field.is_some() {
-                for &c in synonyms.iter().chain([own].iter()) {
+            let uni = ask(queries, [None, None], own);
+            let left = p2
+                .zip(p1)
+                .map(|(a, b)| ask(queries, [Some(a), Some(b)], own));
+            let right = next.map(|n| {
+                let at = ask(queries, [None, Some(own)], n);
+                ask(queries, [None, None], n);
+                at
+            });
+            // Only a lower-case word is looked up (a capitalised one may be
+            // a name).
+            let field = lower[i].then(|| map.get(own)).flatten();
+            let mut weighed = None;
+            if let Some((ids, class)) = field {
+                synonyms.clear();
+                synonyms.extend(ids.iter().take(u8::MAX.into()));
+                // The word's own context asks what is asked already (its
+                // left fit, its right fit, the left fit of the word two
+                // after), bar the history of one word.
+                let own_first = match (p2, p1) {
+                    (Some(_), Some(_)) => left.unwrap_or(uni),
+                    (_, Some(b)) => ask(queries, [None, Some(b)], own),
+                    _ => uni,
+                };
+                let first = queries.len();
+                for &c in synonyms.iter() {
                     in_context(lm, [p2, p1], c, [next, known(i + 2)], queries);
                 }
+                weighed = Some(Weighed {
+                    synonyms: synonyms.len() as u8,
+                    class,
+                    first,
+                    own_first,
+                });
             }
+            asked.push(Some(Asked {
+                uni,
+                left,
+                right,
+                weighed,
+            }));
         }
         answers.clear();
         lm.log10_probs(queries, answers);
-        let mut answers = answers.iter().copied();
-        let mut take = || answers.next().unwrap_or(0.0);
-        for (i, id) in ids.iter().enumerate() {
-            if id.is_none() {
+        let answer = |at: usize| answers.get(at).copied().unwrap_or(0.0);
+        for (i, a) in asked.iter().enumerate() {
+            let Some(a) = *a else {
                 self.left[SIDES - 1] += 1;
                 self.right[SIDES - 1] += 1;
                 self.margin[MARGINS - 1] += 1;
                 continue;
-            }
-            let [p2, p1] = before(i);
-            let next = known(i + 1);
-            let uni = take();
+            };
+            let uni = answer(a.uni);
             let class = bin(uni, &UNIGRAM_EDGES) * FITS;
-            let left = p2.zip(p1).map(|_| take() - uni);
+            let left = a.left.map(|at| answer(at) - uni);
             self.left[class + left.map_or(FITS - 1, |x| bin(x, &FIT_EDGES))] += 1;
-            let right = next.map(|_| {
-                let p = take();
-                p - take()
-            });
+            let right = a.right.map(|at| answer(at) - answer(at + 1));
             self.right[class + right.map_or(FITS - 1, |x| bin(x, &FIT_EDGES))] += 1;
-            // Each candidate's context is as many answers as it asked: the
-            // word, and each of the two after it the model knows.
-            let asked = 1
-                + usize::from(next.is_some())
-                + usize::from(next.is_some() && known(i + 2).is_some());
-            let mut context = || (0..asked).map(|_| take()).sum::<f32>();
-            let margin = weighed[i].map(|(n, class)| {
-                let best = (0..n).map(|_| context()).fold(f32::NEG_INFINITY, f32::max);
-                let m = (best - context()).min(MARGIN_MAX);
-                usize::from(class) * MARGIN_BINS + bin(m, &MARGIN_EDGES)
+            let margin = a.weighed.map(|w| {
+                // Each context is as many answers as it asked: the word,
+                // and each of the two after it the model knows.
+                let next = known(i + 1);
+                let n2 = next.and(known(i + 2));
+                let per = 1 + usize::from(next.is_some()) + usize::from(n2.is_some());
+                let sum = |at: [usize; 3]| at[..per].iter().map(|&j| answer(j)).sum::<f32>();
+                let best = (0..usize::from(w.synonyms))
+                    .map(|k| {
+                        let at = w.first + k * per;
+                        sum([at, at + 1, at + 2])
+                    })
+                    .fold(f32::NEG_INFINITY, f32::max);
+                // The own context's third answer is the left fit of the
+                // word two after, asked with the same history.
+                let third = n2.and_then(|_| asked.get(i + 2).copied().flatten()?.left);
+                let own = sum([w.own_first, a.right.unwrap_or(0), third.unwrap_or(0)]);
+                let m = (best - own).min(MARGIN_MAX);
+                usize::from(w.class) * MARGIN_BINS + bin(m, &MARGIN_EDGES)
             });
             self.margin[margin.unwrap_or(MARGINS - 1)] += 1;
         }
