@@ -84,10 +84,14 @@ pub(crate) fn word_value(word: &str) -> Option<u64> {
 
 fn value_among(words: &[(&str, u64)], word: &str) -> Option<u64> {
     // Called for nearly every short word of a text: most are turned away
-    // by their first letter and length before the list is walked.
-    let first = word.as_bytes().first()?.to_ascii_lowercase();
-    let lengths = match first {
-        b'a'..=b'z' => FIRST_LETTER_LENGTHS[usize::from(first - b'a')],
+    // by their first two letters and length before the list is walked
+    // (`the`, the commonest, starts as `three` does, but is shorter).
+    let letter = |i: usize| match word.as_bytes().get(i)?.to_ascii_lowercase() {
+        b @ b'a'..=b'z' => Some(usize::from(b - b'a')),
+        _ => None,
+    };
+    let lengths = match (letter(0), letter(1)) {
+        (Some(a), Some(b)) => FIRST_LETTERS_LENGTHS[a][b],
         _ => 0,
     };
     if word.len() >= 32 || lengths >> word.len() & 1 == 0 {
@@ -99,14 +103,15 @@ fn value_among(words: &[(&str, u64)], word: &str) -> Option<u64> {
         .map(|&(_, v)| v)
 }
 
-/// For each letter `a` to `z`, the lengths (as bits) of the number words
-/// that start with it.
-const FIRST_LETTER_LENGTHS: [u32; 26] = {
-    let mut m = [0u32; 26];
+/// For each two letters `a` to `z`, the lengths (as bits) of the number
+/// words that start with them (every number word has two letters or more,
+/// all lower-case ASCII).
+const FIRST_LETTERS_LENGTHS: [[u32; 26]; 26] = {
+    let mut m = [[0u32; 26]; 26];
     let mut i = 0;
     while i < NUMBER_WORDS.len() {
         let w = NUMBER_WORDS[i].0.as_bytes();
-        m[(w[0] - b'a') as usize] |= 1 << w.len();
+        m[(w[0] - b'a') as usize][(w[1] - b'a') as usize] |= 1 << w.len();
         i += 1;
     }
     m
@@ -191,7 +196,7 @@ fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
     match t.kind {
         TokenKind::Number => true,
         TokenKind::Word => {
-            s.bytes().take_while(u8::is_ascii_digit).count() >= 1 || spelled_value(s).is_some()
+            s.as_bytes().first().is_some_and(u8::is_ascii_digit) || spelled_value(s).is_some()
         }
         _ => false,
     }
@@ -336,6 +341,7 @@ mod tests {
         for (w, v) in NUMBER_WORDS {
             assert_eq!(word_value(w), Some(v));
             assert_eq!(word_value(&w.to_uppercase()), Some(v));
+            assert_eq!(word_value(&(w[..1].to_uppercase() + &w[1..])), Some(v));
             assert_eq!(word_value(&format!("{w}s")), None);
             assert_eq!(word_value(&w[1..]), None);
         }
