@@ -156,9 +156,11 @@ pub(crate) fn unigram(
 /// the next: news shares most of its words across documents, and looking a
 /// word up in the dictionary and the model costs several scattered reads.
 ///
-/// A direct-mapped cache with the spelling stored in the slot, so that a
-/// lookup reads one cache line. Spellings longer than a slot holds are
-/// looked up every time.
+/// A two-way set-associative cache with the spelling stored in the slot,
+/// so that a lookup reads one cache line (a set of two slots): a spelling
+/// whose slot another common one holds keeps its own beside it, where a
+/// cache of one way a set looked both up again by turns. Spellings longer
+/// than a slot holds are looked up every time.
 ///
 /// Taken by [`Memo::take`] and given back by [`Memo::put_back`].
 #[derive(Default)]
@@ -166,8 +168,8 @@ pub(crate) struct Memo {
     /// The dictionary and model the lexemes belong to (their serials; 0 is
     /// none).
     owner: (u64, u64),
-    /// `2^SLOTS_LOG2` slots once the memo is first used.
-    slots: Vec<Slot>,
+    /// `2^SLOTS_LOG2` slots, in sets of two, once the memo is first used.
+    sets: Vec<Set>,
     /// Scratch for normalizing.
     buf: String,
 }
@@ -190,6 +192,11 @@ impl Slot {
 
 const _: () = assert!(std::mem::size_of::<Slot>() == 32);
 
+/// Two slots, the more recently used first, in one cache line.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Set([Slot; 2]);
+
 thread_local! {
     static MEMO: std::cell::RefCell<Memo> = Default::default();
 }
@@ -203,9 +210,10 @@ impl Memo {
     pub(crate) fn take(dict: &Dictionary, model: &LanguageModel) -> Memo {
         let mut memo = MEMO.with_borrow_mut(std::mem::take);
         let owner = (dict.serial(), model.serial());
-        if memo.owner != owner || memo.slots.is_empty() {
-            memo.slots.clear();
-            memo.slots.resize(1 << Memo::SLOTS_LOG2, Slot::default());
+        if memo.owner != owner || memo.sets.is_empty() {
+            memo.sets.clear();
+            memo.sets
+                .resize(1 << (Memo::SLOTS_LOG2 - 1), Set::default());
             memo.owner = owner;
         }
         memo
@@ -216,21 +224,21 @@ impl Memo {
         MEMO.with_borrow_mut(|memo| *memo = self);
     }
 
-    /// The slot of a spelling, if it fits one.
+    /// The set of a spelling, if it fits a slot.
     #[inline]
-    fn slot(bytes: &[u8]) -> Option<usize> {
+    fn set(bytes: &[u8]) -> Option<usize> {
         (1..=Slot::KEY).contains(&bytes.len()).then(|| {
             let mut h = rustc_hash::FxHasher::default();
             h.write(bytes);
-            (h.finish() >> (64 - Memo::SLOTS_LOG2)) as usize
+            (h.finish() >> (64 - (Memo::SLOTS_LOG2 - 1))) as usize
         })
     }
 
     /// Starts reading the slot of `written`, ahead of [`Memo::lexeme`].
     #[inline]
     pub(crate) fn prefetch(&self, written: &str) {
-        if let Some(slot) = Memo::slot(written.as_bytes()).and_then(|i| self.slots.get(i)) {
-            crate::model::prefetch(slot);
+        if let Some(set) = Memo::set(written.as_bytes()).and_then(|i| self.sets.get(i)) {
+            crate::model::prefetch(set);
         }
     }
 
@@ -242,10 +250,15 @@ impl Memo {
         model: &LanguageModel,
     ) -> Lexeme {
         let bytes = written.as_bytes();
-        let slot = Memo::slot(bytes);
-        if let Some(s) = slot.and_then(|i| self.slots.get(i)) {
-            if &s.key[..s.len as usize] == bytes {
-                return s.lexeme;
+        let set = Memo::set(bytes);
+        if let Some(Set([first, second])) = set.and_then(|i| self.sets.get_mut(i)) {
+            if &first.key[..first.len as usize] == bytes {
+                return first.lexeme;
+            }
+            if &second.key[..second.len as usize] == bytes {
+                // The more recently used first.
+                std::mem::swap(first, second);
+                return first.lexeme;
             }
         }
         self.buf.clear();
@@ -257,10 +270,12 @@ impl Memo {
             },
             lm: model.word_id(&self.buf),
         };
-        if let Some(s) = slot.and_then(|i| self.slots.get_mut(i)) {
-            s.key[..bytes.len()].copy_from_slice(bytes);
-            s.len = bytes.len() as u8;
-            s.lexeme = lexeme;
+        if let Some(Set([first, second])) = set.and_then(|i| self.sets.get_mut(i)) {
+            // The less recently used of the two gives way.
+            *second = *first;
+            first.key[..bytes.len()].copy_from_slice(bytes);
+            first.len = bytes.len() as u8;
+            first.lexeme = lexeme;
         }
         lexeme
     }
@@ -270,6 +285,37 @@ impl Memo {
 mod tests {
     use super::*;
     use crate::tokenize::tokenize;
+
+    #[test]
+    fn the_memo_gives_each_spelling_its_own_lexeme_however_many_share_a_set() {
+        let dict = Dictionary::builtin(crate::dict::DEFAULT_TABLES).unwrap();
+        let model = LanguageModel::shipped();
+        // More spellings than the memo has slots, known and unknown, each
+        // met several times in different orders.
+        let words: Vec<String> = (0..150_000)
+            .map(|i| match i % 3 {
+                0 => format!("w{i}"),
+                1 => model.word(i).map_or(format!("x{i}"), str::to_string),
+                _ => format!("Said{}", i % 50),
+            })
+            .collect();
+        for round in 0..3 {
+            let text: String = match round {
+                1 => words.iter().rev().map(|w| format!("{w} ")).collect(),
+                _ => words.iter().map(|w| format!("{w} ")).collect(),
+            };
+            let tokens = tokenize(&text);
+            let lex = lexemes(&text, &tokens, &dict, model);
+            for (t, l) in tokens.iter().zip(lex.iter()) {
+                if t.kind == TokenKind::Space {
+                    continue;
+                }
+                let normalized = crate::tokenize::normalize(&text[t.span.clone()]);
+                assert_eq!(l.lm, model.word_id(&normalized), "{normalized}");
+                assert_eq!(l.dict.id, dict.word_id(&normalized), "{normalized}");
+            }
+        }
+    }
 
     #[test]
     fn each_word_is_looked_up_as_normalized() {
