@@ -46,6 +46,10 @@ pub enum Reason {
     /// tables: their forms in it read as its author's (another spinner's
     /// text, or a clean one the general detector misjudges).
     OtherSpinner,
+    /// Kept: a candidate reads better, but its probability is under the
+    /// least asked for a restoration ([`crate::Builder::min_confidence`],
+    /// `--min-confidence`).
+    Unsure,
     /// Kept: inside quoted speech, which this document's spinner left alone.
     QuotedSpeech,
     /// Kept: the form runs across a line break, and the original (one
@@ -65,6 +69,9 @@ impl Reason {
             Reason::CleanDocument => "kept: the document is judged clean",
             Reason::OtherSpinner => {
                 "kept: the document reads spun, but not by the spinner whose forms these are"
+            }
+            Reason::Unsure => {
+                "kept: a candidate reads better, but not with the confidence asked for"
             }
             Reason::QuotedSpeech => "kept: quoted speech, which this document's spinner left alone",
             Reason::LineBreak => {

@@ -38,7 +38,7 @@ pub struct FindingRecord<'a> {
     /// Probability that the text is right as written.
     pub keep: f64,
     /// Why it is restored or kept (`restored`, `context`,
-    /// `clean-document`, `other-spinner`, `quoted-speech`, `line-break`).
+    /// `clean-document`, `other-spinner`, `unsure`, `quoted-speech`, `line-break`).
     pub reason: Reason,
     /// All candidates, best first.
     pub candidates: &'a [Candidate],

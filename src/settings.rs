@@ -24,4 +24,8 @@ pub struct Settings {
     pub threshold: f64,
     /// How restorations are decided.
     pub mode: DecisionMode,
+    /// The least probability of a candidate for it to be restored, in
+    /// [0, 1]: 0 (the default) restores wherever the decision prefers a
+    /// candidate; higher values trade restorations for precision.
+    pub min_confidence: f64,
 }

@@ -605,3 +605,51 @@ fn an_endless_stream_of_nul_bytes_is_refused_at_offset_0() {
         .code(2)
         .stderr(predicate::str::contains("NUL byte at offset 9"));
 }
+
+/// `--min-confidence P` keeps a restoration whose candidate is less likely
+/// than P, with the reason `unsure`; what it restores is at least that
+/// likely, and a value outside [0, 1] is a usage error.
+#[test]
+fn min_confidence_keeps_doubtful_restorations_as_unsure() {
+    let text = "Trump mentioned the navy motion in the Center East was one in all the largest. \
+                Officials stated the assault was a response.\n";
+    let run = |p: &str| -> Vec<serde_json::Value> {
+        let out = unspin()
+            .args(["check", "--format", "json", "--min-confidence", p])
+            .write_stdin(text)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"].as_array().unwrap().clone()
+    };
+    let (all, sure) = (run("0"), run("0.99"));
+    assert_eq!(all.len(), sure.len());
+    let restored = |f: &serde_json::Value| !f["original"].is_null();
+    let mut unsure = 0;
+    for (a, s) in all.iter().zip(&sure) {
+        if restored(s) {
+            assert!(s["score"].as_f64().unwrap() >= 0.99, "{s}");
+            assert_eq!(a, s);
+        } else if restored(a) {
+            assert_eq!(s["reason"], "unsure", "{s}");
+            assert!(a["score"].as_f64().unwrap() < 0.99, "{a}");
+            unsure += 1;
+        }
+    }
+    assert!(unsure > 0, "the text has a restoration under 0.99");
+    unspin()
+        .args(["check", "--all", "--min-confidence", "0.99"])
+        .write_stdin("Officials stated the assault was a response.\n")
+        .assert()
+        .stdout(predicate::str::contains(
+            "<stdin>:1:22: assault (kept, unsure: attack 0.",
+        ));
+    unspin()
+        .args(["check", "--min-confidence", "1.5"])
+        .write_stdin(text)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "minimum confidence 1.5 is not in [0, 1]",
+        ));
+}

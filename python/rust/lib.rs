@@ -78,6 +78,7 @@ struct Unspinner {
     max_bytes: Option<usize>,
     thesauri: Vec<PathBuf>,
     thesaurus_keys: &'static str,
+    min_confidence: f64,
 }
 
 /// A text taken from Python: its UTF-8 form, and the object itself (handed
@@ -307,9 +308,10 @@ impl Unspinner {
     /// names such as `"news-spinner"` or `"tortured-phrases"`, or a
     /// comma-separated string; `()` for none), extra table files `dicts`,
     /// the document spin `threshold`, and spun forms to `allow` (left alone,
-    /// any case).
+    /// any case); `min_confidence`, the least probability of a restored
+    /// candidate.
     #[new]
-    #[pyo3(signature = (tables=None, dicts=None, threshold=unspin::DEFAULT_THRESHOLD, allow=None, *, decide="model", max_bytes=Some(DEFAULT_MAX_BYTES), thesauri=None, thesaurus_keys="first"))]
+    #[pyo3(signature = (tables=None, dicts=None, threshold=unspin::DEFAULT_THRESHOLD, allow=None, *, decide="model", max_bytes=Some(DEFAULT_MAX_BYTES), thesauri=None, thesaurus_keys="first", min_confidence=0.0))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -321,6 +323,7 @@ impl Unspinner {
         max_bytes: Option<usize>,
         thesauri: Option<&Bound<'_, PyAny>>,
         thesaurus_keys: &str,
+        min_confidence: f64,
     ) -> PyResult<Unspinner> {
         let tables = match tables {
             None => None,
@@ -353,7 +356,10 @@ impl Unspinner {
                 )))
             }
         };
-        let mut b = RsUnspinner::builder().threshold(threshold).mode(mode);
+        let mut b = RsUnspinner::builder()
+            .threshold(threshold)
+            .min_confidence(min_confidence)
+            .mode(mode);
         if let Some(t) = &tables {
             b = b.builtin_tables(t.iter().cloned());
         }
@@ -381,6 +387,7 @@ impl Unspinner {
                 unspin::thesaurus::KeyMode::First => "first",
                 unspin::thesaurus::KeyMode::All => "all",
             },
+            min_confidence,
         })
     }
 
@@ -654,6 +661,12 @@ impl Unspinner {
         self.thesaurus_keys
     }
 
+    /// The least probability of a candidate for it to be restored.
+    #[getter]
+    fn min_confidence(&self) -> f64 {
+        self.min_confidence
+    }
+
     /// Pickles as the settings: the receiving process builds its own.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
@@ -668,6 +681,7 @@ impl Unspinner {
             s.max_bytes,
             s.thesauri.clone(),
             s.thesaurus_keys,
+            s.min_confidence,
         );
         (cls, args).into_pyobject(py)
     }
@@ -683,6 +697,9 @@ impl Unspinner {
             parts.push(format!("dicts={d:?}"));
         }
         parts.push(format!("threshold={}", self.threshold));
+        if self.min_confidence != 0.0 {
+            parts.push(format!("min_confidence={}", self.min_confidence));
+        }
         if !self.allow.is_empty() {
             parts.push(format!("allow={:?}", self.allow));
         }
@@ -1032,7 +1049,7 @@ impl Finding {
     }
 
     /// Why it is restored or kept: `"restored"`, `"context"`,
-    /// `"clean-document"`, `"other-spinner"`, `"quoted-speech"` or
+    /// `"clean-document"`, `"other-spinner"`, `"unsure"`, `"quoted-speech"` or
     /// `"line-break"` (as in the JSON records).
     #[getter]
     fn reason(&self) -> String {

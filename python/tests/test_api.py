@@ -51,7 +51,7 @@ def test_a_kept_finding_has_no_restoration_and_scores_keeping():
     assert kept, a.findings
     for f in kept:
         assert f.restoration is None and f.original is None and f.score == f.keep
-        assert f.reason in ("context", "clean-document", "other-spinner", "quoted-speech", "line-break")
+        assert f.reason in ("context", "clean-document", "other-spinner", "unsure", "quoted-speech", "line-break")
         assert f.reason_text
     assert a.restore() is a.text
 
@@ -115,6 +115,25 @@ def test_an_unspinner_pickles_as_its_settings_and_works_after(tmp_path):
     assert v.fix(SPUN) == u.fix(SPUN)
     # The same settings unpickled twice in a process build once.
     assert pickle.loads(pickle.dumps(u)) is v
+
+
+def test_min_confidence_keeps_doubtful_restorations_and_pickles():
+    text = "Officials stated the assault was a response."
+    u = unspin.Unspinner(min_confidence=0.99)
+    assert u.min_confidence == 0.99 and "min_confidence=0.99" in repr(u)
+    assert unspin.Unspinner().min_confidence == 0.0
+    every = {f.spun: f for f in unspin.Unspinner().analyze(text).restorations}
+    sure = u.analyze(text)
+    assert 0 < len(sure.restorations) < len(every)
+    for f in sure.findings:
+        if f.is_restored:
+            assert f.score >= 0.99
+        elif f.spun in every:
+            assert f.reason == "unsure" and every[f.spun].score < 0.99
+    v = pickle.loads(pickle.dumps(u))
+    assert v.min_confidence == 0.99 and v.fix(text) == u.fix(text)
+    with pytest.raises(unspin.UnspinError, match="minimum confidence 1.5"):
+        unspin.Unspinner(min_confidence=1.5)
 
 
 def test_unpickling_with_table_files_reads_them_again(tmp_path):

@@ -72,6 +72,7 @@ def _rebuild(
     max_bytes: Optional[int],
     thesauri: Sequence[str] = (),
     thesaurus_keys: str = "first",
+    min_confidence: float = 0.0,
 ) -> Unspinner:
     """Builds an unspinner from pickled settings (see ``Unspinner.__reduce__``).
 
@@ -84,6 +85,7 @@ def _rebuild(
         tuple(allow),
         decide,
         max_bytes,
+        min_confidence,
     )
     if not dicts and not thesauri:
         u = _built.get(key)
@@ -98,6 +100,7 @@ def _rebuild(
         max_bytes=max_bytes,
         thesauri=list(thesauri),
         thesaurus_keys=thesaurus_keys,
+        min_confidence=min_confidence,
     )
     if not dicts and not thesauri:
         _built[key] = u

@@ -36,6 +36,7 @@ class Unspinner:
         max_bytes: Optional[int] = 67108864,
         thesauri: Union[None, _Path, Iterable[_Path]] = (),
         thesaurus_keys: Literal["first", "all"] = "first",
+        min_confidence: float = 0.0,
     ) -> None:
         """Builds an unspinner.
 
@@ -59,6 +60,9 @@ class Unspinner:
             thesaurus_keys: ``"first"`` (only a line's first member is replaced,
                 one choice per article) or ``"all"`` (every member, a fresh
                 choice per occurrence).
+            min_confidence: the least probability of a candidate for it to be
+                restored, in [0, 1] (0: wherever the decision prefers one);
+                a site kept for it has the reason ``"unsure"``.
 
         Raises:
             UnspinError: a malformed table, an unknown table name, a threshold
@@ -84,6 +88,8 @@ class Unspinner:
         """The spinners' thesaurus files, as pathlib.Path."""
     @property
     def thesaurus_keys(self) -> Literal["first", "all"]: ...
+    @property
+    def min_confidence(self) -> float: ...
     def analyze(self, text: str) -> Analysis:
         """Finds the spun forms in ``text``, scores the document and decides
         each restoration.
@@ -254,7 +260,7 @@ class Finding:
     @property
     def reason(
         self,
-    ) -> Literal["restored", "context", "clean-document", "other-spinner", "quoted-speech", "line-break"]:
+    ) -> Literal["restored", "context", "clean-document", "other-spinner", "unsure", "quoted-speech", "line-break"]:
         """Why it is restored or kept (as in the JSON records)."""
     @property
     def reason_text(self) -> str:

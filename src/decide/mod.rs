@@ -160,6 +160,15 @@ pub(crate) fn decide(
                 if clean {
                     d.restore = None;
                 }
+                // Compared as reported (to four places), so that a finding
+                // listed at the minimum is restored.
+                let unsure = d.restore.is_some_and(|c| {
+                    crate::score::round4(candidates[d.candidates.start + c].0)
+                        < settings.min_confidence
+                });
+                if unsure {
+                    d.restore = None;
+                }
                 if d.restore.is_none() {
                     d.reason = if silenced(&sites[i], judgement) {
                         Reason::QuotedSpeech
@@ -167,6 +176,8 @@ pub(crate) fn decide(
                         Reason::OtherSpinner
                     } else if clean {
                         Reason::CleanDocument
+                    } else if unsure {
+                        Reason::Unsure
                     } else {
                         Reason::Context
                     };

@@ -75,6 +75,7 @@ impl Default for Builder {
             settings: Settings {
                 threshold: DEFAULT_THRESHOLD,
                 mode: DecisionMode::Model,
+                min_confidence: 0.0,
             },
             allow: HashSet::new(),
         }
@@ -116,6 +117,21 @@ impl Builder {
         self
     }
 
+    /// Sets the least probability of a candidate for it to be restored (0,
+    /// the default, restores wherever the decision prefers a candidate). A
+    /// site kept for it has the reason [`crate::Reason::Unsure`].
+    ///
+    /// ```
+    /// let sure = unspin::Unspinner::builder().min_confidence(0.999).build().unwrap();
+    /// let a = sure.analyze("Trump mentioned the navy motion in the Center East.");
+    /// assert!(a.findings().iter().all(|f| f.restoration.is_none()
+    ///     || f.candidates[f.restoration.unwrap()].score >= 0.999));
+    /// ```
+    pub fn min_confidence(mut self, p: f64) -> Self {
+        self.settings.min_confidence = p;
+        self
+    }
+
     /// Sets how restorations are decided.
     pub fn mode(mut self, mode: DecisionMode) -> Self {
         self.settings.mode = mode;
@@ -150,6 +166,16 @@ impl Builder {
                 path: PathBuf::from("<settings>"),
                 line: 0,
                 message: format!("threshold {} is not in [0, 1]", self.settings.threshold),
+            });
+        }
+        if !(0.0..=1.0).contains(&self.settings.min_confidence) {
+            return Err(crate::Error::Config {
+                path: PathBuf::from("<settings>"),
+                line: 0,
+                message: format!(
+                    "minimum confidence {} is not in [0, 1]",
+                    self.settings.min_confidence
+                ),
             });
         }
         let (spinner, general): (Vec<Table>, Vec<Table>) = tables
@@ -676,6 +702,40 @@ mod tests {
 
     fn unspinner() -> Unspinner {
         Unspinner::builder().build().unwrap()
+    }
+
+    /// A minimum confidence takes away the restorations under it, marks
+    /// them `Unsure`, and changes nothing else.
+    #[test]
+    fn min_confidence_keeps_what_is_under_it_and_nothing_else() {
+        let text = include_str!("../../corpus/seeds/002_e90d1dc293122756.txt");
+        let all = unspinner().analyze(text);
+        let mut before = usize::MAX;
+        for p in [0.5, 0.9, 0.99] {
+            let u = Unspinner::builder().min_confidence(p).build().unwrap();
+            let a = u.analyze(text);
+            assert_eq!(a.findings().len(), all.findings().len());
+            for (f, g) in all.findings().iter().zip(a.findings()) {
+                match (f.restored(), g.restored()) {
+                    (_, Some(c)) => {
+                        assert!(c.score >= p, "{g:?}");
+                        assert_eq!(f, g);
+                    }
+                    (Some(c), None) => {
+                        assert!(c.score < p, "{f:?}");
+                        assert_eq!(g.reason, Reason::Unsure);
+                    }
+                    (None, None) => assert_eq!(f, g),
+                }
+            }
+            let n = a.restorations().count();
+            assert!(n <= before && n > 0, "{p}: {n}");
+            before = n;
+        }
+        assert!(before < all.restorations().count());
+        for bad in [-0.1, 1.5, f64::NAN] {
+            assert!(Unspinner::builder().min_confidence(bad).build().is_err());
+        }
     }
 
     #[test]

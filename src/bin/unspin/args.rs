@@ -68,6 +68,13 @@ pub struct Common {
     #[arg(long, value_name = "SCORE", default_value_t = unspin::DEFAULT_THRESHOLD)]
     pub threshold: f64,
 
+    /// The least probability of a candidate for it to be restored, in
+    /// [0, 1]: higher values restore less, at higher precision (a site kept
+    /// for it has the reason `unsure`). 0 restores wherever the decision
+    /// prefers a candidate.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub min_confidence: f64,
+
     /// How restorations are decided.
     #[arg(long, value_enum, default_value_t = Decide::Model)]
     pub decide: Decide,
@@ -512,6 +519,7 @@ impl Common {
         let mut b = unspin::Unspinner::builder()
             .builtin_tables(self.tables.iter().filter(|t| !t.is_empty()).cloned())
             .threshold(self.threshold)
+            .min_confidence(self.min_confidence)
             .mode(match self.decide {
                 Decide::Model => unspin::DecisionMode::Model,
                 Decide::Dictionary => unspin::DecisionMode::Dictionary,

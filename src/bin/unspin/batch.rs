@@ -132,12 +132,13 @@ fn batch(
     };
     walk.validate()?;
     let settings = format!(
-        "unspin {} task={task:?} tables={:?} dicts={:?} threshold={} decide={:?} min_score={:?} \
-         field={} on_error={:?} only={:?} jsonl={jsonl}",
+        "unspin {} task={task:?} tables={:?} dicts={:?} threshold={} min_confidence={} decide={:?} \
+         min_score={:?} field={} on_error={:?} only={:?} jsonl={jsonl}",
         env!("CARGO_PKG_VERSION"),
         common.tables,
         common.dicts,
         common.threshold,
+        common.min_confidence,
         common.decide,
         b.min_score,
         b.field,

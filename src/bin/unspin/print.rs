@@ -180,8 +180,20 @@ fn push_hundredths(out: &mut Vec<u8>, x: f64) {
     });
 }
 
-/// The line of a finding kept as written.
+/// The line of a finding kept as written: with the probability of keeping
+/// it, or for one kept under `--min-confidence` its best candidate's.
 fn kept_line(out: &mut impl Write, name: &str, f: &Finding) -> io::Result<()> {
+    if let (unspin::Reason::Unsure, Some(c)) = (f.reason, f.candidates.first()) {
+        return writeln!(
+            out,
+            "{name}:{}:{}: {} (kept, unsure: {} {:.2})",
+            f.line,
+            f.column,
+            one_line(&f.spun),
+            one_line(&c.original),
+            c.score
+        );
+    }
     writeln!(
         out,
         "{name}:{}:{}: {} (kept, {:.2})",
