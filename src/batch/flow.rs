@@ -133,6 +133,10 @@ pub(crate) struct Take<T> {
     /// What the item taken last counts against the window: released when
     /// the next is asked for, once the last is dealt with.
     taken: Option<usize>,
+    /// How long to sleep, once caught up, before waiting to be woken (see
+    /// [`Take::linger`]); whether it has slept so since the last item.
+    linger: Option<Duration>,
+    lingered: bool,
 }
 
 /// A feed and its take, on `pool`, within `window`.
@@ -157,6 +161,8 @@ pub(crate) fn flow<T: Send + 'static>(
         window,
         flags,
         taken: None,
+        linger: None,
+        lingered: false,
     };
     (feed, take)
 }
@@ -211,6 +217,18 @@ impl<T: Send + 'static> Feed<T> {
 }
 
 impl<T> Take<T> {
+    /// Once caught up, sleeps `linger` before waiting to be woken by the
+    /// next item, and takes the items that came meanwhile without a wake
+    /// each: every item sent to a taker asleep in the channel costs the
+    /// sender (a worker, the reader) a system call and this thread a
+    /// switch, several for each document of a batch, which the workers'
+    /// cores pay for. For a taker on a thread of its own whose items need
+    /// not come back at once (the command line's writer); its output is
+    /// delayed by at most `linger`.
+    pub(crate) fn linger(&mut self, linger: Duration) {
+        self.linger = Some(linger);
+    }
+
     /// Releases what the item taken last counts against the window now,
     /// rather than when the next is asked for.
     pub(crate) fn release(&mut self) {
@@ -232,6 +250,7 @@ impl<T> Take<T> {
             if let Some((cost, item)) = self.pending.remove(&self.next) {
                 self.next += 1;
                 self.taken = Some(cost);
+                self.lingered = false;
                 return Ok(Some(item));
             }
             let got = match self.rx.try_recv() {
@@ -240,6 +259,11 @@ impl<T> Take<T> {
                 Err(TryRecvError::Empty) => {
                     if self.pending.is_empty() {
                         idle()?;
+                    }
+                    if let Some(linger) = self.linger.filter(|_| !self.lingered) {
+                        self.lingered = true;
+                        std::thread::sleep(linger);
+                        continue;
                     }
                     match self.rx.recv_timeout(POLL) {
                         Ok(got) => got,
@@ -258,6 +282,11 @@ impl<T> Take<T> {
 mod tests {
     use super::*;
 
+    fn pool(threads: usize) -> Arc<rayon::ThreadPool> {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads);
+        Arc::new(pool.build().unwrap())
+    }
+
     #[test]
     fn window_admits_one_oversized_item_alone() {
         let w = Window::new(2, 10);
@@ -273,12 +302,7 @@ mod tests {
 
     #[test]
     fn items_come_back_in_the_order_handed_on_whatever_the_workers_do() {
-        let pool = Arc::new(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(3)
-                .build()
-                .unwrap(),
-        );
+        let pool = pool(3);
         let flags = Arc::new(Flags::default());
         let (mut feed, mut take) = flow::<u64>(pool, Window::new(8, 1 << 20), flags);
         let feeder = std::thread::spawn(move || {
@@ -305,13 +329,38 @@ mod tests {
     }
 
     #[test]
+    fn a_lingering_taker_takes_every_item_in_order() {
+        let pool = pool(2);
+        let flags = Arc::new(Flags::default());
+        let (mut feed, mut take) = flow::<u64>(pool, Window::new(4, 1 << 20), flags);
+        take.linger(Duration::from_micros(300));
+        let feeder = std::thread::spawn(move || {
+            for i in 0..200u64 {
+                // Now and then nothing comes for longer than the taker sleeps.
+                if i % 50 == 0 {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                assert!(feed.work(1, move || i));
+            }
+        });
+        let (mut got, mut idle) = (Vec::new(), 0);
+        while let Some(i) = take
+            .next(|| {
+                idle += 1;
+                Ok(())
+            })
+            .unwrap()
+        {
+            got.push(i);
+        }
+        feeder.join().unwrap();
+        assert_eq!(got, (0..200).collect::<Vec<_>>());
+        assert!(idle > 0);
+    }
+
+    #[test]
     fn a_cancelled_run_stops_the_taker_and_the_feeder() {
-        let pool = Arc::new(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .build()
-                .unwrap(),
-        );
+        let pool = pool(1);
         let cancel = Arc::new(AtomicBool::new(false));
         let flags = Arc::new(Flags::new(cancel.clone()));
         let (mut feed, mut take) = flow::<u8>(pool, Window::new(1, 10), flags);

@@ -22,6 +22,11 @@ use crate::DocumentSummary;
 /// The name standard output goes by in messages.
 const STREAM: &str = "<stdout>";
 
+/// How long the writer, caught up, sleeps before it waits to be woken by
+/// the next step (see [`super::flow::Take::linger`]): a document takes a
+/// few tenths of a millisecond, so that a wake serves several.
+const WRITER_LINGER: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// Runs `batch`: the reader on a thread of its own, the analyses on the
 /// workers, the writer here.
 pub(super) fn run(
@@ -69,7 +74,8 @@ pub(super) fn run(
     // Begin and End steps cost nothing, so the item bound is generous;
     // the bytes bound is what holds memory flat.
     let window = Window::new(16 * pool.current_num_threads() + 16, WINDOW_BYTES);
-    let (feed, take) = flow(pool, window, flags.clone());
+    let (feed, mut take) = flow(pool, window, flags.clone());
+    take.linger(WRITER_LINGER);
     let batch = Arc::new(batch);
     let reader = Reader::new(batch.clone(), feed, resume);
     let reading = std::thread::Builder::new()
