@@ -161,21 +161,15 @@ impl Builder {
             }
         }
         tables.extend(self.thesauri);
-        if !(0.0..=1.0).contains(&self.settings.threshold) {
+        let unit = [
+            ("threshold", self.settings.threshold),
+            ("minimum confidence", self.settings.min_confidence),
+        ];
+        if let Some((what, v)) = unit.iter().find(|(_, v)| !(0.0..=1.0).contains(v)) {
             return Err(crate::Error::Config {
                 path: PathBuf::from("<settings>"),
                 line: 0,
-                message: format!("threshold {} is not in [0, 1]", self.settings.threshold),
-            });
-        }
-        if !(0.0..=1.0).contains(&self.settings.min_confidence) {
-            return Err(crate::Error::Config {
-                path: PathBuf::from("<settings>"),
-                line: 0,
-                message: format!(
-                    "minimum confidence {} is not in [0, 1]",
-                    self.settings.min_confidence
-                ),
+                message: format!("{what} {v} is not in [0, 1]"),
             });
         }
         let (spinner, general): (Vec<Table>, Vec<Table>) = tables

@@ -130,18 +130,8 @@ fn findings_text(
 }
 
 /// Appends `n` in decimal, as `{}` writes it.
-fn push_number(out: &mut Vec<u8>, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+fn push_number(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Appends `x` as `{:.2}` writes it. Scores are rounded to four decimals
@@ -183,25 +173,19 @@ fn push_hundredths(out: &mut Vec<u8>, x: f64) {
 /// The line of a finding kept as written: with the probability of keeping
 /// it, or for one kept under `--min-confidence` its best candidate's.
 fn kept_line(out: &mut impl Write, name: &str, f: &Finding) -> io::Result<()> {
-    if let (unspin::Reason::Unsure, Some(c)) = (f.reason, f.candidates.first()) {
-        return writeln!(
-            out,
-            "{name}:{}:{}: {} (kept, unsure: {} {:.2})",
-            f.line,
-            f.column,
-            one_line(&f.spun),
-            one_line(&c.original),
-            c.score
-        );
-    }
-    writeln!(
+    write!(
         out,
-        "{name}:{}:{}: {} (kept, {:.2})",
+        "{name}:{}:{}: {} (kept, ",
         f.line,
         f.column,
-        one_line(&f.spun),
-        f.keep
-    )
+        one_line(&f.spun)
+    )?;
+    match (f.reason, f.candidates.first()) {
+        (unspin::Reason::Unsure, Some(c)) => {
+            writeln!(out, "unsure: {} {:.2})", one_line(&c.original), c.score)
+        }
+        _ => writeln!(out, "{:.2})", f.keep),
+    }
 }
 
 /// The last line of a document's listing: its score and verdict, its
