@@ -2,10 +2,11 @@
 """Fit the decision's thesaurus constants on our own synthetic spins (issue 21, item 3).
 
 The decision weighs, for a form that a spinner's thesaurus knows, the language model's
-ratio against the thesaurus's channel (`P(form | key)`, from the line's size), the form's
-standing (whether an author's use of it survives the spinner), the document's spin rate,
-a key that never appears (the spinner replaced it throughout) and a key left standing
-(`src/decide`, `Tuning`). This script fits the constants of those terms by coordinate search
+ratio against the thesaurus's channel (`P(form | key)`, from the line's size), the
+document's own spin rate (the share of its thesaurus forms that are substitutions,
+estimated by EM from their first-pass evidence: `src/decide/rate.rs`), a key that never
+appears (the spinner replaced it throughout) and a key left standing (`src/decide`,
+`Tuning`). This script fits the constants of those terms by coordinate search
 on synthetic spins, and validates them leaving one spinner type out at a time.
 
 Spinner types (scripts/corpus/spin.py): keys-article (the seed spinner's family: only a
@@ -55,13 +56,18 @@ TYPES = {
 }
 VOCABULARIES = ("wordnet", "moby", "news-spinner")
 
-# The constants fitted, their starting values and first steps (UNSPIN_TUNE_<NAME>).
+# The constants fitted, their starting values and first steps (UNSPIN_TUNE_<NAME>): the prior
+# from the document's estimated spin rate (RATE_*), the prior where a document has too few
+# thesaurus forms to estimate it (THESAURUS_BIAS, STANDING_GAIN), and the channel's weight.
 PARAMS = {
-    "THESAURUS_BIAS": (-4.0, 1.0),
-    "THESAURUS_SCORE_WEIGHT": (0.6, 0.2),
+    "RATE_GAIN": (0.6, 0.2),
+    "RATE_BIAS": (-2.0, 0.5),
+    "THESAURUS_BIAS": (-5.0, 1.0),
     "STANDING_GAIN": (0.5, 0.5),
-    "CHANNEL_GAIN": (0.5, 0.5),
+    "CHANNEL_GAIN": (0.0, 0.5),
 }
+# Constants that may go below 0.
+SIGNED = {"RATE_BIAS", "THESAURUS_BIAS"}
 # Fixed at the values a first search settled (vanish 0.5 -> 0 improved the objective;
 # the per-occurrence present cost stayed), to keep a fit within CI-free minutes.
 FIXED = {"THESAURUS_VANISH_GAIN": 0.0, "OCCURRENCE_PRESENT_COST": 0.5}
@@ -141,7 +147,7 @@ def fit(configs, rounds, pool, log):
             for sign in (1, -1):
                 trial = dict(params)
                 trial[name] = round(params[name] + sign * steps[name], 4)
-                if name != "THESAURUS_BIAS" and trial[name] < 0:
+                if name not in SIGNED and trial[name] < 0:
                     continue
                 value, _ = measure(configs, trial, pool)
                 if value > best + 1e-4:

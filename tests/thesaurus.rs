@@ -127,8 +127,8 @@ fn the_thesaurus_of_a_per_occurrence_spinner_restores_its_spins() {
     // the default tables alone restore nothing of it.
     let f = restore_with_thesaurus("wordnet-3000-both-occurrence.jsonl", KeyMode::All);
     assert!(f.candidate_recall > 0.85, "{f:?}");
-    assert!(f.wer_reduction >= 0.35, "{f:?}");
-    assert!(f.change_precision >= 0.65, "{f:?}");
+    assert!(f.wer_reduction >= 0.5, "{f:?}");
+    assert!(f.change_precision >= 0.9, "{f:?}");
     let defaults = unspin::eval::evaluate(
         common::unspinner(),
         &unspin::eval::parse_pairs(
@@ -140,6 +140,29 @@ fn the_thesaurus_of_a_per_occurrence_spinner_restores_its_spins() {
         .unwrap(),
     );
     assert!(defaults.wer_reduction < 0.05, "{defaults:?}");
+}
+
+#[test]
+fn the_thesaurus_of_a_first_member_spinner_restores_its_spins() {
+    // The same articles spun by a spinner that replaces a line's first
+    // member only, one choice per article: a spinner other than the one the
+    // built-in tables know, so their forms in these articles are the
+    // author's and stay (they take the tables' own score, not the
+    // thesaurus's).
+    let f = restore_with_thesaurus("wordnet-3000-keys-article.jsonl", KeyMode::First);
+    assert!(f.candidate_recall > 0.95, "{f:?}");
+    assert!(f.wer_reduction >= 0.45, "{f:?}");
+    assert!(f.change_precision >= 0.95, "{f:?}");
+}
+
+#[test]
+fn a_spinner_that_replaces_half_its_keys_is_restored_at_its_own_rate() {
+    // The same spinner leaving half of its keys alone: the document's own
+    // spin rate, estimated from it, sets the prior (with one for a spinner
+    // that replaces all, these articles were judged clean).
+    let f = restore_with_thesaurus("wordnet-3000-keys-article-rate-0.5.jsonl", KeyMode::First);
+    assert!(f.wer_reduction >= 0.2, "{f:?}");
+    assert!(f.change_precision >= 0.95, "{f:?}");
 }
 
 #[test]

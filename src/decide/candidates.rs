@@ -67,16 +67,6 @@ impl Site {
     pub(super) fn distinctive(&self) -> bool {
         !self.general && self.weight >= 0.6 && !self.candidates.is_empty()
     }
-
-    /// The log of the largest channel probability among its candidates
-    /// (0 when none gives one).
-    pub(super) fn best_channel(&self) -> f64 {
-        self.candidates
-            .iter()
-            .filter_map(|c| c.channel)
-            .fold(None, |m: Option<f32>, p| Some(m.map_or(p, |m| m.max(p))))
-            .map_or(0.0, |p| f64::from(p).ln())
-    }
 }
 
 /// One alternative at a site: index 0 keeps the text as written, the others
@@ -186,7 +176,10 @@ pub(super) fn priors(
     t: &Tuning,
 ) -> Vec<f64> {
     let pooled_evidence = |j: usize| evidence[j].clamp(-2.0, 2.0);
-    let doc_logit = logit(judgement.score.min(t.doc_max), t.p_min);
+    // The tables' forms take the tables' own score where a thesaurus has
+    // a part in the document's.
+    let doc_score = judgement.tables.unwrap_or(judgement.score);
+    let doc_logit = logit(doc_score.min(t.doc_max), t.p_min);
     // The share of the spinner's keys replaced in this document.
     let rate = judgement.score.clamp(t.p_min, t.doc_max);
     (0..sites.len())
@@ -194,13 +187,24 @@ pub(super) fn priors(
             let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
             let others = form - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
+            let document = t.doc_gain * doc_logit;
             let form_prior = match sites[i].standing {
-                Some(standing) => {
-                    t.standing_gain * standing_odds(rate, f64::from(standing)) + t.thesaurus_bias
+                // The document's own share of spun forms of this kind, where
+                // it has enough of them to tell: it takes the place of the
+                // document score and of the rate the score stands for.
+                Some(standing) => match judgement.rates.of(standing) {
+                    Some(share) => t.rate_gain * logit(share, t.p_min) + t.rate_bias,
+                    None => {
+                        document
+                            + t.standing_gain * standing_odds(rate, f64::from(standing))
+                            + t.thesaurus_bias
+                    }
+                },
+                None => {
+                    document + t.weight_gain * logit(sites[i].weight as f64, t.p_min) + t.prior_bias
                 }
-                None => t.weight_gain * logit(sites[i].weight as f64, t.p_min) + t.prior_bias,
             };
-            let p = t.doc_gain * doc_logit + form_prior + pooled;
+            let p = form_prior + pooled;
             if silenced(&sites[i], judgement) {
                 p - QUOTE_SILENCE
             } else {

@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use super::candidates::Site;
 use super::decode::Document;
 use super::prelude::{Prelude, Word};
+use super::rate::{RateEvidence, Rates};
 use super::tuning::{tuning, Tuning};
 use crate::lexicon::{Lexeme, Vocabulary};
 use crate::model::WordId;
@@ -30,6 +31,13 @@ pub(crate) struct Judgement {
     /// the general detector's, [`crate::detect`]) where `score` alone would
     /// give another; `None` where it agrees.
     pub verdict: Option<Verdict>,
+    /// The document's estimated share of spun thesaurus forms
+    /// ([`super::rate`]).
+    pub rates: Rates,
+    /// The tables' own score, where a thesaurus's forms have a part in
+    /// [`Judgement::score`]: the prior of the tables' forms, which the
+    /// thesaurus's spinner need not write.
+    pub tables: Option<f64>,
 }
 
 impl Judgement {
@@ -114,6 +122,8 @@ pub(crate) struct Tally {
     /// outside quotes and inside.
     hits: [f64; 2],
     pub by_form: FxHashMap<Box<str>, f64>,
+    /// The thesaurus sites' evidence, for the document's spin rate.
+    rate: RateEvidence,
 }
 
 impl Tally {
@@ -125,21 +135,18 @@ impl Tally {
         t: &Tuning,
     ) {
         for ((s, &e), key) in sites.iter().zip(evidence).zip(keys) {
-            if !s.general {
-                // A thesaurus form's evidence is read before its channel
-                // cost (a line of n members costs ln n whichever is right):
-                // what the score asks is whether the context prefers a key.
-                let (weight, e) = match s.standing {
-                    Some(_) => (
-                        t.thesaurus_score_weight,
-                        e - t.channel_gain * s.best_channel(),
-                    ),
-                    None => (s.weight as f64, e),
-                };
-                self.score += score::evidence(weight, e, t.score_gain);
-                if weight >= 0.5 && e > 0.0 {
-                    self.hits[usize::from(s.quoted)] += weight;
+            match (s.general, s.standing) {
+                // A thesaurus form's evidence counts towards the score
+                // through the document's spin rate (see `judgement`).
+                (false, Some(standing)) => self.rate.add(standing, e, s.quoted, t),
+                (false, None) => {
+                    let weight = s.weight as f64;
+                    self.score += score::evidence(weight, e, t.score_gain);
+                    if weight >= 0.5 && e > 0.0 {
+                        self.hits[usize::from(s.quoted)] += weight;
+                    }
                 }
+                (true, _) => {}
             }
             let pooled = e.clamp(-2.0, 2.0);
             match self.by_form.get_mut(key.as_ref()) {
@@ -154,10 +161,28 @@ impl Tally {
     /// The judgement of a document of `words` words, `quoted_words` of them
     /// in quotes.
     pub fn judgement(&self, words: usize, quoted_words: usize, t: &Tuning) -> Judgement {
+        let quotes_spun = quotes_spun(self.hits, words, quoted_words);
+        let rates = self.rate.rates(quotes_spun);
+        let tables = score::from_evidence(self.score, words, t.score_bias, t.score_per_word);
+        // The thesaurus's spinner is another hypothesis than the tables':
+        // how much likelier its forms' evidence is with the document's
+        // estimated share of spun forms than with none (at most a few
+        // units in clean text, whatever its length; tens to hundreds in a
+        // spun article). The document is spun if either spinner wrote it.
+        let thesaurus = match self.rate.is_empty() {
+            true => None,
+            false => {
+                let z =
+                    t.rate_score_gain * self.rate.log_ratio(rates, quotes_spun) + t.rate_score_bias;
+                Some(1.0 / (1.0 + (-z).exp()))
+            }
+        };
         Judgement {
-            score: score::from_evidence(self.score, words, t.score_bias, t.score_per_word),
-            quotes_spun: quotes_spun(self.hits, words, quoted_words),
+            score: 1.0 - (1.0 - tables) * (1.0 - thesaurus.unwrap_or(0.0)),
+            quotes_spun,
             verdict: None,
+            rates,
+            tables: thesaurus.map(|_| tables),
         }
     }
 }

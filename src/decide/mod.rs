@@ -40,6 +40,7 @@ mod candidates;
 mod decode;
 mod evidence;
 mod prelude;
+mod rate;
 mod tuning;
 
 use std::ops::Range;
@@ -113,6 +114,8 @@ pub(crate) fn decide(
             score: 0.0,
             quotes_spun: true,
             verdict: None,
+            rates: Default::default(),
+            tables: None,
         }));
     }
     if settings.mode == DecisionMode::Dictionary {
@@ -226,6 +229,8 @@ fn dictionary_only(sites: &[Site]) -> Decided {
             score: 0.0,
             quotes_spun: true,
             verdict: None,
+            rates: Default::default(),
+            tables: None,
         },
         sites,
         candidates,

@@ -347,6 +347,8 @@ impl Unspinner {
                 score: 0.0,
                 quotes_spun: true,
                 verdict: None,
+                rates: Default::default(),
+                tables: None,
             },
             by_form: Default::default(),
         };
@@ -772,6 +774,8 @@ mod tests {
             score,
             quotes_spun: true,
             verdict: None,
+            rates: Default::default(),
+            tables: None,
         };
         // Judged spun by its score, not by the tables: decided, with the
         // probability that the tables' spinner wrote it, unless that is

@@ -1,0 +1,188 @@
+//! The document's own spin rate: the share of a thesaurus's forms in it that
+//! its spinner wrote, estimated from the document itself by EM.
+//!
+//! A spinner may replace every key it meets or only some (a "spin ratio"),
+//! and the share of a document's thesaurus forms that are substitutions
+//! follows from that and from how many of the author's own words the
+//! thesaurus also lists. Neither is known beforehand, so the share is
+//! estimated for each document from its sites' first-pass evidence: each
+//! site is a mixture of "spun" (the context prefers a candidate) and
+//! "written" (it does not), and EM finds the mixing share that makes the
+//! evidence of all the sites most likely. The estimate is the prior of each
+//! site in the second pass.
+//!
+//! Two shares are estimated, one for the forms that are a thesaurus's keys
+//! (an author's use of them survives the spinner only where it left the key
+//! alone: their share says how much of the document the spinner rewrote)
+//! and one for the others (which an author writes freely).
+
+use super::tuning::Tuning;
+
+/// Sites fewer than this give no estimate: the prior falls back to the
+/// document score (see [`super::candidates::priors`]).
+const MIN_SITES: usize = 8;
+
+/// The first-pass evidence of a document's thesaurus sites, gathered site
+/// by site (window by window for a large document).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RateEvidence {
+    /// Each site's likelihood ratio (spun against written), whether its
+    /// form is a key, and whether it lies in quoted speech.
+    sites: Vec<(f64, bool, bool)>,
+}
+
+impl RateEvidence {
+    /// Adds a thesaurus site whose form survives an author's use with
+    /// probability `standing` (1 for a form that is no key), with
+    /// first-pass evidence `evidence` (natural-log odds of its best
+    /// candidate against the form as written).
+    pub(super) fn add(&mut self, standing: f32, evidence: f64, quoted: bool, t: &Tuning) {
+        // The evidence as a likelihood ratio, calibrated on synthetic spins
+        // (see `Tuning::rate_lr_gain`); capped, since past a point the
+        // share of spun sites no longer grows with it.
+        let e = evidence.clamp(-t.rate_lr_max, t.rate_lr_max);
+        let lr = (t.rate_lr_gain * e + t.rate_lr_bias).exp();
+        self.sites.push((lr, standing < 1.0, quoted));
+    }
+
+    /// Whether no thesaurus site was added.
+    pub(super) fn is_empty(&self) -> bool {
+        self.sites.is_empty()
+    }
+
+    /// The estimated shares, leaving out quoted speech unless the spinner
+    /// rewrote it (`quotes_spun`).
+    pub(super) fn rates(&self, quotes_spun: bool) -> Rates {
+        let share = |key: bool| {
+            let lrs: Vec<f64> = self
+                .sites
+                .iter()
+                .filter(|&&(_, k, quoted)| k == key && (quotes_spun || !quoted))
+                .map(|&(lr, _, _)| lr)
+                .collect();
+            em(&lrs)
+        };
+        Rates {
+            key: share(true),
+            other: share(false),
+        }
+    }
+}
+
+impl RateEvidence {
+    /// How much likelier the sites' evidence is with the estimated shares
+    /// `rates` than with none spun: the log-likelihood ratio of the mixture
+    /// against its written part alone (0 where a kind gives no estimate).
+    pub(super) fn log_ratio(&self, rates: Rates, quotes_spun: bool) -> f64 {
+        self.sites
+            .iter()
+            .filter(|&&(_, _, quoted)| quotes_spun || !quoted)
+            .map(|&(lr, key, _)| {
+                let share = if key { rates.key } else { rates.other };
+                share.map_or(0.0, |p| (p * lr + 1.0 - p).ln())
+            })
+            .sum()
+    }
+}
+
+/// The estimated share of spun sites among a document's thesaurus forms
+/// that are keys, and among the others; `None` where too few sites say.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct Rates {
+    pub key: Option<f64>,
+    pub other: Option<f64>,
+}
+
+impl Rates {
+    /// The share for a form of this standing.
+    pub(super) fn of(&self, standing: f32) -> Option<f64> {
+        match standing < 1.0 {
+            true => self.key,
+            false => self.other,
+        }
+    }
+}
+
+/// The mixing share `p` that maximises the likelihood of sites whose
+/// likelihood ratios are `lrs` (each `p * lr + (1 - p)`), by EM; within
+/// [0.01, 0.99].
+fn em(lrs: &[f64]) -> Option<f64> {
+    if lrs.len() < MIN_SITES {
+        return None;
+    }
+    let n = lrs.len() as f64;
+    let mut p = 0.5;
+    for _ in 0..200 {
+        let next = lrs.iter().map(|&l| p * l / (p * l + 1.0 - p)).sum::<f64>() / n;
+        let done = (next - p).abs() < 1e-7;
+        p = next;
+        if done {
+            break;
+        }
+    }
+    Some(p.clamp(0.01, 0.99))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The share that makes the evidence most likely: with `n1` sites of
+    /// ratio 9 and `n0` of ratio 1/9, the likelihood's derivative is 0 at
+    /// `p = (9 n1 - n0) / 8 (n1 + n0)`.
+    #[test]
+    fn em_finds_the_most_likely_share() {
+        for share in [0.2, 0.5, 0.8] {
+            let spun = (share * 1000.0) as usize;
+            let lrs: Vec<f64> = (0..1000)
+                .map(|i| if i < spun { 9.0 } else { 1.0 / 9.0 })
+                .collect();
+            let p = em(&lrs).unwrap();
+            let expected = (10.0 * share - 1.0) / 8.0;
+            assert!(
+                (p - expected).abs() < 1e-3,
+                "{share}: {p} against {expected}"
+            );
+        }
+    }
+
+    #[test]
+    fn too_few_sites_give_no_estimate_and_the_bounds_hold() {
+        assert_eq!(em(&[9.0; 3]), None);
+        assert_eq!(em(&[1e6; 20]), Some(0.99));
+        assert_eq!(em(&[1e-6; 20]), Some(0.01));
+    }
+
+    #[test]
+    fn quoted_sites_count_only_where_quotes_were_spun() {
+        let t = crate::decide::tuning::TUNING;
+        let mut r = RateEvidence::default();
+        for _ in 0..10 {
+            r.add(1.0, 5.0, false, &t);
+            r.add(1.0, -5.0, true, &t);
+        }
+        let spun_quotes = r.rates(true).other.unwrap();
+        let kept_quotes = r.rates(false).other.unwrap();
+        assert!(
+            kept_quotes > spun_quotes + 0.3,
+            "{kept_quotes} {spun_quotes}"
+        );
+        assert_eq!(r.rates(true).key, None);
+    }
+
+    #[test]
+    fn the_log_ratio_tells_a_spun_document_from_a_clean_one() {
+        let t = crate::decide::tuning::TUNING;
+        // 100 forms, `spun` of them with strong evidence, the rest against.
+        let log_ratio = |spun: usize| {
+            let mut r = RateEvidence::default();
+            for i in 0..100 {
+                r.add(1.0, if i < spun { 5.0 } else { -3.0 }, false, &t);
+            }
+            r.log_ratio(r.rates(true), true)
+        };
+        assert!(log_ratio(0) <= 0.0, "{}", log_ratio(0));
+        assert!(log_ratio(30) > 20.0, "{}", log_ratio(30));
+        assert!(log_ratio(60) > log_ratio(30));
+    }
+}
