@@ -161,7 +161,7 @@ fn a_spinner_that_replaces_half_its_keys_is_restored_at_its_own_rate() {
     // spin rate, estimated from it, sets the prior (with one for a spinner
     // that replaces all, these articles were judged clean).
     let f = restore_with_thesaurus("wordnet-3000-keys-article-rate-0.5.jsonl", KeyMode::First);
-    assert!(f.wer_reduction >= 0.2, "{f:?}");
+    assert!(f.wer_reduction >= 0.15, "{f:?}");
     assert!(f.change_precision >= 0.95, "{f:?}");
 }
 

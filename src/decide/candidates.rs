@@ -180,8 +180,6 @@ pub(super) fn priors(
     // a part in the document's.
     let doc_score = judgement.tables.unwrap_or(judgement.score);
     let doc_logit = logit(doc_score.min(t.doc_max), t.p_min);
-    // The share of the spinner's keys replaced in this document.
-    let rate = judgement.score.clamp(t.p_min, t.doc_max);
     (0..sites.len())
         .map(|i| {
             let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
@@ -189,17 +187,14 @@ pub(super) fn priors(
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
             let document = t.doc_gain * doc_logit;
             let form_prior = match sites[i].standing {
-                // The document's own share of spun forms of this kind, where
-                // it has enough of them to tell: it takes the place of the
-                // document score and of the rate the score stands for.
-                Some(standing) => match judgement.rates.of(standing) {
-                    Some(share) => t.rate_gain * logit(share, t.p_min) + t.rate_bias,
-                    None => {
-                        document
-                            + t.standing_gain * standing_odds(rate, f64::from(standing))
-                            + t.thesaurus_bias
-                    }
-                },
+                // The document's own share of spun forms of this kind (keys,
+                // or forms an author writes freely): it takes the place of
+                // the document score. None where none of its kind counted
+                // (quoted speech the spinner left alone: silenced below).
+                Some(standing) => {
+                    let share = judgement.rates.of(standing).unwrap_or(t.p_min);
+                    t.rate_gain * logit(share, t.p_min) + t.rate_bias
+                }
                 None => {
                     document + t.weight_gain * logit(sites[i].weight as f64, t.p_min) + t.prior_bias
                 }
@@ -212,15 +207,6 @@ pub(super) fn priors(
             }
         })
         .collect()
-}
-
-/// The log-odds that a thesaurus form was written by the spinner rather
-/// than by the author, bar the context: the spinner writes it for a key at
-/// rate `rate`, and an author's use of it survives with probability
-/// `(1 - rate) + rate * standing` (a key of a first-member spinner is always
-/// replaced: standing 0; a form that is no key: standing 1).
-fn standing_odds(rate: f64, standing: f64) -> f64 {
-    rate.ln() - ((1.0 - rate) + rate * standing).ln()
 }
 
 /// Whether `site` lies in quoted speech that the document's spinner left

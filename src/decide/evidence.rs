@@ -162,7 +162,7 @@ impl Tally {
     /// in quotes.
     pub fn judgement(&self, words: usize, quoted_words: usize, t: &Tuning) -> Judgement {
         let quotes_spun = quotes_spun(self.hits, words, quoted_words);
-        let rates = self.rate.rates(quotes_spun);
+        let rates = self.rate.rates(quotes_spun, t);
         let tables = score::from_evidence(self.score, words, t.score_bias, t.score_per_word);
         // The thesaurus's spinner is another hypothesis than the tables':
         // how much likelier its forms' evidence is with the document's

@@ -18,10 +18,6 @@
 
 use super::tuning::Tuning;
 
-/// Sites fewer than this give no estimate: the prior falls back to the
-/// document score (see [`super::candidates::priors`]).
-const MIN_SITES: usize = 8;
-
 /// The first-pass evidence of a document's thesaurus sites, gathered site
 /// by site (window by window for a large document).
 #[derive(Debug, Default, Clone)]
@@ -52,7 +48,7 @@ impl RateEvidence {
 
     /// The estimated shares, leaving out quoted speech unless the spinner
     /// rewrote it (`quotes_spun`).
-    pub(super) fn rates(&self, quotes_spun: bool) -> Rates {
+    pub(super) fn rates(&self, quotes_spun: bool, t: &Tuning) -> Rates {
         let share = |key: bool| {
             let lrs: Vec<f64> = self
                 .sites
@@ -60,7 +56,7 @@ impl RateEvidence {
                 .filter(|&&(_, k, quoted)| k == key && (quotes_spun || !quoted))
                 .map(|&(lr, _, _)| lr)
                 .collect();
-            em(&lrs)
+            em(&lrs, (t.rate_prior_spun, t.rate_prior_written))
         };
         Rates {
             key: share(true),
@@ -86,7 +82,7 @@ impl RateEvidence {
 }
 
 /// The estimated share of spun sites among a document's thesaurus forms
-/// that are keys, and among the others; `None` where too few sites say.
+/// that are keys, and among the others; `None` where there are none.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub(crate) struct Rates {
     pub key: Option<f64>,
@@ -104,16 +100,19 @@ impl Rates {
 }
 
 /// The mixing share `p` that maximises the likelihood of sites whose
-/// likelihood ratios are `lrs` (each `p * lr + (1 - p)`), by EM; within
-/// [0.01, 0.99].
-fn em(lrs: &[f64]) -> Option<f64> {
-    if lrs.len() < MIN_SITES {
+/// likelihood ratios are `lrs` (each `p * lr + (1 - p)`), by EM, with
+/// `prior` pseudo-counts of spun and of written sites (a Beta prior: a
+/// share read from a handful of sites leans towards even, one read from
+/// hundreds is theirs); within [0.01, 0.99], `None` without sites.
+fn em(lrs: &[f64], (spun, written): (f64, f64)) -> Option<f64> {
+    if lrs.is_empty() {
         return None;
     }
     let n = lrs.len() as f64;
     let mut p = 0.5;
     for _ in 0..200 {
-        let next = lrs.iter().map(|&l| p * l / (p * l + 1.0 - p)).sum::<f64>() / n;
+        let posterior: f64 = lrs.iter().map(|&l| p * l / (p * l + 1.0 - p)).sum();
+        let next = (posterior + spun) / (n + spun + written);
         let done = (next - p).abs() < 1e-7;
         p = next;
         if done {
@@ -137,7 +136,7 @@ mod tests {
             let lrs: Vec<f64> = (0..1000)
                 .map(|i| if i < spun { 9.0 } else { 1.0 / 9.0 })
                 .collect();
-            let p = em(&lrs).unwrap();
+            let p = em(&lrs, (0.0, 0.0)).unwrap();
             let expected = (10.0 * share - 1.0) / 8.0;
             assert!(
                 (p - expected).abs() < 1e-3,
@@ -147,10 +146,19 @@ mod tests {
     }
 
     #[test]
-    fn too_few_sites_give_no_estimate_and_the_bounds_hold() {
-        assert_eq!(em(&[9.0; 3]), None);
-        assert_eq!(em(&[1e6; 20]), Some(0.99));
-        assert_eq!(em(&[1e-6; 20]), Some(0.01));
+    fn no_site_gives_no_estimate_and_the_bounds_hold() {
+        assert_eq!(em(&[], (1.0, 1.0)), None);
+        assert_eq!(em(&[1e6; 20], (0.0, 0.0)), Some(0.99));
+        assert_eq!(em(&[1e-6; 20], (0.0, 0.0)), Some(0.01));
+    }
+
+    /// With pseudo-counts, a few sites move the share less than many.
+    #[test]
+    fn a_few_sites_lean_towards_the_prior() {
+        let few = em(&[9.0; 3], (1.0, 1.0)).unwrap();
+        let many = em(&[9.0; 300], (1.0, 1.0)).unwrap();
+        assert!(few > 0.5 && few < many, "{few} {many}");
+        assert!((many - em(&[9.0; 300], (0.0, 0.0)).unwrap()).abs() < 0.01);
     }
 
     #[test]
@@ -161,13 +169,13 @@ mod tests {
             r.add(1.0, 5.0, false, &t);
             r.add(1.0, -5.0, true, &t);
         }
-        let spun_quotes = r.rates(true).other.unwrap();
-        let kept_quotes = r.rates(false).other.unwrap();
+        let spun_quotes = r.rates(true, &t).other.unwrap();
+        let kept_quotes = r.rates(false, &t).other.unwrap();
         assert!(
             kept_quotes > spun_quotes + 0.3,
             "{kept_quotes} {spun_quotes}"
         );
-        assert_eq!(r.rates(true).key, None);
+        assert_eq!(r.rates(true, &t).key, None);
     }
 
     #[test]
@@ -179,7 +187,7 @@ mod tests {
             for i in 0..100 {
                 r.add(1.0, if i < spun { 5.0 } else { -3.0 }, false, &t);
             }
-            r.log_ratio(r.rates(true), true)
+            r.log_ratio(r.rates(true, &t), true)
         };
         assert!(log_ratio(0) <= 0.0, "{}", log_ratio(0));
         assert!(log_ratio(30) > 20.0, "{}", log_ratio(30));
