@@ -97,6 +97,35 @@ fn windows_of_the_general_lexicons_decide_as_the_whole_document() {
 }
 
 #[test]
+fn windows_with_a_thesaurus_decide_as_the_whole_document() {
+    // The document's own spin rate is estimated from every window's
+    // thesaurus forms: each window's decisions take the whole document's.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/thesaurus");
+    let t = unspin::thesaurus::Thesaurus::read(
+        &dir.join("wordnet-3000.txt"),
+        unspin::thesaurus::KeyMode::First,
+    )
+    .unwrap();
+    let u = Unspinner::builder().thesaurus(&t).build().unwrap();
+    let pairs =
+        std::fs::read_to_string(dir.join("wordnet-3000-keys-article-rate-0.5.jsonl")).unwrap();
+    let mut compared = 0;
+    for pair in unspin::eval::parse_pairs(&pairs).unwrap() {
+        let whole = u.analyze(&pair.spun);
+        if whole.restorations().count() == 0 {
+            continue;
+        }
+        for size in [1500, 3000, 6000] {
+            if windows(&pair.spun, size).all(|w| w.exact) {
+                assert!(assert_windows_agree(&u, &pair.spun, size) > 1);
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 3, "{compared}");
+}
+
+#[test]
 fn a_document_judged_clean_is_left_alone_in_every_window() {
     let u = unspinner();
     // A clean article with a few spun sentences: each window alone might
