@@ -250,6 +250,7 @@ impl Thesaurus {
             kind: TableKind::Spinner,
             entries,
             per_occurrence: self.mode == KeyMode::All,
+            builtin: false,
         }
     }
 

@@ -37,6 +37,9 @@ pub(crate) struct Site {
     /// Whether only a general lexicon knows the form: no evidence of
     /// spinning by itself, so it takes no part in the document score.
     pub general: bool,
+    /// Whether the project's own rules or built-in tables know the form
+    /// (see [`crate::dict::DictEntry::builtin`]).
+    pub builtin: bool,
 }
 
 /// A candidate at a site, already written in the text's case.
@@ -177,15 +180,22 @@ pub(super) fn priors(
 ) -> Vec<f64> {
     let pooled_evidence = |j: usize| evidence[j].clamp(-2.0, 2.0);
     // The tables' forms take the tables' own score where a thesaurus has
-    // a part in the document's.
-    let doc_score = judgement.tables.unwrap_or(judgement.score);
-    let doc_logit = logit(doc_score.min(t.doc_max), t.p_min);
+    // a part in the document's, and the built-in tables' forms the
+    // built-in tables' own where a user's table has.
+    let tables = judgement.tables.unwrap_or(judgement.score);
+    let doc_logit = |site: &Site| {
+        let own = match site.builtin {
+            true => judgement.builtin.unwrap_or(tables),
+            false => tables,
+        };
+        logit(own.min(t.doc_max), t.p_min)
+    };
     (0..sites.len())
         .map(|i| {
             let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
             let others = form - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
-            let document = t.doc_gain * doc_logit;
+            let document = t.doc_gain * doc_logit(&sites[i]);
             let form_prior = match sites[i].standing {
                 // The document's own share of spun forms of this kind (keys,
                 // or forms an author writes freely): it takes the place of
@@ -234,4 +244,51 @@ fn in_capitals(written: &str) -> bool {
         return false;
     }
     written.split_whitespace().any(is_capitals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decide::evidence::Tally;
+    use crate::decide::tuning::TUNING;
+
+    fn site(first: usize, builtin: bool) -> Site {
+        Site {
+            first,
+            last: first,
+            span: first..first + 1,
+            weight: 0.9,
+            standing: None,
+            candidates: Vec::new(),
+            quoted: false,
+            general: false,
+            builtin,
+        }
+    }
+
+    /// A user's table whose forms read as spun makes the document spun,
+    /// but the built-in tables' forms, which read as the author's, keep
+    /// the built-in tables' own score as their prior.
+    #[test]
+    fn the_builtin_forms_take_their_own_score_beside_a_users_table() {
+        let t = TUNING;
+        let mut sites: Vec<Site> = (0..20).map(|i| site(i, false)).collect();
+        sites.extend((20..30).map(|i| site(i, true)));
+        let evidence: Vec<f64> = (0..30).map(|i| if i < 20 { 4.0 } else { -2.0 }).collect();
+        let keys: Vec<Cow<str>> = (0..30).map(|i| Cow::Owned(format!("form{i}"))).collect();
+        let mut tally = Tally::default();
+        tally.add(&sites, &evidence, &keys, &t);
+        let judgement = tally.judgement(200, 0, &t);
+        assert!(judgement.score > 0.9, "{judgement:?}");
+        let builtin = judgement.builtin.unwrap();
+        assert!(builtin < 0.1, "{judgement:?}");
+        let priors = priors(&sites, &keys, &evidence, &tally.by_form, judgement, &t);
+        // Same weight, no other occurrence: the prior differs by the score.
+        assert!(priors[0] - priors[20] > 5.0, "{} {}", priors[0], priors[20]);
+
+        // With the built-in tables alone, their forms take the document's.
+        let mut alone = Tally::default();
+        alone.add(&sites[20..], &evidence[20..], &keys[20..], &t);
+        assert_eq!(alone.judgement(200, 0, &t).builtin, None);
+    }
 }

@@ -38,6 +38,9 @@ pub(crate) struct Judgement {
     /// [`Judgement::score`]: the prior of the tables' forms, which the
     /// thesaurus's spinner need not write.
     pub tables: Option<f64>,
+    /// The built-in tables' own score, where a user's table adds forms:
+    /// the prior of the built-in tables' forms.
+    pub builtin: Option<f64>,
 }
 
 impl Judgement {
@@ -124,6 +127,10 @@ pub(crate) struct Tally {
     pub by_form: FxHashMap<Box<str>, f64>,
     /// The thesaurus sites' evidence, for the document's spin rate.
     rate: RateEvidence,
+    /// The part of `score` from the built-in tables' forms, and whether
+    /// a user's table added forms of its own.
+    builtin_score: f64,
+    user_forms: bool,
 }
 
 impl Tally {
@@ -141,7 +148,12 @@ impl Tally {
                 (false, Some(standing)) => self.rate.add(standing, e, s.quoted, t),
                 (false, None) => {
                     let weight = s.weight as f64;
-                    self.score += score::evidence(weight, e, t.score_gain);
+                    let evidence = score::evidence(weight, e, t.score_gain);
+                    self.score += evidence;
+                    match s.builtin {
+                        true => self.builtin_score += evidence,
+                        false => self.user_forms = true,
+                    }
                     if weight >= 0.5 && e > 0.0 {
                         self.hits[usize::from(s.quoted)] += weight;
                     }
@@ -177,12 +189,20 @@ impl Tally {
                 Some(1.0 / (1.0 + (-z).exp()))
             }
         };
+        // The built-in tables' forms weigh their own evidence alone where
+        // a user's table brings forms of another spinner: forms it learned
+        // from a spinner that never writes the built-in ones say nothing of
+        // these.
+        let builtin = self.user_forms.then(|| {
+            score::from_evidence(self.builtin_score, words, t.score_bias, t.score_per_word)
+        });
         Judgement {
             score: 1.0 - (1.0 - tables) * (1.0 - thesaurus.unwrap_or(0.0)),
             quotes_spun,
             verdict: None,
             rates,
             tables: thesaurus.map(|_| tables),
+            builtin,
         }
     }
 }

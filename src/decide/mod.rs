@@ -116,6 +116,7 @@ pub(crate) fn decide(
             verdict: None,
             rates: Default::default(),
             tables: None,
+            builtin: None,
         }));
     }
     if settings.mode == DecisionMode::Dictionary {
@@ -231,6 +232,7 @@ fn dictionary_only(sites: &[Site]) -> Decided {
             verdict: None,
             rates: Default::default(),
             tables: None,
+            builtin: None,
         },
         sites,
         candidates,

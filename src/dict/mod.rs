@@ -206,6 +206,9 @@ pub struct DictEntry {
     pub weight: f32,
     /// Whether a spinner table (not only a general one) names it.
     pub spinner: bool,
+    /// Whether a built-in table names it (one of the project's own
+    /// spinner forms, rather than only a user's table or thesaurus).
+    pub builtin: bool,
     /// The probability that an author's use of the form survives spinning,
     /// when a table knows it (see [`Entry::standing`]).
     pub standing: Option<f32>,
@@ -286,12 +289,14 @@ impl Dictionary {
                         spun: key.clone(),
                         weight: e.weight,
                         spinner: false,
+                        builtin: false,
                         standing: None,
                         candidates: Vec::new(),
                     });
                     entries.len() - 1
                 });
                 let entry = &mut entries[slot];
+                entry.builtin |= table.builtin;
                 if table.kind == TableKind::Spinner && !entry.spinner {
                     entry.spinner = true;
                     entry.weight = e.weight;

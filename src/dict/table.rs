@@ -25,6 +25,10 @@ pub struct Table {
     /// evidence against a site; otherwise one form is replaced the same way
     /// throughout a document.
     pub per_occurrence: bool,
+    /// Whether it is one of the project's built-in tables
+    /// ([`Table::builtin`]): their forms take a document score of their
+    /// own where a user's tables or thesauri add forms of other spinners.
+    pub builtin: bool,
 }
 
 impl Table {
@@ -99,6 +103,7 @@ impl Table {
             kind,
             entries,
             per_occurrence: false,
+            builtin: false,
         })
     }
 
@@ -113,7 +118,11 @@ impl Table {
     pub fn builtin(name: &str) -> Option<Table> {
         let (_, text) = BUILTIN_TABLES.iter().find(|(n, _)| *n == name)?;
         // The built-in tables are checked by the test suite, so they parse.
-        Table::parse(text, format!("dictionaries/{name}.tsv")).ok()
+        let table = Table::parse(text, format!("dictionaries/{name}.tsv")).ok()?;
+        Some(Table {
+            builtin: true,
+            ..table
+        })
     }
 
     /// The kind of a built-in table, read from its header alone (see

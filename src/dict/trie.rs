@@ -68,6 +68,7 @@ pub(super) fn derive_inner_phrases(entries: &mut Vec<DictEntry>, index: &FxHashM
                 spun,
                 weight: e.weight,
                 spinner: true,
+                builtin: e.builtin,
                 standing: e.standing,
                 candidates,
             });

@@ -349,6 +349,7 @@ impl Unspinner {
                 verdict: None,
                 rates: Default::default(),
                 tables: None,
+                builtin: None,
             },
             by_form: Default::default(),
         };
@@ -776,6 +777,7 @@ mod tests {
             verdict: None,
             rates: Default::default(),
             tables: None,
+            builtin: None,
         };
         // Judged spun by its score, not by the tables: decided, with the
         // probability that the tables' spinner wrote it, unless that is

@@ -127,6 +127,7 @@ impl Unspinner {
                             standing: m.entry.standing,
                             candidates,
                             general: false,
+                            builtin: m.entry.builtin,
                         });
                         k = m.last + 1;
                         continue;
@@ -158,6 +159,7 @@ impl Unspinner {
                             per_occurrence: false,
                         }],
                         general: false,
+                        builtin: true,
                     });
                     k = p.last + 1;
                     continue;
@@ -366,6 +368,7 @@ impl Unspinner {
                         standing: m.entry.standing,
                         candidates,
                         general: true,
+                        builtin: m.entry.builtin,
                     });
                 }
             }
