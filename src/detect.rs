@@ -54,6 +54,7 @@ use std::sync::{Mutex, OnceLock};
 
 use crate::lexicon::Lexeme;
 use crate::model::{LanguageModel, Query, WordId};
+use crate::score;
 use crate::tokenize::{Token, TokenKind};
 
 /// The shipped word map (format above).
@@ -521,7 +522,7 @@ impl Evidence {
     /// The probability from this evidence alone that a spinner wrote the
     /// text.
     pub fn general_score(&self) -> f64 {
-        sigmoid(self.general_log_odds())
+        score::logistic(self.general_log_odds())
     }
 
     fn general_log_odds(&self) -> f64 {
@@ -556,7 +557,7 @@ impl Evidence {
             return table;
         }
         let p = table.clamp(1e-6, 1.0 - 1e-6);
-        sigmoid((p / (1.0 - p)).ln() + self.general_log_odds() + CLEAN_WEIGHT.ln())
+        score::logistic((p / (1.0 - p)).ln() + self.general_log_odds() + CLEAN_WEIGHT.ln())
     }
 
     /// The document spin score: this evidence with the table evidence's
@@ -588,11 +589,7 @@ impl Evidence {
 pub fn calibrated(either: f64) -> f64 {
     let c = Fitted::shipped().calibration;
     let p = either.clamp(1e-6, 1.0 - 1e-6);
-    sigmoid(c[0] + c[1] * (p / (1.0 - p)).ln())
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
+    score::logistic(c[0] + c[1] * (p / (1.0 - p)).ln())
 }
 
 /// The category of `x` among bins with upper `edges` (a value equal to an

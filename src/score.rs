@@ -62,7 +62,11 @@ pub(crate) fn evidence(weight: f64, margin: f64, gain: f64) -> f64 {
 /// The score of a document of `words` words whose findings' evidence sums
 /// to `evidence` (summed over a document's windows as over the whole).
 pub(crate) fn from_evidence(evidence: f64, words: usize, bias: f64, per_word: f64) -> f64 {
-    let z = bias + evidence - per_word * words as f64;
+    logistic(bias + evidence - per_word * words as f64)
+}
+
+/// The probability of log-odds `z`.
+pub(crate) fn logistic(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
 

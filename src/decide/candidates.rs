@@ -195,7 +195,6 @@ pub(super) fn priors(
             let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
             let others = form - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
-            let document = t.doc_gain * doc_logit(&sites[i]);
             let form_prior = match sites[i].standing {
                 // The document's own share of spun forms of this kind (keys,
                 // or forms an author writes freely): it takes the place of
@@ -206,7 +205,9 @@ pub(super) fn priors(
                     t.rate_gain * logit(share, t.p_min) + t.rate_bias
                 }
                 None => {
-                    document + t.weight_gain * logit(sites[i].weight as f64, t.p_min) + t.prior_bias
+                    t.doc_gain * doc_logit(&sites[i])
+                        + t.weight_gain * logit(sites[i].weight as f64, t.p_min)
+                        + t.prior_bias
                 }
             };
             let p = form_prior + pooled;

@@ -181,14 +181,11 @@ impl Tally {
         // estimated share of spun forms than with none (at most a few
         // units in clean text, whatever its length; tens to hundreds in a
         // spun article). The document is spun if either spinner wrote it.
-        let thesaurus = match self.rate.is_empty() {
-            true => None,
-            false => {
-                let z =
-                    t.rate_score_gain * self.rate.log_ratio(rates, quotes_spun) + t.rate_score_bias;
-                Some(1.0 / (1.0 + (-z).exp()))
-            }
-        };
+        let thesaurus = (!self.rate.is_empty()).then(|| {
+            score::logistic(
+                t.rate_score_gain * self.rate.log_ratio(rates, quotes_spun) + t.rate_score_bias,
+            )
+        });
         // The built-in tables' forms weigh their own evidence alone where
         // a user's table brings forms of another spinner: forms it learned
         // from a spinner that never writes the built-in ones say nothing of

@@ -38,7 +38,7 @@ impl RateEvidence {
         // share of spun sites no longer grows with it.
         let e = evidence.clamp(-t.rate_lr_max, t.rate_lr_max);
         let lr = (t.rate_lr_gain * e + t.rate_lr_bias).exp();
-        self.sites.push((lr, standing < 1.0, quoted));
+        self.sites.push((lr, is_key(standing), quoted));
     }
 
     /// Whether no thesaurus site was added.
@@ -63,9 +63,7 @@ impl RateEvidence {
             other: share(false),
         }
     }
-}
 
-impl RateEvidence {
     /// How much likelier the sites' evidence is with the estimated shares
     /// `rates` than with none spun: the log-likelihood ratio of the mixture
     /// against its written part alone (0 where a kind gives no estimate).
@@ -92,11 +90,17 @@ pub(crate) struct Rates {
 impl Rates {
     /// The share for a form of this standing.
     pub(super) fn of(&self, standing: f32) -> Option<f64> {
-        match standing < 1.0 {
+        match is_key(standing) {
             true => self.key,
             false => self.other,
         }
     }
+}
+
+/// Whether a form of this standing is a key: an author's use of it may not
+/// survive the spinner (a form that is no key stands with probability 1).
+fn is_key(standing: f32) -> bool {
+    standing < 1.0
 }
 
 /// The mixing share `p` that maximises the likelihood of sites whose
