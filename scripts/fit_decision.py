@@ -21,13 +21,16 @@ spinners, `all` for the others). Texts: the even-numbered Brown press documents;
 the odd ones are the benchmark's (scripts/bench_generalize.py --complete-vocabulary).
 
 Objective, summed over configurations: WER reduction less 4 times the shortfall of change
-precision below 0.95, less the false restorations per 1,000 words of the same texts unspun
-(restored with the same thesaurus).
+precision below its floor, less the false restorations per 1,000 words of the same texts
+unspun (restored with the same thesaurus). The floor is the precision issue 21 asks of each
+family: 0.95 for the keys-only spinners (restored with `--thesaurus-keys first`), 0.92 for
+those that replace every member (`all`), whose prior has a bias of its own (RATE_BIAS_ALL).
 
 Usage (repository root; needs the release build of examples/evaluate.rs, WordNet, Moby
 and lemminflect as scripts/dict/lexicons.py says):
     cargo build --release --example evaluate
     python3 scripts/fit_decision.py [--docs 8] [--rounds 2] [--loo] [--seed 1]
+        [--params RATE_BIAS_ALL,...]   # fit these only, the others kept at their values
 It prints the fitted values as the Rust lines of `TUNING` and, with --loo, the held-out
 table (fit on three spinner types, measure on the fourth).
 """
@@ -64,10 +67,13 @@ PARAMS = {
     "RATE_LR_BIAS": (-0.6, 0.4),
     "RATE_GAIN": (0.7, 0.2),
     "RATE_BIAS": (-2.5, 0.5),
+    "RATE_BIAS_ALL": (-2.5, 0.5),
     "CHANNEL_GAIN": (0.0, 0.5),
 }
 # Constants that may go below 0.
-SIGNED = {"RATE_BIAS", "RATE_LR_BIAS"}
+SIGNED = {"RATE_BIAS", "RATE_BIAS_ALL", "RATE_LR_BIAS"}
+# The least change precision of each family (issue 21: H2 at 0.95, H3 at 0.92).
+FLOOR = {"first": 0.95, "all": 0.92}
 # Fixed at the values a first search settled (vanish 0.5 -> 0 improved the objective;
 # the per-occurrence present cost stayed), to keep a fit within CI-free minutes.
 FIXED = {"THESAURUS_VANISH_GAIN": 0.0, "OCCURRENCE_PRESENT_COST": 0.5}
@@ -124,11 +130,12 @@ def evaluate(config, params):
     # "<path>: score S, N restorations in W words (F per 1,000)"
     false_per_1k = float(lines[1].rsplit("(", 1)[1].split(" ")[0])
     figures["clean_false_per_1k"] = false_per_1k
+    figures["floor"] = FLOOR[config["keys"]]
     return figures
 
 
 def objective(figures):
-    return (figures["wer_reduction"] - 4.0 * max(0.0, 0.95 - figures["change_precision"])
+    return (figures["wer_reduction"] - 4.0 * max(0.0, figures["floor"] - figures["change_precision"])
             - figures["clean_false_per_1k"])
 
 
@@ -137,13 +144,13 @@ def measure(configs, params, pool):
     return sum(objective(r) for r in results) / len(results), results
 
 
-def fit(configs, rounds, pool, log):
+def fit(configs, rounds, pool, log, names=tuple(PARAMS)):
     params = {k: v for k, (v, _) in PARAMS.items()}
     steps = {k: s for k, (_, s) in PARAMS.items()}
     best, _ = measure(configs, params, pool)
     log(f"start {best:.4f} {params}")
     for r in range(rounds):
-        for name in PARAMS:
+        for name in names:
             for sign in (1, -1):
                 trial = dict(params)
                 trial[name] = round(params[name] + sign * steps[name], 4)
@@ -166,7 +173,13 @@ def main():
     ap.add_argument("--loo", action="store_true", help="validate leaving one spinner type out")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cache", help="a directory keeping the thesauri between runs")
+    ap.add_argument("--params", default=",".join(PARAMS),
+                    help="the constants fitted, comma-separated (the others keep their values)")
     a = ap.parse_args()
+    names = [n for n in a.params.split(",") if n]
+    unknown = [n for n in names if n not in PARAMS]
+    if unknown:
+        sys.exit(f"unknown --params {unknown}: expected some of {list(PARAMS)}")
     if not os.path.exists(EVALUATE):
         sys.exit(f"{EVALUATE} missing: cargo build --release --example evaluate")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
@@ -177,10 +190,10 @@ def main():
             t = thesaurus_file(v, a.cache or d)
             for kind in TYPES:
                 configs.append(spin_configuration(kind, v, t, docs, a.seed, d))
-        params, best = fit(configs, a.rounds, pool, log)
+        params, best = fit(configs, a.rounds, pool, log, names)
         print("// Fitted by `python3 scripts/fit_decision.py "
-              f"--docs {a.docs} --rounds {a.rounds} --vocabularies {a.vocabularies} --seed {a.seed}`"
-              f" (objective {best:.4f}):")
+              f"--docs {a.docs} --rounds {a.rounds} --vocabularies {a.vocabularies} --seed {a.seed}"
+              f" --params {','.join(names)}` (objective {best:.4f}):")
         for k, v in {**FIXED, **params}.items():
             print(f"    {k.lower()}: {v},")
         _, results = measure(configs, params, pool)
@@ -196,7 +209,7 @@ def main():
             for kind in TYPES:
                 train = [c for c in configs if c["kind"] != kind]
                 test = [c for c in configs if c["kind"] == kind]
-                p, _ = fit(train, max(1, a.rounds - 1), pool, log)
+                p, _ = fit(train, max(1, a.rounds - 1), pool, log, names)
                 _, rs = measure(test, p, pool)
                 wer = sum(r["wer_reduction"] for r in rs) / len(rs)
                 prec = sum(r["change_precision"] for r in rs) / len(rs)

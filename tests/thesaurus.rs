@@ -124,11 +124,13 @@ fn restore_with_thesaurus(pairs: &str, keys: KeyMode) -> unspin::eval::Figures {
 fn the_thesaurus_of_a_per_occurrence_spinner_restores_its_spins() {
     // Three Brown press articles spun by scripts/corpus/spin.py with the
     // fixture thesaurus, every member a key, a fresh choice per occurrence;
-    // the default tables alone restore nothing of it.
+    // the default tables alone restore nothing of it. Its prior has a bias
+    // of its own, fitted on the precision floor of its family (0.92): with
+    // the keys-only spinners' bias, 0.66 @ 0.98.
     let f = restore_with_thesaurus("wordnet-3000-both-occurrence.jsonl", KeyMode::All);
     assert!(f.candidate_recall > 0.85, "{f:?}");
-    assert!(f.wer_reduction >= 0.5, "{f:?}");
-    assert!(f.change_precision >= 0.9, "{f:?}");
+    assert!(f.wer_reduction >= 0.7, "{f:?}");
+    assert!(f.change_precision >= 0.92, "{f:?}");
     let defaults = unspin::eval::evaluate(
         common::unspinner(),
         &unspin::eval::parse_pairs(

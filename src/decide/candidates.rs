@@ -202,7 +202,11 @@ pub(super) fn priors(
                 // (quoted speech the spinner left alone: silenced below).
                 Some(standing) => {
                     let share = judgement.rates.of(standing).unwrap_or(t.p_min);
-                    t.rate_gain * logit(share, t.p_min) + t.rate_bias
+                    let bias = match sites[i].candidates.iter().any(|c| c.per_occurrence) {
+                        true => t.rate_bias_all,
+                        false => t.rate_bias,
+                    };
+                    t.rate_gain * logit(share, t.p_min) + bias
                 }
                 None => {
                     t.doc_gain * doc_logit(&sites[i])
