@@ -112,7 +112,7 @@ impl Unspinner {
                 let span = tokens[m.first].span.start..tokens[m.last].span.end;
                 let written = &text[span.clone()];
                 if !self.allowed(written) {
-                    let mut candidates = Vec::new();
+                    let mut candidates = Vec::with_capacity(m.entry.candidates.len());
                     let at = (text, &span);
                     self.push_candidates(&mut candidates, m.entry, at, apostrophe, |j| {
                         self.candidates.index(m.index, j)
