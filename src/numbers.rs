@@ -8,7 +8,8 @@
 //! * a group of digits and number words glued by `,`, `.` or `:` that holds
 //!   a number word is written in digits, as one site (certain: no author
 //!   writes `three,000`, `three:54pm`, `zero.5` or `three.sixty two`); a
-//!   tens word and its units (`sixty two`) make one number;
+//!   tens word and its units (`sixty two`) make one number, before the
+//!   group as inside it (`twenty five,000`);
 //! * a number word right after a month name is a digit (likely);
 //! * a lone digit 1-9 before a word (not a unit) is a number word (ambiguous:
 //!   left to the context model and the document score).
@@ -208,8 +209,13 @@ fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
 /// one site, not its number word alone: the language model has no digits,
 /// so it could only weigh `three` against an unknown `3` inside a number it
 /// does not see whole, and would keep the word every time. A tens word
-/// ending the group takes the units word after it (`.sixty two` -> `.62`).
+/// ending the group takes the units word after it (`.sixty two` -> `.62`),
+/// and one before the group's first units word takes it too (`twenty
+/// five,000` -> `25,000`: a spinner that spells two-digit numbers out).
 fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
+    if let Some(p) = tens_before_group(text, tokens, k) {
+        return Some(p);
+    }
     if !is_numeric(text, tokens, k)
         || (k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2))
     {
@@ -257,6 +263,32 @@ fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
         original,
         weight: 1.0,
         rule: 1,
+    })
+}
+
+/// The group of [`glued`] that begins with a units word, preceded at token
+/// `k` by a tens word and a space (`twenty five,000`): the whole in digits
+/// (`25,000`), from the tens word on.
+fn tens_before_group(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
+    let word = |j: usize| {
+        tokens
+            .get(j)
+            .filter(|t| t.kind == TokenKind::Word)
+            .and_then(|t| spelled_value(&text[t.span.clone()]))
+    };
+    let tens = word(k).filter(|v| *v >= 20 && v % 10 == 0)?;
+    let spaced = tokens.get(k + 1)?.kind == TokenKind::Space;
+    let units = word(k + 2).filter(|v| (1..=9).contains(v))?;
+    let inside = k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2);
+    if !spaced || inside {
+        return None;
+    }
+    let group = glued(text, tokens, k + 2)?;
+    let rest = group.original.strip_prefix(&units.to_string())?;
+    Some(NumberProposal {
+        token: k,
+        original: format!("{}{rest}", tens + units),
+        ..group
     })
 }
 
@@ -371,6 +403,15 @@ mod tests {
         assert_eq!(at("at three.sixty two percent", "sixty"), None);
         assert_eq!(at("paid 1,two00 or 2.five", "2").unwrap().original, "2.5");
         assert!(at("one, two or three", "one").is_none());
+        let p = at("to twenty five,000 points", "twenty").unwrap();
+        assert_eq!((p.original.as_str(), p.last - p.token), ("25,000", 4));
+        let p = at("rose Forty five.sixty two percent", "Forty").unwrap();
+        assert_eq!((p.original.as_str(), p.last - p.token), ("45.62", 6));
+        // A tens word alone before a group, or before a units word that
+        // is not glued to one, is an author's.
+        assert!(at("twenty 5,000 more", "twenty").is_none());
+        assert!(at("twenty five people", "twenty").is_none());
+        assert!(at("twenty ten,000", "twenty").is_none());
     }
 
     #[test]

@@ -254,4 +254,14 @@ mod tests {
             "Trump said the military action in the Middle East was one of the largest."
         );
     }
+
+    #[test]
+    fn a_number_spelled_in_two_words_is_restored_whole() {
+        let u = Unspinner::builder().build().unwrap();
+        let a = u.analyze("Officials mentioned twenty five,000 troops left the Center East.");
+        assert_eq!(
+            a.restore(),
+            "Officials said 25,000 troops left the Middle East."
+        );
+    }
 }
