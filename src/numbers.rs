@@ -213,12 +213,13 @@ fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
 /// and one before the group's first units word takes it too (`twenty
 /// five,000` -> `25,000`: a spinner that spells two-digit numbers out).
 fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
+    if !is_numeric(text, tokens, k) {
+        return None;
+    }
     if let Some(p) = tens_before_group(text, tokens, k) {
         return Some(p);
     }
-    if !is_numeric(text, tokens, k)
-        || (k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2))
-    {
+    if k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2) {
         return None;
     }
     let mut last = k;
@@ -269,6 +270,11 @@ fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
 /// The group of [`glued`] that begins with a units word, preceded at token
 /// `k` by a tens word and a space (`twenty five,000`): the whole in digits
 /// (`25,000`), from the tens word on.
+// Kept out of line: inlined into `glued`, which every short word the tables
+// do not know goes through, it cost the clean documents about 4% of their
+// CPU (paired runs); out of line, nothing measurable.
+#[cold]
+#[inline(never)]
 fn tens_before_group(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
     let word = |j: usize| {
         tokens
@@ -276,11 +282,14 @@ fn tens_before_group(text: &str, tokens: &[Token], k: usize) -> Option<NumberPro
             .filter(|t| t.kind == TokenKind::Word)
             .and_then(|t| spelled_value(&text[t.span.clone()]))
     };
-    let tens = word(k).filter(|v| *v >= 20 && v % 10 == 0)?;
+    // The shape first (word, space, word, glue): most words are no number.
     let spaced = tokens.get(k + 1)?.kind == TokenKind::Space;
+    if !spaced || !is_glue(text, tokens, k + 3) {
+        return None;
+    }
+    let tens = word(k).filter(|v| *v >= 20 && v % 10 == 0)?;
     let units = word(k + 2).filter(|v| (1..=9).contains(v))?;
-    let inside = k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2);
-    if !spaced || inside {
+    if k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2) {
         return None;
     }
     let group = glued(text, tokens, k + 2)?;
