@@ -5,7 +5,10 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::tokenize::{is_apostrophe, Case};
+use rustc_hash::FxHashMap;
+
+use crate::decide::Site;
+use crate::tokenize::{is_apostrophe, Case, Token, TokenKind};
 
 /// The apostrophe a document uses inside words: curly (`’`) or straight (`'`).
 ///
@@ -435,6 +438,137 @@ pub fn apply<'t, S: AsRef<str>>(
             buf.push_str(&text[at..]);
             Cow::Owned(buf)
         }
+    }
+}
+
+/// How a document writes each word inside its sentences: capitalised, or in
+/// lower case. A spinner that writes its replacements in the thesaurus's
+/// lower case (the family that reads every member of a line as a key, and
+/// capitalises only sentence starts) turns "the White House" into "the
+/// white home"; restored to "house", the proper noun needs its capital
+/// back. An author who capitalises a word inside a sentence and never
+/// writes it in lower case there means a name ("Congress", "House"): an
+/// original restored in lower case inside a sentence takes the capital
+/// where the document writes that word so more often than not.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CaseMemory {
+    /// Per word (in lower case): the times it is written capitalised and in
+    /// lower case after a word, a comma or a semicolon and a space.
+    counts: FxHashMap<Box<str>, (u32, u32)>,
+}
+
+impl CaseMemory {
+    /// The memory of `text`, tokenized as `tokens`.
+    pub(crate) fn of(text: &str, tokens: &[Token]) -> CaseMemory {
+        let mut m = CaseMemory::default();
+        m.add(text, tokens);
+        m
+    }
+
+    /// Adds the words of `text` (one window of a document after another
+    /// gives the whole document's memory: a window starts a line or a
+    /// sentence, where no word is counted).
+    pub(crate) fn add(&mut self, text: &str, tokens: &[Token]) {
+        for k in 2..tokens.len() {
+            let (word, space, before) = (&tokens[k], &tokens[k - 1], &tokens[k - 2]);
+            let inside = space.kind == TokenKind::Space
+                && !text[space.span.clone()].contains(is_line_break)
+                && match before.kind {
+                    TokenKind::Word | TokenKind::Number => true,
+                    TokenKind::Punct => matches!(&text[before.span.clone()], "," | ";"),
+                    _ => false,
+                };
+            if word.kind != TokenKind::Word || !inside {
+                continue;
+            }
+            let w = &text[word.span.clone()];
+            let case = match Case::of(w) {
+                Case::Title => 0,
+                Case::Lower => 1,
+                _ => continue,
+            };
+            let key = w.to_lowercase();
+            let e = match self.counts.get_mut(key.as_str()) {
+                Some(e) => e,
+                None => self.counts.entry(key.into()).or_default(),
+            };
+            match case {
+                0 => e.0 += 1,
+                _ => e.1 += 1,
+            }
+        }
+    }
+
+    /// Whether the document writes `word` (in lower case) capitalised
+    /// inside its sentences more often than in lower case there.
+    pub(crate) fn titled(&self, word: &str) -> bool {
+        self.counts
+            .get(word)
+            .is_some_and(|&(title, lower)| title > lower)
+    }
+
+    /// Gives the candidates at each site of a thesaurus's form written in
+    /// lower case the capitals of the words the document writes so
+    /// ([`CaseMemory::titled`]).
+    pub(crate) fn recapitalise(&self, text: &str, sites: &mut [Site]) {
+        if self.counts.is_empty() {
+            return;
+        }
+        for site in sites.iter_mut() {
+            let lower = text[site.span.clone()].starts_with(char::is_lowercase);
+            if site.standing.is_none() || !lower {
+                continue;
+            }
+            for c in site.candidates.iter_mut() {
+                if Case::of(&c.original) != Case::Lower
+                    || !c.original.split(' ').any(|w| self.titled(w))
+                {
+                    continue;
+                }
+                c.original = c
+                    .original
+                    .split(' ')
+                    .map(|w| match self.titled(w) {
+                        true => capitalise(w),
+                        false => w.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod case_memory_tests {
+    use super::CaseMemory;
+    use crate::tokenize::tokenize;
+
+    #[test]
+    fn words_are_counted_inside_sentences_only() {
+        let text = "House rules. The House met.\nHouse members and the House agreed; the \
+                    house was full. Congress too, Congress said, and new laws.";
+        let m = CaseMemory::of(text, &tokenize(text));
+        // Two "the House" against one "the house": inside sentences, the
+        // sentence starts and the line start not counted.
+        assert!(m.titled("house"));
+        assert!(m.titled("congress"));
+        assert!(!m.titled("new"));
+        assert!(!m.titled("rules"));
+        let mut halves = CaseMemory::default();
+        for half in text.split_inclusive('\n') {
+            halves.add(half, &tokenize(half));
+        }
+        assert_eq!(
+            format!("{:?}", sorted(&halves)),
+            format!("{:?}", sorted(&m))
+        );
+    }
+
+    fn sorted(m: &CaseMemory) -> Vec<(String, (u32, u32))> {
+        let mut v: Vec<_> = m.counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        v.sort();
+        v
     }
 }
 

@@ -186,3 +186,36 @@ fn a_thesaurus_leaves_clean_news_alone() {
 }
 
 mod common;
+
+#[test]
+fn a_lower_case_spinners_restoration_takes_the_documents_capitals() {
+    // The family that reads every member as a key writes its replacements
+    // in the thesaurus's lower case: "the House" came out "the home".
+    let t = Thesaurus::parse(
+        "house|home|household\nsaid|stated|mentioned\nwar|struggle|battle\n",
+        "t.txt",
+        KeyMode::All,
+    );
+    let u = unspin::Unspinner::builder().thesaurus(&t).build().unwrap();
+    let spun = "The senator stated that the House would vote on the struggle bill. \
+                Members of the House stated on Monday that the home would meet again, \
+                and the senator stated the struggle was over.";
+    let restored = u.analyze(spun).restore();
+    assert!(
+        restored.contains("that the House would meet again"),
+        "{restored}"
+    );
+    // Read as the seed spinner's family (which copies a key's capital),
+    // a lower-case form keeps the lower case of its original.
+    let t = Thesaurus::parse(
+        "house|home\nsaid|stated\nwar|struggle\n",
+        "t.txt",
+        KeyMode::First,
+    );
+    let u = unspin::Unspinner::builder().thesaurus(&t).build().unwrap();
+    let restored = u.analyze(spun).restore();
+    assert!(
+        !restored.contains("that the House would meet"),
+        "{restored}"
+    );
+}

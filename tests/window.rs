@@ -96,23 +96,17 @@ fn windows_of_the_general_lexicons_decide_as_the_whole_document() {
     assert!(assert_windows_agree(&u, text, 4000) > 3);
 }
 
-#[test]
-fn windows_with_a_thesaurus_decide_as_the_whole_document() {
-    // The document's own spin rate is estimated from every window's
-    // thesaurus forms: each window's decisions take the whole document's.
+/// Compares the windows of the fixture `pairs`' spun documents that the
+/// unspinner with the fixture thesaurus read in `keys` mode restores with
+/// its whole-document analysis: at least three comparisons.
+fn thesaurus_windows_agree(keys: unspin::thesaurus::KeyMode, pairs: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/thesaurus");
-    let t = unspin::thesaurus::Thesaurus::read(
-        &dir.join("wordnet-3000.txt"),
-        unspin::thesaurus::KeyMode::First,
-    )
-    .unwrap();
+    let t = unspin::thesaurus::Thesaurus::read(&dir.join("wordnet-3000.txt"), keys).unwrap();
     let u = Unspinner::builder().thesaurus(&t).build().unwrap();
-    let pairs =
-        std::fs::read_to_string(dir.join("wordnet-3000-keys-article-rate-0.5.jsonl")).unwrap();
+    let pairs = std::fs::read_to_string(dir.join(pairs)).unwrap();
     let mut compared = 0;
     for pair in unspin::eval::parse_pairs(&pairs).unwrap() {
-        let whole = u.analyze(&pair.spun);
-        if whole.restorations().count() == 0 {
+        if u.analyze(&pair.spun).restorations().count() == 0 {
             continue;
         }
         for size in [1500, 3000, 6000] {
@@ -123,6 +117,26 @@ fn windows_with_a_thesaurus_decide_as_the_whole_document() {
         }
     }
     assert!(compared >= 3, "{compared}");
+}
+
+#[test]
+fn windows_with_a_thesaurus_decide_as_the_whole_document() {
+    // The document's own spin rate is estimated from every window's
+    // thesaurus forms: each window's decisions take the whole document's.
+    thesaurus_windows_agree(
+        unspin::thesaurus::KeyMode::First,
+        "wordnet-3000-keys-article-rate-0.5.jsonl",
+    );
+}
+
+#[test]
+fn windows_with_a_lower_case_spinners_thesaurus_decide_as_the_whole_document() {
+    // Every member a key: a restoration takes the capitals the whole
+    // document gives its words, whichever window holds them.
+    thesaurus_windows_agree(
+        unspin::thesaurus::KeyMode::All,
+        "wordnet-3000-both-occurrence.jsonl",
+    );
 }
 
 #[test]

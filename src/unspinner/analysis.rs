@@ -42,6 +42,9 @@ pub struct DocumentSummary {
     pub(super) score: f64,
     /// The spinner tables' score alone.
     pub(super) table_score: f64,
+    /// How the document writes its words inside sentences, where a
+    /// table's spinner writes in lower case.
+    pub(super) case: crate::restore::CaseMemory,
 }
 
 impl DocumentSummary {

@@ -15,7 +15,7 @@ use crate::finding::{Candidate, Finding, Reason, Terms};
 use crate::lexicon::Candidates;
 use crate::model::LanguageModel;
 use crate::quotes;
-use crate::restore::{apostrophe_style, keep_line_breaks};
+use crate::restore::{apostrophe_style, keep_line_breaks, CaseMemory};
 use crate::reuse::reused;
 use crate::score::round4;
 use crate::settings::{DecisionMode, Settings, DEFAULT_THRESHOLD};
@@ -50,6 +50,10 @@ pub struct Unspinner {
     candidates: Arc<Candidates>,
     settings: Settings,
     allow: Arc<HashSet<String>>,
+    /// Whether a table's spinner writes its replacements in lower case
+    /// (a thesaurus read with every member a key: see
+    /// [`crate::restore::CaseMemory`]).
+    lower_case_spinner: bool,
 }
 
 /// Configures an [`Unspinner`].
@@ -172,6 +176,7 @@ impl Builder {
                 message: format!("{what} {v} is not in [0, 1]"),
             });
         }
+        let lower_case_spinner = tables.iter().any(|t| t.per_occurrence);
         let (spinner, general): (Vec<Table>, Vec<Table>) = tables
             .into_iter()
             .partition(|t| t.kind == TableKind::Spinner);
@@ -194,6 +199,7 @@ impl Builder {
             model,
             settings: self.settings,
             allow: Arc::new(self.allow),
+            lower_case_spinner,
         })
     }
 }
@@ -328,8 +334,12 @@ impl Unspinner {
         let (mut curly, mut straight, mut words, mut sites) = (0, 0, 0, 0);
         let mut joins = crate::window::WordJoins::default();
         let mut evidence = detect::Evidence::until_settled();
+        let mut case = CaseMemory::default();
         self.pass(&mut windows, '\'', None, |r| {
             evidence.add(r.text, &r.tokens, &r.lexemes, self.model);
+            if self.lower_case_spinner {
+                case.add(r.text, &r.tokens);
+            }
             let (c, s) = crate::restore::apostrophe_counts(r.text);
             (curly, straight) = (curly + c, straight + s);
             words += r.words.saturating_sub(joins.twice(r.text));
@@ -361,6 +371,7 @@ impl Unspinner {
             outer: outer.clone(),
             score: evidence.score(0.0),
             table_score: 0.0,
+            case,
         };
         if sites == 0 || self.settings.mode == DecisionMode::Dictionary {
             return Ok(summary);
@@ -522,6 +533,17 @@ impl Unspinner {
     ) -> Analysis<'t> {
         let apostrophe = summary.map_or_else(|| apostrophe_style(text), |s| s.apostrophe);
         let mut r = self.read(text, apostrophe);
+        if self.lower_case_spinner {
+            let own;
+            let memory = match summary {
+                Some(s) => &s.case,
+                None => {
+                    own = CaseMemory::of(text, &r.tokens);
+                    &own
+                }
+            };
+            memory.recapitalise(text, &mut r.sites);
+        }
         let vocabulary = self.vocabulary();
         let outer = summary.map(|s| &s.outer);
         let decide = |r: &Reading, given| {
