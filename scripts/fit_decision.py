@@ -130,18 +130,18 @@ def evaluate(config, params):
     # "<path>: score S, N restorations in W words (F per 1,000)"
     false_per_1k = float(lines[1].rsplit("(", 1)[1].split(" ")[0])
     figures["clean_false_per_1k"] = false_per_1k
-    figures["floor"] = FLOOR[config["keys"]]
     return figures
 
 
-def objective(figures):
-    return (figures["wer_reduction"] - 4.0 * max(0.0, figures["floor"] - figures["change_precision"])
+def objective(config, figures):
+    floor = FLOOR[config["keys"]]
+    return (figures["wer_reduction"] - 4.0 * max(0.0, floor - figures["change_precision"])
             - figures["clean_false_per_1k"])
 
 
 def measure(configs, params, pool):
     results = list(pool.map(lambda c: evaluate(c, params), configs))
-    return sum(objective(r) for r in results) / len(results), results
+    return sum(objective(c, r) for c, r in zip(configs, results)) / len(results), results
 
 
 def fit(configs, rounds, pool, log, names=tuple(PARAMS)):

@@ -203,6 +203,19 @@ fn is_numeric(text: &str, tokens: &[Token], k: usize) -> bool {
     }
 }
 
+/// The value of token `j` when it is a word that spells digits out.
+fn spelled_at(text: &str, tokens: &[Token], j: usize) -> Option<u64> {
+    tokens
+        .get(j)
+        .filter(|t| t.kind == TokenKind::Word)
+        .and_then(|t| spelled_value(&text[t.span.clone()]))
+}
+
+/// Whether token `k` continues a group of [`glued`] begun before it.
+fn inside_group(text: &str, tokens: &[Token], k: usize) -> bool {
+    k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2)
+}
+
 /// A group of digits and number words glued by `,`, `.` or `:` that holds
 /// a number word (`three,500`, `three:54pm`, `zero.5`, `three.sixty two`),
 /// starting at token `k`: the whole group in digits (`3,500`). The group is
@@ -219,29 +232,18 @@ fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
     if let Some(p) = tens_before_group(text, tokens, k) {
         return Some(p);
     }
-    if k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2) {
+    if inside_group(text, tokens, k) {
         return None;
     }
     let mut last = k;
     while is_glue(text, tokens, last + 1) && is_numeric(text, tokens, last + 2) {
         last += 2;
     }
-    let spelled = |j: usize| {
-        (tokens[j].kind == TokenKind::Word)
-            .then(|| spelled_value(&text[tokens[j].span.clone()]))
-            .flatten()
-    };
+    let spelled = |j: usize| spelled_at(text, tokens, j);
     if last == k || !(k..=last).step_by(2).any(|j| spelled(j).is_some()) {
         return None;
     }
-    let units = |j: usize| {
-        tokens.get(j).and_then(|t| {
-            (t.kind == TokenKind::Word)
-                .then(|| spelled_value(&text[t.span.clone()]))
-                .flatten()
-                .filter(|v| (1..=9).contains(v))
-        })
-    };
+    let units = |j: usize| spelled(j).filter(|v| (1..=9).contains(v));
     let mut original = String::new();
     for j in k..=last {
         match spelled(j) {
@@ -276,20 +278,14 @@ fn glued(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
 #[cold]
 #[inline(never)]
 fn tens_before_group(text: &str, tokens: &[Token], k: usize) -> Option<NumberProposal> {
-    let word = |j: usize| {
-        tokens
-            .get(j)
-            .filter(|t| t.kind == TokenKind::Word)
-            .and_then(|t| spelled_value(&text[t.span.clone()]))
-    };
     // The shape first (word, space, word, glue): most words are no number.
     let spaced = tokens.get(k + 1)?.kind == TokenKind::Space;
     if !spaced || !is_glue(text, tokens, k + 3) {
         return None;
     }
-    let tens = word(k).filter(|v| *v >= 20 && v % 10 == 0)?;
-    let units = word(k + 2).filter(|v| (1..=9).contains(v))?;
-    if k >= 2 && is_glue(text, tokens, k - 1) && is_numeric(text, tokens, k - 2) {
+    let tens = spelled_at(text, tokens, k).filter(|v| *v >= 20 && v % 10 == 0)?;
+    let units = spelled_at(text, tokens, k + 2).filter(|v| (1..=9).contains(v))?;
+    if inside_group(text, tokens, k) {
         return None;
     }
     let group = glued(text, tokens, k + 2)?;

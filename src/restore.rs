@@ -446,10 +446,9 @@ pub fn apply<'t, S: AsRef<str>>(
 /// lower case (the family that reads every member of a line as a key, and
 /// capitalises only sentence starts) turns "the White House" into "the
 /// white home"; restored to "house", the proper noun needs its capital
-/// back. An author who capitalises a word inside a sentence and never
-/// writes it in lower case there means a name ("Congress", "House"): an
-/// original restored in lower case inside a sentence takes the capital
-/// where the document writes that word so more often than not.
+/// back. A word an author capitalises inside sentences more often than not
+/// is a name ("Congress", "House"): an original restored in lower case
+/// inside a sentence takes the capitals of such words.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CaseMemory {
     /// Per word (in lower case): the times it is written capitalised and in
@@ -482,19 +481,18 @@ impl CaseMemory {
                 continue;
             }
             let w = &text[word.span.clone()];
-            let case = match Case::of(w) {
-                Case::Title => 0,
-                Case::Lower => 1,
+            let (key, title) = match Case::of(w) {
+                Case::Title => (Cow::Owned(w.to_lowercase()), true),
+                Case::Lower => (Cow::Borrowed(w), false),
                 _ => continue,
             };
-            let key = w.to_lowercase();
-            let e = match self.counts.get_mut(key.as_str()) {
+            let e = match self.counts.get_mut(key.as_ref()) {
                 Some(e) => e,
                 None => self.counts.entry(key.into()).or_default(),
             };
-            match case {
-                0 => e.0 += 1,
-                _ => e.1 += 1,
+            match title {
+                true => e.0 += 1,
+                false => e.1 += 1,
             }
         }
     }
@@ -520,61 +518,29 @@ impl CaseMemory {
                 continue;
             }
             for c in site.candidates.iter_mut() {
-                if Case::of(&c.original) != Case::Lower
-                    || !c.original.split(' ').any(|w| self.titled(w))
-                {
+                if Case::of(&c.original) != Case::Lower {
                     continue;
                 }
-                c.original = c
+                let words: Vec<Cow<str>> = c
                     .original
                     .split(' ')
                     .map(|w| match self.titled(w) {
-                        true => capitalise(w),
-                        false => w.to_string(),
+                        true => Cow::Owned(capitalise(w)),
+                        false => Cow::Borrowed(w),
                     })
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                    .collect();
+                if words.iter().any(|w| matches!(w, Cow::Owned(_))) {
+                    c.original = words.join(" ");
+                }
             }
         }
     }
 }
 
 #[cfg(test)]
-mod case_memory_tests {
-    use super::CaseMemory;
-    use crate::tokenize::tokenize;
-
-    #[test]
-    fn words_are_counted_inside_sentences_only() {
-        let text = "House rules. The House met.\nHouse members and the House agreed; the \
-                    house was full. Congress too, Congress said, and new laws.";
-        let m = CaseMemory::of(text, &tokenize(text));
-        // Two "the House" against one "the house": inside sentences, the
-        // sentence starts and the line start not counted.
-        assert!(m.titled("house"));
-        assert!(m.titled("congress"));
-        assert!(!m.titled("new"));
-        assert!(!m.titled("rules"));
-        let mut halves = CaseMemory::default();
-        for half in text.split_inclusive('\n') {
-            halves.add(half, &tokenize(half));
-        }
-        assert_eq!(
-            format!("{:?}", sorted(&halves)),
-            format!("{:?}", sorted(&m))
-        );
-    }
-
-    fn sorted(m: &CaseMemory) -> Vec<(String, (u32, u32))> {
-        let mut v: Vec<_> = m.counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
-        v.sort();
-        v
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokenize::tokenize;
 
     #[test]
     fn a_form_that_reads_no_place_is_cased_alike_everywhere() {
@@ -736,5 +702,32 @@ mod tests {
             apply("abcdef", [(0..3, "X"), (2..4, "Y"), (4..9, "Z")]),
             "Xdef"
         );
+    }
+
+    #[test]
+    fn words_are_counted_inside_sentences_only() {
+        let text = "House rules. The House met.\nHouse members and the House agreed; the \
+                    house was full. Congress too, Congress said, and new laws.";
+        let m = CaseMemory::of(text, &tokenize(text));
+        // Two "the House" against one "the house": inside sentences, the
+        // sentence starts and the line start not counted.
+        assert!(m.titled("house"));
+        assert!(m.titled("congress"));
+        assert!(!m.titled("new"));
+        assert!(!m.titled("rules"));
+        let mut halves = CaseMemory::default();
+        for half in text.split_inclusive('\n') {
+            halves.add(half, &tokenize(half));
+        }
+        assert_eq!(
+            format!("{:?}", sorted(&halves)),
+            format!("{:?}", sorted(&m))
+        );
+    }
+
+    fn sorted(m: &CaseMemory) -> Vec<(String, (u32, u32))> {
+        let mut v: Vec<_> = m.counts.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        v.sort();
+        v
     }
 }
