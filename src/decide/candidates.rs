@@ -30,6 +30,10 @@ pub(crate) struct Site {
     /// The probability that an author's use of the form survives spinning
     /// at full rate, when a thesaurus gives it ([`crate::dict::Entry::standing`]).
     pub standing: Option<f32>,
+    /// Whether a thesaurus whose spinner chooses per occurrence knows the
+    /// form ([`crate::dict::DictEntry::per_occurrence`]): its prior is
+    /// that family's.
+    pub per_occurrence: bool,
     /// Candidates, in table order.
     pub candidates: Vec<SiteCandidate>,
     /// Whether it lies inside quoted speech.
@@ -202,9 +206,10 @@ pub(super) fn priors(
                 // (quoted speech the spinner left alone: silenced below).
                 Some(standing) => {
                     let share = judgement.rates.of(standing).unwrap_or(t.p_min);
-                    let bias = match sites[i].candidates.iter().any(|c| c.per_occurrence) {
-                        true => t.rate_bias_all,
-                        false => t.rate_bias,
+                    let bias = match (sites[i].per_occurrence, standing < 1.0) {
+                        (true, _) => t.rate_bias_all,
+                        (false, true) => t.rate_bias_key,
+                        (false, false) => t.rate_bias,
                     };
                     t.rate_gain * logit(share, t.p_min) + bias
                 }
@@ -255,6 +260,7 @@ fn in_capitals(written: &str) -> bool {
 mod tests {
     use super::*;
     use crate::decide::evidence::Tally;
+    use crate::decide::rate::Rates;
     use crate::decide::tuning::TUNING;
 
     fn site(first: usize, builtin: bool) -> Site {
@@ -264,6 +270,7 @@ mod tests {
             span: first..first + 1,
             weight: 0.9,
             standing: None,
+            per_occurrence: false,
             candidates: Vec::new(),
             quoted: false,
             general: false,
@@ -295,5 +302,52 @@ mod tests {
         let mut alone = Tally::default();
         alone.add(&sites[20..], &evidence[20..], &keys[20..], &t);
         assert_eq!(alone.judgement(200, 0, &t).builtin, None);
+    }
+
+    /// A thesaurus form's prior bias is its spinner family's: a key of a
+    /// keys-only spinner (which an author's use survives only where the
+    /// spinner skipped it), a form that is no key, or any form of a spinner
+    /// that chooses per occurrence, whatever table listed its candidates.
+    #[test]
+    fn a_thesaurus_forms_prior_is_its_spinner_familys() {
+        let t = Tuning {
+            rate_bias: -3.0,
+            rate_bias_key: -1.0,
+            rate_bias_all: -2.0,
+            ..TUNING
+        };
+        let thesaurus_site = |first, standing, per_occurrence| Site {
+            standing: Some(standing),
+            per_occurrence,
+            ..site(first, false)
+        };
+        let sites = vec![
+            thesaurus_site(0, 0.0, false),
+            thesaurus_site(1, 1.0, false),
+            thesaurus_site(2, 0.25, true),
+            thesaurus_site(3, 1.0, true),
+        ];
+        let keys: Vec<Cow<str>> = (0..4).map(|i| Cow::Owned(format!("form{i}"))).collect();
+        let judgement = Judgement {
+            score: 0.9,
+            quotes_spun: true,
+            verdict: None,
+            rates: Rates {
+                key: Some(0.5),
+                other: Some(0.5),
+            },
+            tables: None,
+            builtin: None,
+        };
+        let priors = priors(
+            &sites,
+            &keys,
+            &[0.0; 4],
+            &FxHashMap::default(),
+            judgement,
+            &t,
+        );
+        // At an even share the logit is 0: the prior is the bias.
+        assert_eq!(priors, vec![-1.0, -3.0, -2.0, -2.0]);
     }
 }

@@ -212,6 +212,10 @@ pub struct DictEntry {
     /// The probability that an author's use of the form survives spinning,
     /// when a table knows it (see [`Entry::standing`]).
     pub standing: Option<f32>,
+    /// Whether a table whose spinner chooses per occurrence names it (see
+    /// [`Table::per_occurrence`]), even where an earlier table listed all
+    /// the candidates it gives.
+    pub per_occurrence: bool,
     /// The candidates, in table order.
     pub candidates: Vec<Proposal>,
 }
@@ -291,12 +295,14 @@ impl Dictionary {
                         spinner: false,
                         builtin: false,
                         standing: None,
+                        per_occurrence: false,
                         candidates: Vec::new(),
                     });
                     entries.len() - 1
                 });
                 let entry = &mut entries[slot];
                 entry.builtin |= table.builtin;
+                entry.per_occurrence |= table.per_occurrence;
                 if table.kind == TableKind::Spinner && !entry.spinner {
                     entry.spinner = true;
                     entry.weight = e.weight;
@@ -512,6 +518,26 @@ mod tests {
 
     fn dict(text: &str) -> Dictionary {
         Dictionary::from_tables(&[Table::parse(text, "t.tsv").unwrap()]).unwrap()
+    }
+
+    /// A per-occurrence spinner's form stays its family's where an earlier
+    /// table already listed every candidate it gives.
+    #[test]
+    fn a_per_occurrence_table_marks_an_entry_it_shares() {
+        let first = Table::parse("stated\tsaid\n", "a.tsv").unwrap();
+        let thesaurus = crate::thesaurus::Thesaurus::parse(
+            "said|stated\n",
+            "t",
+            crate::thesaurus::KeyMode::All,
+        )
+        .table();
+        let d = Dictionary::from_tables(&[first.clone(), thesaurus]).unwrap();
+        let entry = d.get("stated").unwrap();
+        assert_eq!(entry.candidates.len(), 1);
+        assert!(!entry.candidates[0].per_occurrence);
+        assert!(entry.per_occurrence);
+        let alone = Dictionary::from_tables(&[first]).unwrap();
+        assert!(!alone.get("stated").unwrap().per_occurrence);
     }
 
     #[test]

@@ -70,6 +70,7 @@ pub(super) fn derive_inner_phrases(entries: &mut Vec<DictEntry>, index: &FxHashM
                 spinner: true,
                 builtin: e.builtin,
                 standing: e.standing,
+                per_occurrence: e.per_occurrence,
                 candidates,
             });
         }

@@ -125,6 +125,7 @@ impl Unspinner {
                             span,
                             weight: m.entry.weight,
                             standing: m.entry.standing,
+                            per_occurrence: m.entry.per_occurrence,
                             candidates,
                             general: false,
                             builtin: m.entry.builtin,
@@ -147,6 +148,7 @@ impl Unspinner {
                         span,
                         weight: p.weight,
                         standing: None,
+                        per_occurrence: false,
                         candidates: vec![SiteCandidate {
                             original,
                             phrase: None,
@@ -366,6 +368,7 @@ impl Unspinner {
                         span,
                         weight: m.entry.weight,
                         standing: m.entry.standing,
+                        per_occurrence: m.entry.per_occurrence,
                         candidates,
                         general: true,
                         builtin: m.entry.builtin,
