@@ -50,7 +50,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::dict::{Entry, Table, TableKind, DEFAULT_WEIGHT};
 use crate::error::{Error, Result};
@@ -220,6 +220,7 @@ impl Thesaurus {
                 slot.push((key, p, line));
             }
         }
+        let forms_known: FxHashSet<&str> = form_order.iter().copied().collect();
         let entries = form_order
             .into_iter()
             .map(|form| {
@@ -245,12 +246,23 @@ impl Thesaurus {
                 }
             })
             .collect();
+        // A key no line offers as a replacement stands only where the
+        // spinner skipped it (a spinner that replaces every member has none).
+        let survivors = match self.mode {
+            KeyMode::First => order
+                .iter()
+                .filter(|k| !k.contains(' ') && !forms_known.contains(*k))
+                .map(|k| k.to_string())
+                .collect(),
+            KeyMode::All => Vec::new(),
+        };
         Table {
             name: self.name.clone(),
             kind: TableKind::Spinner,
             entries,
             per_occurrence: self.mode == KeyMode::All,
             builtin: false,
+            survivors,
         }
     }
 
@@ -285,6 +297,19 @@ mod tests {
         assert_eq!(e.candidates, ["war"]);
         assert_eq!(e.line, 2);
         assert_eq!(e.standing, Some(1.0));
+    }
+
+    /// The survivors are the single-word keys no line offers as a
+    /// replacement; a spinner that replaces every member has none.
+    #[test]
+    fn the_survivors_are_the_keys_no_line_writes() {
+        let text = "said|stated|mentioned\nstated|declared\nwar|struggle\nbig deal|matter\n";
+        let first = Thesaurus::parse(text, "t", KeyMode::First).table();
+        assert_eq!(first.survivors, ["said", "war"]);
+        assert!(Thesaurus::parse(text, "t", KeyMode::All)
+            .table()
+            .survivors
+            .is_empty());
     }
 
     #[test]

@@ -148,10 +148,12 @@ fn the_thesaurus_of_a_first_member_spinner_restores_its_spins() {
     // member only, one choice per article: a spinner other than the one the
     // built-in tables know, so their forms in these articles are the
     // author's and stay (they take the tables' own score, not the
-    // thesaurus's).
+    // thesaurus's). The thesaurus's keys that no line writes are all but
+    // gone from these articles, which says the spinner rewrote all it
+    // could: without that reading (src/decide/rate.rs) 0.52 @ 0.99.
     let f = restore_with_thesaurus("wordnet-3000-keys-article.jsonl", KeyMode::First);
     assert!(f.candidate_recall > 0.95, "{f:?}");
-    assert!(f.wer_reduction >= 0.45, "{f:?}");
+    assert!(f.wer_reduction >= 0.55, "{f:?}");
     assert!(f.change_precision >= 0.95, "{f:?}");
 }
 

@@ -211,7 +211,20 @@ pub(super) fn priors(
                         (false, true) => t.rate_bias_key,
                         (false, false) => t.rate_bias,
                     };
-                    t.rate_gain * logit(share, t.p_min) + bias
+                    // How much of the document the spinner rewrote, read off
+                    // the words it never writes (a keys-only thesaurus's):
+                    // the fewer of them stand, the likelier a form is its own.
+                    let survival = match (sites[i].per_occurrence, judgement.rates.survival) {
+                        (false, Some(s)) => {
+                            let gain = match standing < 1.0 {
+                                true => t.survival_gain_key,
+                                false => t.survival_gain,
+                            };
+                            -gain * s.max(t.p_min).ln()
+                        }
+                        _ => 0.0,
+                    };
+                    t.rate_gain * logit(share, t.p_min) + bias + survival
                 }
                 None => {
                     t.doc_gain * doc_logit(&sites[i])
@@ -290,7 +303,7 @@ mod tests {
         let keys: Vec<Cow<str>> = (0..30).map(|i| Cow::Owned(format!("form{i}"))).collect();
         let mut tally = Tally::default();
         tally.add(&sites, &evidence, &keys, &t);
-        let judgement = tally.judgement(200, 0, &t);
+        let judgement = tally.judgement(200, 0, Default::default(), &t);
         assert!(judgement.score > 0.9, "{judgement:?}");
         let builtin = judgement.builtin.unwrap();
         assert!(builtin < 0.1, "{judgement:?}");
@@ -301,7 +314,10 @@ mod tests {
         // With the built-in tables alone, their forms take the document's.
         let mut alone = Tally::default();
         alone.add(&sites[20..], &evidence[20..], &keys[20..], &t);
-        assert_eq!(alone.judgement(200, 0, &t).builtin, None);
+        assert_eq!(
+            alone.judgement(200, 0, Default::default(), &t).builtin,
+            None
+        );
     }
 
     /// A thesaurus form's prior bias is its spinner family's: a key of a
@@ -335,6 +351,7 @@ mod tests {
             rates: Rates {
                 key: Some(0.5),
                 other: Some(0.5),
+                survival: None,
             },
             tables: None,
             builtin: None,

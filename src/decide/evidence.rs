@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use super::candidates::Site;
 use super::decode::Document;
 use super::prelude::{Prelude, Word};
-use super::rate::{RateEvidence, Rates};
+use super::rate::{RateEvidence, Rates, Survived};
 use super::tuning::{tuning, Tuning};
 use crate::lexicon::{Lexeme, Vocabulary};
 use crate::model::WordId;
@@ -76,6 +76,9 @@ pub(crate) struct Outer {
     pub words: usize,
     /// Words inside quoted speech.
     pub quoted_words: usize,
+    /// The words of a keys-only thesaurus's spinner never writes that the
+    /// document holds ([`super::rate::Survivors`]).
+    pub survived: Survived,
     /// The originals of the document's sites that it holds elsewhere as
     /// written.
     pub present: FxHashSet<Box<[WordId]>>,
@@ -171,10 +174,19 @@ impl Tally {
     }
 
     /// The judgement of a document of `words` words, `quoted_words` of them
-    /// in quotes.
-    pub fn judgement(&self, words: usize, quoted_words: usize, t: &Tuning) -> Judgement {
+    /// in quotes, holding the `survived` words of a keys-only thesaurus.
+    pub fn judgement(
+        &self,
+        words: usize,
+        quoted_words: usize,
+        survived: Survived,
+        t: &Tuning,
+    ) -> Judgement {
         let quotes_spun = quotes_spun(self.hits, words, quoted_words);
-        let rates = self.rate.rates(quotes_spun, t);
+        let rates = Rates {
+            survival: survived.share(words, quoted_words, quotes_spun, t.survival_prior),
+            ..self.rate.rates(quotes_spun, t)
+        };
         let tables = score::from_evidence(self.score, words, t.score_bias, t.score_per_word);
         // The thesaurus's spinner is another hypothesis than the tables':
         // how much likelier its forms' evidence is with the document's

@@ -47,6 +47,7 @@ use std::ops::Range;
 
 pub(crate) use candidates::{Site, SiteCandidate};
 pub(crate) use evidence::{gather, presence, survey, Judgement, Outer, Survey, Tally, Verdict};
+pub(crate) use rate::{Survived, Survivors};
 pub(crate) use tuning::tuning;
 
 use crate::finding::{Reason, Terms};
@@ -84,7 +85,8 @@ pub(crate) struct Decided {
 /// Decides every site of a document. The document-level [`Judgement`] is
 /// made from the sites' own evidence, or taken as `given` (a second
 /// decoding of the same document with more sites). `quoted_words` is the
-/// number of words inside quoted speech. With `outer`, the text is a window
+/// number of words inside quoted speech, `survived` the words of a
+/// keys-only thesaurus's spinner never writes that it holds. With `outer`, the text is a window
 /// of a larger document, and everything the decision takes from the whole
 /// document is taken from there. Unless `clean_sites`, a document judged
 /// clean gets the judgement alone and no site decision (see
@@ -98,6 +100,7 @@ pub(crate) fn decide(
     vocab: &Vocabulary,
     settings: &Settings,
     quoted_words: usize,
+    survived: Survived,
     given: Option<Judgement>,
     outer: Option<&Outer>,
     clean_sites: bool,
@@ -140,7 +143,8 @@ pub(crate) fn decide(
             // the others is that sum less its own: linear in the number of
             // sites, however often a form repeats.
             tally.add(sites, &evidence, &doc.keys, &t);
-            let judgement = given.unwrap_or_else(|| tally.judgement(doc.words, quoted_words, &t));
+            let judgement =
+                given.unwrap_or_else(|| tally.judgement(doc.words, quoted_words, survived, &t));
             (judgement, &tally.by_form)
         }
     };

@@ -29,6 +29,12 @@ pub struct Table {
     /// ([`Table::builtin`]): their forms take a document score of their
     /// own where a user's tables or thesauri add forms of other spinners.
     pub builtin: bool,
+    /// Words that its spinner replaces wherever it does not skip them and
+    /// never writes itself: a keys-only thesaurus's keys that are no
+    /// line's member (lower case, one word each). How many of them a
+    /// document kept says how much of it the spinner rewrote
+    /// ([`crate::Unspinner`]'s spin rate); empty for other tables.
+    pub survivors: Vec<String>,
 }
 
 impl Table {
@@ -104,6 +110,7 @@ impl Table {
             entries,
             per_occurrence: false,
             builtin: false,
+            survivors: Vec::new(),
         })
     }
 

@@ -54,6 +54,9 @@ pub struct Unspinner {
     /// (a thesaurus read with every member a key: see
     /// [`crate::restore::CaseMemory`]).
     lower_case_spinner: bool,
+    /// The words a keys-only thesaurus's spinner never writes, counted in
+    /// each document for its spin rate ([`decide::Survivors`]).
+    survivors: Option<Arc<decide::Survivors>>,
 }
 
 /// Configures an [`Unspinner`].
@@ -177,6 +180,13 @@ impl Builder {
             });
         }
         let lower_case_spinner = tables.iter().any(|t| t.per_occurrence);
+        let model = LanguageModel::shipped();
+        let survivors = decide::Survivors::new(
+            tables
+                .iter()
+                .flat_map(|t| t.survivors.iter().map(String::as_str)),
+            model,
+        );
         let (spinner, general): (Vec<Table>, Vec<Table>) = tables
             .into_iter()
             .partition(|t| t.kind == TableKind::Spinner);
@@ -191,7 +201,6 @@ impl Builder {
             g.dictionary()?;
         }
         let general = general.map(Arc::new);
-        let model = LanguageModel::shipped();
         Ok(Unspinner {
             general,
             candidates: Arc::new(Candidates::new(&dict, model)),
@@ -200,6 +209,7 @@ impl Builder {
             settings: self.settings,
             allow: Arc::new(self.allow),
             lower_case_spinner,
+            survivors: survivors.map(Arc::new),
         })
     }
 }
@@ -335,6 +345,7 @@ impl Unspinner {
         let mut joins = crate::window::WordJoins::default();
         let mut evidence = detect::Evidence::until_settled();
         let mut case = CaseMemory::default();
+        let mut survived = decide::Survived::default();
         self.pass(&mut windows, '\'', None, |r| {
             evidence.add(r.text, &r.tokens, &r.lexemes, self.model);
             if self.lower_case_spinner {
@@ -345,12 +356,14 @@ impl Unspinner {
             words += r.words.saturating_sub(joins.twice(r.text));
             sites += r.sites.len();
             survey.quoted_words += r.quoted_words;
+            survived.add(r.survived);
             decide::survey(r.parts(), &r.sites, &vocab, &mut survey);
         })?;
         let apostrophe = if curly > straight { '\u{2019}' } else { '\'' };
         let mut outer = decide::Outer {
             words: survey.words,
             quoted_words: survey.quoted_words,
+            survived,
             present: Default::default(),
             present_cost: 0.0,
             judgement: decide::Judgement {
@@ -387,7 +400,7 @@ impl Unspinner {
         self.pass(&mut windows, apostrophe, None, |r| {
             decide::gather(r.parts(), &r.sites, &vocab, &outer, &mut tally);
         })?;
-        outer.judgement = tally.judgement(outer.words, outer.quoted_words, &t);
+        outer.judgement = tally.judgement(outer.words, outer.quoted_words, outer.survived, &t);
         outer.by_form = tally.by_form;
         summary.table_score = outer.judgement.score;
         summary.score = evidence.score(outer.judgement.score);
@@ -494,6 +507,11 @@ impl Unspinner {
                 .filter(|t| quotes::inside(&quoted, &t.span))
                 .count(),
         };
+        let survived = self
+            .survivors
+            .as_ref()
+            .map(|s| s.count(text, &tokens, &lexemes, &quoted))
+            .unwrap_or_default();
         Reading {
             text,
             tokens,
@@ -502,6 +520,7 @@ impl Unspinner {
             sites,
             words,
             quoted_words,
+            survived,
         }
     }
 
@@ -555,6 +574,7 @@ impl Unspinner {
                 &vocabulary,
                 &self.settings,
                 r.quoted_words,
+                r.survived,
                 given,
                 outer,
                 clean_findings,
