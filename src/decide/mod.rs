@@ -85,10 +85,10 @@ pub(crate) struct Decided {
 /// Decides every site of a document. The document-level [`Judgement`] is
 /// made from the sites' own evidence, or taken as `given` (a second
 /// decoding of the same document with more sites). `quoted_words` is the
-/// number of words inside quoted speech, `survived` the words of a
-/// keys-only thesaurus's spinner never writes that it holds. With `outer`, the text is a window
-/// of a larger document, and everything the decision takes from the whole
-/// document is taken from there. Unless `clean_sites`, a document judged
+/// number of words inside quoted speech, `survived` the words it holds that
+/// a keys-only thesaurus's spinner never writes. With `outer`, the text is
+/// a window of a larger document, and everything the decision takes from
+/// the whole document is taken from there. Unless `clean_sites`, a document judged
 /// clean gets the judgement alone and no site decision (see
 /// [`judged_clean`]).
 #[allow(clippy::too_many_arguments)]
