@@ -77,6 +77,7 @@ PARAMS = {
     "RATE_BIAS_KEY": (-3.4, 0.5),
     "SURVIVAL_GAIN_KEY": (3.75, 1.0),
     "SURVIVAL_GAIN": (0.0625, 0.5),
+    "BUILTIN_MARGIN": (4.25, 1.0),
     "CHANNEL_GAIN": (0.0, 0.5),
 }
 # Constants that may go below 0.

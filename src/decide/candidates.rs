@@ -199,6 +199,11 @@ pub(super) fn priors(
             let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
             let others = form - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
+            let tables_prior = |site: &Site| {
+                t.doc_gain * doc_logit(site)
+                    + t.weight_gain * logit(site.weight as f64, t.p_min)
+                    + t.prior_bias
+            };
             let form_prior = match sites[i].standing {
                 // The document's own share of spun forms of this kind (keys,
                 // or forms an author writes freely): it takes the place of
@@ -224,13 +229,15 @@ pub(super) fn priors(
                         }
                         _ => 0.0,
                     };
-                    t.rate_gain * logit(share, t.p_min) + bias + survival
+                    let thesaurus = t.rate_gain * logit(share, t.p_min) + bias + survival;
+                    // A built-in form keeps what the built-in tables know of
+                    // it where the thesaurus's spinner says less.
+                    match sites[i].builtin {
+                        true => thesaurus.max(tables_prior(&sites[i]) - t.builtin_margin),
+                        false => thesaurus,
+                    }
                 }
-                None => {
-                    t.doc_gain * doc_logit(&sites[i])
-                        + t.weight_gain * logit(sites[i].weight as f64, t.p_min)
-                        + t.prior_bias
-                }
+                None => tables_prior(&sites[i]),
             };
             let p = form_prior + pooled;
             if silenced(&sites[i], judgement) {
@@ -318,6 +325,41 @@ mod tests {
             alone.judgement(200, 0, Default::default(), &t).builtin,
             None
         );
+    }
+
+    /// A built-in form that a thesaurus holds too still says whether quoted
+    /// speech was spun, and its evidence still goes into the built-in
+    /// forms' prior (the tables' own score).
+    #[test]
+    fn a_built_in_form_a_thesaurus_holds_keeps_its_evidence() {
+        let t = TUNING;
+        let sites: Vec<Site> = (0..30)
+            .map(|i| Site {
+                standing: Some(1.0),
+                quoted: i >= 20,
+                ..site(i, true)
+            })
+            .collect();
+        let evidence = vec![4.0; 30];
+        let keys: Vec<Cow<str>> = (0..30).map(|i| Cow::Owned(format!("form{i}"))).collect();
+        let mut tally = Tally::default();
+        tally.add(&sites, &evidence, &keys, &t);
+        let judgement = tally.judgement(300, 100, Default::default(), &t);
+        assert!(judgement.quotes_spun, "{judgement:?}");
+        assert!(judgement.tables.unwrap() > 0.9, "{judgement:?}");
+        // A thesaurus's own forms alone say nothing of either.
+        let own: Vec<Site> = sites
+            .iter()
+            .map(|s| Site {
+                builtin: false,
+                ..s.clone()
+            })
+            .collect();
+        let mut tally = Tally::default();
+        tally.add(&own, &evidence, &keys, &t);
+        let judgement = tally.judgement(300, 100, Default::default(), &t);
+        assert!(!judgement.quotes_spun, "{judgement:?}");
+        assert!(judgement.tables.unwrap() < 0.1, "{judgement:?}");
     }
 
     /// A thesaurus form's prior bias is its spinner family's: a key of a

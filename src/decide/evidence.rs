@@ -36,7 +36,9 @@ pub(crate) struct Judgement {
     pub rates: Rates,
     /// The tables' own score, where a thesaurus's forms have a part in
     /// [`Judgement::score`]: the prior of the tables' forms, which the
-    /// thesaurus's spinner need not write.
+    /// thesaurus's spinner need not write. Their evidence includes the
+    /// built-in forms the thesaurus holds too, which [`Judgement::score`]
+    /// takes through the thesaurus's share alone.
     pub tables: Option<f64>,
     /// The built-in tables' own score, where a user's table adds forms:
     /// the prior of the built-in tables' forms.
@@ -134,6 +136,11 @@ pub(crate) struct Tally {
     /// a user's table added forms of its own.
     builtin_score: f64,
     user_forms: bool,
+    /// The score evidence of the built-in forms that a thesaurus holds
+    /// too: what the built-in tables know of them goes into their prior
+    /// (see [`Judgement::tables`]), not into whether the document is
+    /// spun, which the thesaurus's share judges.
+    overlap: f64,
 }
 
 impl Tally {
@@ -147,8 +154,16 @@ impl Tally {
         for ((s, &e), key) in sites.iter().zip(evidence).zip(keys) {
             match (s.general, s.standing) {
                 // A thesaurus form's evidence counts towards the score
-                // through the document's spin rate (see `judgement`).
-                (false, Some(standing)) => self.rate.add(standing, e, s.quoted, t),
+                // through the document's spin rate (see `judgement`), and
+                // a built-in one's towards the built-in forms' prior too.
+                (false, Some(standing)) => {
+                    self.rate.add(standing, e, s.quoted, t);
+                    if s.builtin {
+                        let weight = s.weight as f64;
+                        self.overlap += score::evidence(weight, e, t.score_gain);
+                        self.hit(s, weight, e);
+                    }
+                }
                 (false, None) => {
                     let weight = s.weight as f64;
                     let evidence = score::evidence(weight, e, t.score_gain);
@@ -157,9 +172,7 @@ impl Tally {
                         true => self.builtin_score += evidence,
                         false => self.user_forms = true,
                     }
-                    if weight >= 0.5 && e > 0.0 {
-                        self.hits[usize::from(s.quoted)] += weight;
-                    }
+                    self.hit(s, weight, e);
                 }
                 (true, _) => {}
             }
@@ -170,6 +183,14 @@ impl Tally {
                     self.by_form.insert(key.as_ref().into(), pooled);
                 }
             }
+        }
+    }
+
+    /// Counts a distinctive form that reads better restored towards the
+    /// quotes' verdict (see [`quotes_spun`]).
+    fn hit(&mut self, s: &Site, weight: f64, e: f64) {
+        if weight >= 0.5 && e > 0.0 {
+            self.hits[usize::from(s.quoted)] += weight;
         }
     }
 
@@ -203,14 +224,19 @@ impl Tally {
         // from a spinner that never writes the built-in ones say nothing of
         // these.
         let builtin = self.user_forms.then(|| {
-            score::from_evidence(self.builtin_score, words, t.score_bias, t.score_per_word)
+            let evidence = self.builtin_score + self.overlap;
+            score::from_evidence(evidence, words, t.score_bias, t.score_per_word)
+        });
+        let tables_prior = thesaurus.map(|_| {
+            let evidence = self.score + self.overlap;
+            score::from_evidence(evidence, words, t.score_bias, t.score_per_word)
         });
         Judgement {
             score: 1.0 - (1.0 - tables) * (1.0 - thesaurus.unwrap_or(0.0)),
             quotes_spun,
             verdict: None,
             rates,
-            tables: thesaurus.map(|_| tables),
+            tables: tables_prior,
             builtin,
         }
     }
