@@ -9,6 +9,7 @@ use std::ops::Range;
 
 use super::evidence::{Judgement, Present};
 use super::prelude::Prelude;
+use super::rate::is_key;
 use super::tuning::Tuning;
 use crate::lexicon;
 use crate::meaning::Change;
@@ -194,16 +195,16 @@ pub(super) fn priors(
         };
         logit(own.min(t.doc_max), t.p_min)
     };
+    let tables_prior = |site: &Site| {
+        t.doc_gain * doc_logit(site)
+            + t.weight_gain * logit(site.weight as f64, t.p_min)
+            + t.prior_bias
+    };
     (0..sites.len())
         .map(|i| {
             let form = by_form.get(keys[i].as_ref()).copied().unwrap_or(0.0);
             let others = form - pooled_evidence(i);
             let pooled = (t.pool_gain * others).clamp(-t.pool_max, t.pool_max);
-            let tables_prior = |site: &Site| {
-                t.doc_gain * doc_logit(site)
-                    + t.weight_gain * logit(site.weight as f64, t.p_min)
-                    + t.prior_bias
-            };
             let form_prior = match sites[i].standing {
                 // The document's own share of spun forms of this kind (keys,
                 // or forms an author writes freely): it takes the place of
@@ -211,7 +212,8 @@ pub(super) fn priors(
                 // (quoted speech the spinner left alone: silenced below).
                 Some(standing) => {
                     let share = judgement.rates.of(standing).unwrap_or(t.p_min);
-                    let bias = match (sites[i].per_occurrence, standing < 1.0) {
+                    let key = is_key(standing);
+                    let bias = match (sites[i].per_occurrence, key) {
                         (true, _) => t.rate_bias_all,
                         (false, true) => t.rate_bias_key,
                         (false, false) => t.rate_bias,
@@ -221,7 +223,7 @@ pub(super) fn priors(
                     // the fewer of them stand, the likelier a form is its own.
                     let survival = match (sites[i].per_occurrence, judgement.rates.survival) {
                         (false, Some(s)) => {
-                            let gain = match standing < 1.0 {
+                            let gain = match key {
                                 true => t.survival_gain_key,
                                 false => t.survival_gain,
                             };

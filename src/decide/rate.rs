@@ -225,7 +225,7 @@ impl Rates {
 
 /// Whether a form of this standing is a key: an author's use of it may not
 /// survive the spinner (a form that is no key stands with probability 1).
-fn is_key(standing: f32) -> bool {
+pub(super) fn is_key(standing: f32) -> bool {
     standing < 1.0
 }
 

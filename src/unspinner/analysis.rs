@@ -82,9 +82,6 @@ pub(super) struct Reading<'t> {
     pub(super) words: usize,
     /// Of them, inside quoted speech.
     pub(super) quoted_words: usize,
-    /// The words of a keys-only thesaurus's spinner never writes that it
-    /// holds ([`crate::decide::Survivors`]).
-    pub(super) survived: crate::decide::Survived,
 }
 
 impl<'t> Reading<'t> {

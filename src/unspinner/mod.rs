@@ -356,7 +356,7 @@ impl Unspinner {
             words += r.words.saturating_sub(joins.twice(r.text));
             sites += r.sites.len();
             survey.quoted_words += r.quoted_words;
-            survived.add(r.survived);
+            survived.add(self.survived(r));
             decide::survey(r.parts(), &r.sites, &vocab, &mut survey);
         })?;
         let apostrophe = if curly > straight { '\u{2019}' } else { '\'' };
@@ -507,11 +507,6 @@ impl Unspinner {
                 .filter(|t| quotes::inside(&quoted, &t.span))
                 .count(),
         };
-        let survived = self
-            .survivors
-            .as_ref()
-            .map(|s| s.count(text, &tokens, &lexemes, &quoted))
-            .unwrap_or_default();
         Reading {
             text,
             tokens,
@@ -520,8 +515,17 @@ impl Unspinner {
             sites,
             words,
             quoted_words,
-            survived,
         }
+    }
+
+    /// The words of `r` that a keys-only thesaurus's spinner never writes
+    /// ([`decide::Survivors`]): read where a document's judgement is made,
+    /// the whole of it or pass A over its windows.
+    fn survived(&self, r: &Reading) -> decide::Survived {
+        self.survivors
+            .as_ref()
+            .map(|s| s.count(r.text, &r.tokens, &r.lexemes, &r.quoted))
+            .unwrap_or_default()
     }
 
     /// [`Unspinner::read`], with the general lexicons' sites too when
@@ -565,6 +569,11 @@ impl Unspinner {
         }
         let vocabulary = self.vocabulary();
         let outer = summary.map(|s| &s.outer);
+        // A window's judgement is its document's (`outer`).
+        let survived = match summary {
+            Some(_) => decide::Survived::default(),
+            None => self.survived(&r),
+        };
         let decide = |r: &Reading, given| {
             decide::decide(
                 text,
@@ -574,7 +583,7 @@ impl Unspinner {
                 &vocabulary,
                 &self.settings,
                 r.quoted_words,
-                r.survived,
+                survived,
                 given,
                 outer,
                 clean_findings,
