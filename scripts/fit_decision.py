@@ -28,7 +28,9 @@ those that replace every member (`all`), whose prior has a bias of its own (RATE
 as has a key of the keys-only spinners (RATE_BIAS_KEY: an author's key survives such a
 spinner only where it skipped the key). The keys-only spinners' forms also take the share of
 their thesaurus's survivors (keys no line writes) that the document kept, times a gain
-(SURVIVAL_GAIN_KEY for a key, SURVIVAL_GAIN for the others; src/decide/rate.rs).
+(SURVIVAL_GAIN_KEY for a key, SURVIVAL_GAIN for the others; src/decide/rate.rs). Every
+thesaurus form's prior also takes the spinner's odds of writing it against an author's
+(ODDS_GAIN times that log-ratio within +-ODDS_MAX; `Document::spinner_odds`).
 
 Usage (repository root; needs the release build of examples/evaluate.rs, WordNet, Moby
 and lemminflect as scripts/dict/lexicons.py says):
@@ -71,14 +73,16 @@ VOCABULARIES = ("wordnet", "moby", "news-spinner")
 PARAMS = {
     "RATE_LR_GAIN": (0.7, 0.2),
     "RATE_LR_BIAS": (-0.6, 0.4),
-    "RATE_GAIN": (0.7, 0.2),
-    "RATE_BIAS": (-3.25, 0.5),
-    "RATE_BIAS_ALL": (-1.5625, 0.5),
-    "RATE_BIAS_KEY": (-3.4, 0.5),
+    "RATE_GAIN": (0.75, 0.2),
+    "RATE_BIAS": (-3.625, 0.5),
+    "RATE_BIAS_ALL": (-1.4375, 0.5),
+    "RATE_BIAS_KEY": (-2.525, 0.5),
     "SURVIVAL_GAIN_KEY": (3.75, 1.0),
     "SURVIVAL_GAIN": (0.0625, 0.5),
     "BUILTIN_MARGIN": (4.25, 1.0),
     "CHANNEL_GAIN": (0.0, 0.5),
+    "ODDS_GAIN": (0.3125, 0.25),
+    "ODDS_MAX": (9.0, 2.0),
 }
 # Constants that may go below 0.
 SIGNED = {"RATE_BIAS", "RATE_BIAS_ALL", "RATE_BIAS_KEY", "RATE_LR_BIAS"}

@@ -137,10 +137,12 @@ fn the_thesaurus_of_a_per_occurrence_spinner_restores_its_spins() {
     // fixture thesaurus, every member a key, a fresh choice per occurrence;
     // the default tables alone restore nothing of it. Its prior has a bias
     // of its own, fitted on the precision floor of its family (0.92): with
-    // the keys-only spinners' bias, 0.66 @ 0.98.
+    // the keys-only spinners' bias, 0.66 @ 0.98. A form the spinner writes
+    // far more often than an author does is likelier its own (the
+    // spinner's odds in the prior): 0.78 @ 0.97, against 0.75 without.
     let f = restore_with_thesaurus("wordnet-3000-both-occurrence.jsonl", KeyMode::All);
     assert!(f.candidate_recall > 0.85, "{f:?}");
-    assert!(f.wer_reduction >= 0.7, "{f:?}");
+    assert!(f.wer_reduction >= 0.77, "{f:?}");
     assert!(f.change_precision >= 0.92, "{f:?}");
     let defaults = unspin::eval::evaluate(
         common::unspinner(),
@@ -213,7 +215,7 @@ fn a_lower_case_spinners_restoration_takes_the_documents_capitals() {
     // The family that reads every member as a key writes its replacements
     // in the thesaurus's lower case: "the House" came out "the home".
     let t = Thesaurus::parse(
-        "house|home|household\nsaid|stated|mentioned\nwar|struggle|battle\n",
+        "house|home\nsaid|stated|mentioned\nwar|struggle|battle\n",
         "t.txt",
         KeyMode::All,
     );

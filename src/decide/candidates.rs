@@ -179,6 +179,7 @@ pub(super) fn priors(
     sites: &[Site],
     keys: &[Cow<'_, str>],
     evidence: &[f64],
+    odds: &[f64],
     by_form: &FxHashMap<Box<str>, f64>,
     judgement: Judgement,
     t: &Tuning,
@@ -231,7 +232,10 @@ pub(super) fn priors(
                         }
                         _ => 0.0,
                     };
-                    let thesaurus = t.rate_gain * logit(share, t.p_min) + bias + survival;
+                    // How much more often the spinner writes the form than
+                    // an author does.
+                    let writes = t.odds_gain * odds[i].clamp(-t.odds_max, t.odds_max);
+                    let thesaurus = t.rate_gain * logit(share, t.p_min) + bias + survival + writes;
                     // A built-in form keeps what the built-in tables know of
                     // it where the thesaurus's spinner says less.
                     match sites[i].builtin {
@@ -316,7 +320,15 @@ mod tests {
         assert!(judgement.score > 0.9, "{judgement:?}");
         let builtin = judgement.builtin.unwrap();
         assert!(builtin < 0.1, "{judgement:?}");
-        let priors = priors(&sites, &keys, &evidence, &tally.by_form, judgement, &t);
+        let priors = priors(
+            &sites,
+            &keys,
+            &evidence,
+            &[0.0; 30],
+            &tally.by_form,
+            judgement,
+            &t,
+        );
         // Same weight, no other occurrence: the prior differs by the score.
         assert!(priors[0] - priors[20] > 5.0, "{} {}", priors[0], priors[20]);
 
@@ -403,6 +415,7 @@ mod tests {
         let priors = priors(
             &sites,
             &keys,
+            &[0.0; 4],
             &[0.0; 4],
             &FxHashMap::default(),
             judgement,

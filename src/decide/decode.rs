@@ -232,6 +232,34 @@ impl<'t> Document<'t> {
             .collect()
     }
 
+    /// For each site a thesaurus knows, how much more often its spinner
+    /// writes the form than an author does, out of context: the natural
+    /// log of the candidates' context-free probabilities times the
+    /// spinner's probability of writing the form for each (its channel),
+    /// summed, against the form's own. 0 for any other site.
+    pub(super) fn spinner_odds(&self, sites: &[Site]) -> Vec<f64> {
+        sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let alts = self.alts(i);
+                let (Some(_), Some(keep)) = (s.standing, alts.first()) else {
+                    return 0.0;
+                };
+                let written: f64 = s
+                    .candidates
+                    .iter()
+                    .zip(&alts[1..])
+                    .filter_map(|(c, a)| Some((a.unigram + f64::from(c.channel?).ln()).exp()))
+                    .sum();
+                match written > 0.0 {
+                    true => written.ln() - keep.unigram,
+                    false => 0.0,
+                }
+            })
+            .collect()
+    }
+
     /// The alternatives of site `i`.
     fn alts(&self, i: usize) -> &[Alt] {
         &self.alts[self.site_alts[i].clone()]
@@ -726,51 +754,78 @@ mod tests {
     }
 
     #[test]
-    fn dynamic_programming_agrees_with_enumerating_every_combination() {
-        let model = LanguageModel::shipped();
-        let u = Unspinner::builder().build().unwrap();
-        let text = &SPUN[..SPUN.len().min(12_000)];
+    fn a_form_the_spinner_writes_more_than_authors_do_has_higher_odds() {
+        use crate::thesaurus::{KeyMode, Thesaurus};
+        // "remarked" is written for a common key and rarely by an author;
+        // "said" is written only for a rare key, and authors write it often.
+        let t = Thesaurus::parse("said|remarked\nchortled|said\n", "t", KeyMode::First);
+        let u = Unspinner::builder().thesaurus(&t).build().unwrap();
+        let text = "He remarked that she said no, and the weather was fine.";
+        read(&u, text, |sites, doc| {
+            let odds = doc.spinner_odds(sites);
+            let at = |form: &str| {
+                let i = sites.iter().position(|s| &text[s.span.clone()] == form);
+                odds[i.unwrap_or_else(|| panic!("no site at {form}"))]
+            };
+            assert!(at("remarked") > 2.0, "{odds:?}");
+            assert!(at("said") < -2.0, "{odds:?}");
+        });
+    }
+
+    /// Reads `text` as `u` does, and hands its sites and the document
+    /// prepared for decoding to `f`.
+    fn read<R>(u: &Unspinner, text: &str, f: impl FnOnce(&[Site], &Document<'_>) -> R) -> R {
         let tokens = tokenize(text);
         let lexemes = u.lexemes(text, &tokens);
         let sites = u.sites(text, &tokens, &lexemes, &[], '\'');
         let vocab = u.vocabulary();
         let p = Prelude::new(text, &tokens, &lexemes, &sites, &vocab);
         let doc = Document::new(text, p, &sites, &vocab, &TUNING, None);
-        let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
-        let scores = doc.decode::<true>(&prior);
-        let mut checked = 0;
-        for g in 0..doc.groups.len() {
-            if doc.groups[g].k.iter().product::<usize>() > 4096 {
-                continue;
-            }
-            let combos = enumerate(&doc, g, &prior, model);
-            let members = &doc.members[doc.groups[g].members.clone()];
-            for (m, &(_, i)) in members.iter().enumerate() {
-                let r = doc.site_alts[i].clone();
-                let mut mass = vec![f64::NEG_INFINITY; r.len()];
-                for (c, mass) in mass.iter_mut().enumerate() {
-                    let with_c = combos.iter().filter(|(a, _)| a[m] == c).map(|(_, t)| *t);
-                    let best = with_c.clone().fold(f64::NEG_INFINITY, f64::max);
-                    assert!(
-                        (best - scores.best[r.start + c]).abs() < 1e-6,
-                        "group {g} site {m} alternative {c}: {best} vs {}",
-                        scores.best[r.start + c]
-                    );
-                    *mass = best + with_c.map(|t| (t - best).exp()).sum::<f64>().ln();
+        f(&sites, &doc)
+    }
+
+    #[test]
+    fn dynamic_programming_agrees_with_enumerating_every_combination() {
+        let model = LanguageModel::shipped();
+        let u = Unspinner::builder().build().unwrap();
+        let text = &SPUN[..SPUN.len().min(12_000)];
+        read(&u, text, |sites, doc| {
+            let prior: Vec<f64> = (0..sites.len()).map(|i| (i % 5) as f64 - 2.0).collect();
+            let scores = doc.decode::<true>(&prior);
+            let mut checked = 0;
+            for g in 0..doc.groups.len() {
+                if doc.groups[g].k.iter().product::<usize>() > 4096 {
+                    continue;
                 }
-                // Probabilities within the site agree.
-                let norm = |v: &[f64]| {
-                    let top = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    let z: f64 = v.iter().map(|x| (x - top).exp()).sum();
-                    v.iter().map(|x| (x - top).exp() / z).collect::<Vec<_>>()
-                };
-                for (p, q) in norm(&mass).iter().zip(norm(&scores.mass[r.clone()])) {
-                    assert!((p - q).abs() < 1e-9, "group {g} site {m}: {p} vs {q}");
+                let combos = enumerate(doc, g, &prior, model);
+                let members = &doc.members[doc.groups[g].members.clone()];
+                for (m, &(_, i)) in members.iter().enumerate() {
+                    let r = doc.site_alts[i].clone();
+                    let mut mass = vec![f64::NEG_INFINITY; r.len()];
+                    for (c, mass) in mass.iter_mut().enumerate() {
+                        let with_c = combos.iter().filter(|(a, _)| a[m] == c).map(|(_, t)| *t);
+                        let best = with_c.clone().fold(f64::NEG_INFINITY, f64::max);
+                        assert!(
+                            (best - scores.best[r.start + c]).abs() < 1e-6,
+                            "group {g} site {m} alternative {c}: {best} vs {}",
+                            scores.best[r.start + c]
+                        );
+                        *mass = best + with_c.map(|t| (t - best).exp()).sum::<f64>().ln();
+                    }
+                    // Probabilities within the site agree.
+                    let norm = |v: &[f64]| {
+                        let top = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                        let z: f64 = v.iter().map(|x| (x - top).exp()).sum();
+                        v.iter().map(|x| (x - top).exp() / z).collect::<Vec<_>>()
+                    };
+                    for (p, q) in norm(&mass).iter().zip(norm(&scores.mass[r.clone()])) {
+                        assert!((p - q).abs() < 1e-9, "group {g} site {m}: {p} vs {q}");
+                    }
+                    checked += 1;
                 }
-                checked += 1;
             }
-        }
-        assert!(checked > 100, "only {checked} sites checked");
-        assert!(doc.groups.iter().any(|g| g.k.len() >= 4), "no long group");
+            assert!(checked > 100, "only {checked} sites checked");
+            assert!(doc.groups.iter().any(|g| g.k.len() >= 4), "no long group");
+        });
     }
 }

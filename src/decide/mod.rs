@@ -153,7 +153,8 @@ pub(crate) fn decide(
     }
     // Pass 2: the prior of each site from the document score, the form's
     // weight, and the evidence of the form's other occurrences.
-    let prior = priors(sites, &doc.keys, &evidence, by_form, judgement, &t);
+    let odds = doc.spinner_odds(sites);
+    let prior = priors(sites, &doc.keys, &evidence, &odds, by_form, judgement, &t);
     let second = doc.decode::<true>(&prior);
     let mut candidates = Vec::with_capacity(doc.alts.len());
     let clean = judged_clean(settings, judgement);
