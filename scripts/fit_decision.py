@@ -71,8 +71,9 @@ VOCABULARIES = ("wordnet", "moby", "news-spinner")
 # The constants fitted, their starting values and first steps (UNSPIN_TUNE_<NAME>): the
 # likelihood ratio a site's first-pass evidence is read as (RATE_LR_*), the prior from the
 # document's estimated spin rate (RATE_GAIN, RATE_BIAS and the families' biases), the
-# survivors' share (SURVIVAL_*) and the channel's weight. The starting values are those of
-# `TUNING`, so that a fit of a few of them keeps the others as shipped.
+# survivors' share (SURVIVAL_*), the spinner's odds (ODDS_*) and the channel's weight. The
+# starting values are those of `TUNING`, so that a fit of a few of them keeps the others as
+# shipped.
 PARAMS = {
     "RATE_LR_GAIN": (0.7, 0.2),
     "RATE_LR_BIAS": (-0.6, 0.4),
@@ -119,9 +120,11 @@ def other_texts(cache):
         return [(d["id"], d["text"]) for d in map(json.loads, open(path, encoding="utf-8"))]
     docs = list(brown_press.samples(brown_press.fetch(), other=True))
     if path:
-        with open(path, "w", encoding="utf-8") as f:
+        # Written whole, then renamed: an interrupted run leaves no half file to read.
+        with open(path + ".tmp", "w", encoding="utf-8") as f:
             for doc_id, text in docs:
                 f.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+        os.replace(path + ".tmp", path)
     return docs
 
 
@@ -220,6 +223,9 @@ def main():
     ap.add_argument("--params", default=",".join(PARAMS),
                     help="the constants fitted, comma-separated (the others keep their values)")
     a = ap.parse_args()
+    sources = [x for x in a.sources.split(",") if x]
+    if not sources or set(sources) - {"press", "other"}:
+        sys.exit(f"--sources {a.sources!r}: expected press, other or press,other")
     names = [n for n in a.params.split(",") if n]
     unknown = [n for n in names if n not in PARAMS]
     if unknown:
@@ -228,7 +234,7 @@ def main():
         sys.exit(f"{EVALUATE} missing: cargo build --release --example evaluate")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     with tempfile.TemporaryDirectory() as d, cf.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        docs = texts(a.docs, a.seed, a.sources.split(","), a.cache)
+        docs = texts(a.docs, a.seed, sources, a.cache)
         configs = []
         for v in a.vocabularies.split(","):
             t = thesaurus_file(v, a.cache or d)

@@ -67,14 +67,20 @@ def halves():
     return mine, bg.documents(False)
 
 
+def spun_articles(style, docs, seed, common):
+    """Each of `docs` spun whole by the benchmark's spinner of `style`, each its own draw."""
+    directions, choice = STYLES[style]
+    keys = spin.spinner_keys(SETS, directions, common=common)
+    return bg.spin_pairs(keys, docs, directions, choice, "spin", "article", seed)
+
+
 def write_pairs(seed):
     os.makedirs(OUT, exist_ok=True)
     mine, test = halves()
     common = spin.unigrams()
-    for style, (directions, choice) in STYLES.items():
-        keys = spin.spinner_keys(SETS, directions, common=common)
+    for style in STYLES:
         for half, docs in (("mine", mine), ("test", test)):
-            pairs = bg.spin_pairs(keys, docs, directions, choice, "spin", "article", seed)
+            pairs = spun_articles(style, docs, seed, common)
             path = os.path.join(OUT, f"{style}-{half}.jsonl")
             bg.write(path, pairs)
             print(f"{path}: {len(pairs)} pairs", file=sys.stderr)
@@ -92,11 +98,9 @@ def crawl_pairs(style, crawl, seed, path):
     """Pairs of paragraphs of the crawl's documents (other texts than the benchmark's), each
     document spun whole by the benchmark's spinner of `style`: what a data team's crawl of
     one scraper site gives `unspin learn`."""
-    directions, choice = STYLES[style]
-    keys = spin.spinner_keys(SETS, directions, common=spin.unigrams())
     docs = [(d["id"], d["text"]) for d in map(json.loads, open(crawl, encoding="utf-8"))]
     out = []
-    for p in bg.spin_pairs(keys, docs, directions, choice, "spin", "article", seed):
+    for p in spun_articles(style, docs, seed, spin.unigrams()):
         spun, original = p["spun"].split("\n\n"), p["original"].split("\n\n")
         if len(spun) != len(original):  # a paragraph break spun away: not cut
             continue
